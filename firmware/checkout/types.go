@@ -1,0 +1,295 @@
+// Package checkout is the terminal's pure state machine: one entry point,
+// Step(state, event) → (state, effects). Time enters only as Tick events;
+// effects come out as data that the firmware performs, in order, with
+// Journal effects persisted before any Reply that follows them.
+//
+// It imports nothing of ours but order, and does no I/O.
+package checkout
+
+import (
+	"time"
+
+	"payterm/firmware/order"
+)
+
+// Mode says who charges the customer, per merchant.
+type Mode int
+
+const (
+	// Relay (the seed): the terminal returns the captured credential, bound
+	// to the confirmed order hash; the POS charges and tells the outcome.
+	Relay Mode = iota
+	// Direct: the terminal charges through the payment system itself; only
+	// an approved charge is reported as paid.
+	Direct
+)
+
+func (m Mode) String() string {
+	if m == Direct {
+		return "direct"
+	}
+	return "relay"
+}
+
+// Phase is where a checkout session stands.
+type Phase int
+
+const (
+	Idle       Phase = iota // nothing to pay; idle screen
+	OrderShown              // itemized order on screen; customer may confirm or mark lines
+	Flagged                 // customer reported lines; the cashier is correcting the order
+	Confirmed               // customer confirmed the exact order hash; choosing a method
+	Capturing               // scanner or camera running for the chosen method
+	Captured                // credential taken: relay awaits the outcome, direct is charging
+	Done                    // result on screen until dismissed or timed out
+	Refused                 // the POS's order was invalid; reason on screen briefly
+)
+
+var phaseNames = [...]string{"idle", "order", "flagged", "confirmed", "capturing", "captured", "done", "refused"}
+
+func (p Phase) String() string {
+	if int(p) < len(phaseNames) {
+		return phaseNames[p]
+	}
+	return "phase?"
+}
+
+// Method is how the customer pays.
+type Method int
+
+const (
+	NoMethod Method = iota
+	Code            // payment code shown to the scanner (or camera without a scanner)
+	Face            // face captured by the camera
+)
+
+func (m Method) String() string {
+	switch m {
+	case Code:
+		return "code"
+	case Face:
+		return "face"
+	}
+	return "none"
+}
+
+// RequestID names a pending POS request that awaits a reply. The firmware
+// assigns it; checkout only hands it back in Reply effects. Empty means
+// none is pending.
+type RequestID string
+
+// Timeouts says how long each phase may last before a Tick ends it. The
+// zero value means DefaultTimeouts.
+type Timeouts struct {
+	Order     time.Duration // OrderShown: customer does not confirm
+	Flagged   time.Duration // Flagged: no corrected order comes
+	Method    time.Duration // Confirmed: no method chosen
+	Capture   time.Duration // Capturing: no code or face
+	Outcome   time.Duration // Captured: no outcome from POS or payment system
+	Result    time.Duration // Done/Refused: result screen back to idle
+}
+
+// DefaultTimeouts are the values a cashier would expect.
+var DefaultTimeouts = Timeouts{
+	Order:   120 * time.Second,
+	Flagged: 300 * time.Second,
+	Method:  60 * time.Second,
+	Capture: 60 * time.Second,
+	Outcome: 90 * time.Second,
+	Result:  8 * time.Second,
+}
+
+// Config is fixed for the life of a state machine.
+type Config struct {
+	Timeouts  Timeouts
+	HasCamera bool // offer Face; also scan codes by camera when no scanner
+	HasScan   bool // a scanner is fitted
+}
+
+// Action is what a touch on the screen means; ui's hit-testing turns a
+// point into one.
+type Action int
+
+const (
+	ActNone       Action = iota
+	ActConfirm           // "Confirm order"
+	ActToggleLine        // tap a line to mark or unmark it (Line set)
+	ActMarkLines         // a finger circled lines: mark all of Lines
+	ActReport            // "Report marked items to the cashier"
+	ActPage       // show page Page of the order (ui computed it from its layout)
+	ActChooseCode // pay by payment code
+	ActChooseFace // pay by face
+	ActCancel     // customer cancels the payment
+	ActDismiss    // close the result screen
+	ActBack       // back from method choice to the order
+)
+
+var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back"}
+
+func (a Action) String() string {
+	if int(a) < len(actionNames) {
+		return actionNames[a]
+	}
+	return "action?"
+}
+
+// Event is the input to Step. Exactly one of the concrete types below.
+type Event interface{ isEvent() }
+
+// OrderReceived: the POS asks the customer to pay for Order. In Flagged it
+// is the cashier's corrected order.
+type OrderReceived struct {
+	Req   RequestID
+	Order order.Order
+	Mode  Mode
+}
+
+// Touch: the customer touched a control.
+type Touch struct {
+	Action Action
+	Line   string   // ActToggleLine: line ID
+	Lines  []string // ActMarkLines: line IDs
+	Page   int      // ActPage: zero-based target page
+}
+
+// CodeScanned: the scanner (or camera) read a payment code.
+type CodeScanned struct{ Code string }
+
+// FaceCaptured: the camera produced a face credential (an opaque token;
+// the image itself never leaves the face module).
+type FaceCaptured struct{ Token string }
+
+// Outcome: the result of the charge — from the POS in relay mode, from the
+// payment system in direct mode.
+type Outcome struct {
+	Approved  bool
+	Reason    string // why not, for the customer
+	Reference string // payment system's reference
+}
+
+// Abort: the POS (or the operator) abandons the session.
+type Abort struct{ Reason string }
+
+// Tick: the clock, delivered by the firmware at least once a second.
+type Tick struct{ Now time.Time }
+
+func (OrderReceived) isEvent() {}
+func (Touch) isEvent()         {}
+func (CodeScanned) isEvent()   {}
+func (FaceCaptured) isEvent()  {}
+func (Outcome) isEvent()       {}
+func (Abort) isEvent()         {}
+func (Tick) isEvent()          {}
+
+// Effect is an output of Step for the firmware to perform, in slice order.
+type Effect interface{ isEffect() }
+
+// Show: draw this view.
+type Show struct{ View View }
+
+// StartScanner / StopScanner: hold the scanner trigger only while a code
+// is wanted.
+type StartScanner struct{}
+type StopScanner struct{}
+
+// StartCamera / StopCamera: run the camera for Purpose.
+type StartCamera struct{ Purpose Method }
+type StopCamera struct{}
+
+// Charge (direct mode only): charge Credential for Order through the
+// payment system; the firmware feeds the result back as an Outcome.
+type Charge struct {
+	Order      order.Order
+	Hash       order.Hash
+	Credential Credential
+}
+
+// Credential is what the customer presented. Code is secret: log it masked.
+type Credential struct {
+	Method Method
+	Code   string // payment code, or face token
+}
+
+// ReplyKind says what a Reply tells the POS.
+type ReplyKind int
+
+const (
+	ReplyCredential ReplyKind = iota // relay: credential bound to the confirmed hash
+	ReplyResult                      // final result of a payment (direct), or of a relay session that failed before capture
+	ReplyFlagged                     // customer reported Lines as wrong
+	ReplyRefused                     // order refused (invalid, or terminal busy)
+)
+
+// Reply: answer the pending POS request To.
+type Reply struct {
+	To         RequestID
+	Kind       ReplyKind
+	Hash       order.Hash // the confirmed order's hash (Credential, Result)
+	Credential Credential // ReplyCredential only
+	Approved   bool       // ReplyResult
+	Reason     string     // ReplyResult when not approved, ReplyRefused
+	Reference  string     // ReplyResult: payment system's reference
+	Lines      []string   // ReplyFlagged
+}
+
+// Journal: persist this record before performing the effects after it.
+type Journal struct{ Record Record }
+
+// Record is one journal entry: what happened to which order.
+type Record struct {
+	Kind   string // "received", "confirmed", "flagged", "captured", "outcome", "aborted", "timeout", "refused"
+	Hash   order.Hash
+	Method Method
+	Detail string // never a credential
+}
+
+// Beep: a short sound; LED: the status light.
+type Beep struct{ OK bool }
+
+func (Show) isEffect()         {}
+func (StartScanner) isEffect() {}
+func (StopScanner) isEffect()  {}
+func (StartCamera) isEffect()  {}
+func (StopCamera) isEffect()   {}
+func (Charge) isEffect()       {}
+func (Reply) isEffect()        {}
+func (Journal) isEffect()      {}
+func (Beep) isEffect()         {}
+
+// Screen is which screen the ui draws.
+type Screen int
+
+const (
+	ScreenIdle       Screen = iota
+	ScreenOrder             // itemized order, confirm / mark lines
+	ScreenFlagged           // "the cashier is checking the marked items"
+	ScreenMethod            // choose code or face
+	ScreenShowCode          // "show your payment code"
+	ScreenFace              // "look at the camera"
+	ScreenProcessing        // waiting for outcome / charging
+	ScreenPaid
+	ScreenFailed  // reason shown
+	ScreenRefused // order refused, e.g. total mismatch
+)
+
+var screenNames = [...]string{"idle", "order", "flagged", "method", "show-code", "face", "processing", "paid", "failed", "refused"}
+
+func (s Screen) String() string {
+	if int(s) < len(screenNames) {
+		return screenNames[s]
+	}
+	return "screen?"
+}
+
+// View is everything the ui needs to draw a screen; ui renders it and
+// nothing else. Order is nil on screens without one.
+type View struct {
+	Screen    Screen
+	Order     *order.Order
+	Marked    map[string]bool // line IDs the customer marked (ScreenOrder, ScreenFlagged)
+	Page      int             // zero-based page of the order list
+	Corrected bool            // the order on screen replaced a flagged one
+	Methods   []Method        // ScreenMethod: methods offered
+	Method    Method          // chosen method
+	Message   string          // reason or note for the customer
+}

@@ -1,0 +1,63 @@
+// Package poslink is the terminal's side of the link to the POS: nexo
+// Sale-to-POI messages as in Adyen's local Terminal API, NexoCrypto, the
+// HTTPS server on /nexo, the framed byte-stream transport for serial
+// links, and the ServiceID store that answers repeats from what was sent.
+//
+// It decodes messages into the calls below and encodes their results; the
+// firmware implements Terminal and owns everything else.
+package poslink
+
+import (
+	"context"
+
+	"payterm/firmware/order"
+)
+
+// Terminal is what the link asks of the terminal. Calls block until the
+// customer's session gives an answer or ctx ends (the POS hung up, or an
+// Abort for the same sale arrived on another connection).
+type Terminal interface {
+	// Payment (direct mode): show o, let the customer confirm and pay, and
+	// charge through the payment system. Approved only when charged.
+	Payment(ctx context.Context, c Call, o order.Order) Result
+	// Acquire (relay mode, nexo CardAcquisition): show o, let the customer
+	// confirm and present a credential, and return it bound to the hash of
+	// the order confirmed. Nothing is charged.
+	Acquire(ctx context.Context, c Call, o order.Order) Result
+	// Outcome (relay mode): the POS charged the acquired credential; show
+	// the customer the result.
+	Outcome(ctx context.Context, c Call, approved bool, reason string) error
+	// Abort ends the pending session of c.SaleID, if any.
+	Abort(ctx context.Context, c Call, reason string)
+	// Confirm shows text and asks the customer yes or no (nexo Input,
+	// GetConfirmation).
+	Confirm(ctx context.Context, c Call, text string) (bool, error)
+	// Display shows text to the customer (nexo Display).
+	Display(ctx context.Context, c Call, text string) error
+}
+
+// Call identifies the POS request behind a Terminal call.
+type Call struct {
+	SaleID        string // the POS (nexo SaleID)
+	ServiceID     string // this request (nexo ServiceID)
+	POIID         string // this terminal
+	TransactionID string // the POS's SaleTransactionID, if any
+}
+
+// Result is the answer to Payment and Acquire.
+type Result struct {
+	Approved bool // Payment: charged. Acquire: a credential was captured.
+	// Condition is the nexo ErrorCondition when not Approved: "Aborted",
+	// "Cancel", "Refusal", "Busy", "MessageFormat", "NotAllowed",
+	// "UnreachableHost", "InProgress", "NotFound", "WrongPIN"...
+	Condition string
+	Reason    string     // readable, for AdditionalResponse
+	Reference string     // payment system reference (Payment)
+	Hash      order.Hash // hash of the order the customer confirmed
+	Flagged   []string   // line IDs the customer reported as wrong
+	// Acquire only: the credential, and the terminal's signature over
+	// (POIID, TransactionID, Hash, Method, Code).
+	Method    string // "code" or "face"
+	Code      string // secret: masked in every log
+	Signature string // base64
+}
