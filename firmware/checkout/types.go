@@ -3,6 +3,18 @@
 // effects come out as data that the firmware performs, in order, with
 // Journal effects persisted before any Reply that follows them.
 //
+// Within one Step's effects the order is fixed, and the firmware relies
+// on it:
+//
+//  1. StopScanner/StopCamera first: a device stops before anything is
+//     answered, so no code is read after its credential left.
+//  2. Journal next: the record is persisted before the Reply or Charge it
+//     explains, so every answer the POS sees is in the journal.
+//  3. Reply or Charge (at most one of each).
+//  4. StartScanner/StartCamera, then Beep.
+//  5. Show last, at most once: the screen changes only after the rest was
+//     done.
+//
 // It imports nothing of ours but order, and does no I/O.
 package checkout
 
@@ -81,12 +93,12 @@ type RequestID string
 // Timeouts says how long each phase may last before a Tick ends it. The
 // zero value means DefaultTimeouts.
 type Timeouts struct {
-	Order     time.Duration // OrderShown: customer does not confirm
-	Flagged   time.Duration // Flagged: no corrected order comes
-	Method    time.Duration // Confirmed: no method chosen
-	Capture   time.Duration // Capturing: no code or face
-	Outcome   time.Duration // Captured: no outcome from POS or payment system
-	Result    time.Duration // Done/Refused: result screen back to idle
+	Order   time.Duration // OrderShown: customer does not confirm
+	Flagged time.Duration // Flagged: no corrected order comes
+	Method  time.Duration // Confirmed: no method chosen
+	Capture time.Duration // Capturing: no code or face
+	Outcome time.Duration // Captured: no outcome from POS or payment system
+	Result  time.Duration // Done/Refused: result screen back to idle
 }
 
 // DefaultTimeouts are the values a cashier would expect.
@@ -116,12 +128,12 @@ const (
 	ActToggleLine        // tap a line to mark or unmark it (Line set)
 	ActMarkLines         // a finger circled lines: mark all of Lines
 	ActReport            // "Report marked items to the cashier"
-	ActPage       // show page Page of the order (ui computed it from its layout)
-	ActChooseCode // pay by payment code
-	ActChooseFace // pay by face
-	ActCancel     // customer cancels the payment
-	ActDismiss    // close the result screen
-	ActBack       // back from method choice to the order
+	ActPage              // show page Page of the order (ui computed it from its layout)
+	ActChooseCode        // pay by payment code
+	ActChooseFace        // pay by face
+	ActCancel            // customer cancels the payment
+	ActDismiss           // close the result screen
+	ActBack              // back from method choice to the order
 )
 
 var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back"}

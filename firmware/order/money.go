@@ -148,10 +148,11 @@ func parseFixed(s string, scale int) (int64, error) {
 
 func formatFixed(v int64, scale int) string {
 	neg := v < 0
+	mag := uint64(v)
 	if neg {
-		v = -v
+		mag = -mag // two's complement: right even for math.MinInt64
 	}
-	s := strconv.FormatInt(v, 10)
+	s := strconv.FormatUint(mag, 10)
 	if scale > 0 {
 		if len(s) <= scale {
 			s = strings.Repeat("0", scale-len(s)+1) + s

@@ -42,7 +42,7 @@ func (o *Order) Validate() error {
 		return fmt.Errorf("order: currency %q: %w", o.Currency.Code, ErrUnknownCurrency)
 	}
 	if err := checkText("order id", o.ID, MaxIDLen, 0); err != nil {
-		return err
+		return fmt.Errorf("order: %w", err)
 	}
 	if len(o.Lines) == 0 {
 		return fmt.Errorf("order: %w", ErrEmpty)
@@ -118,7 +118,8 @@ func (l Line) validate() error {
 	return nil
 }
 
-// checkText rejects invalid UTF-8, control characters and over-long text.
+// checkText rejects invalid UTF-8, control and bidi-override characters
+// and over-long text.
 // maxRunes 0 means no limit beyond maxBytes.
 func checkText(what, s string, maxBytes, maxRunes int) error {
 	if len(s) > maxBytes {
@@ -133,6 +134,11 @@ func checkText(what, s string, maxBytes, maxRunes int) error {
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
 			return fmt.Errorf("%s has a control character: %w", what, ErrField)
+		}
+		// Bidirectional overrides and isolates would let a label display
+		// reversed or reordered: what the customer reads must be what is hashed.
+		if (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			return fmt.Errorf("%s has a bidirectional control character: %w", what, ErrField)
 		}
 	}
 	return nil

@@ -1,0 +1,25 @@
+package checkout
+
+// Step is the machine's only entry point: it returns the state after ev and
+// the effects to perform, in slice order (see the package doc for the
+// ordering contract). s is not modified. Unknown or meaningless events
+// leave the state as it was and return no effects.
+func Step(s State, ev Event) (State, []Effect) {
+	switch e := ev.(type) {
+	case OrderReceived:
+		return onOrder(s, e)
+	case Touch:
+		return onTouch(s, e)
+	case CodeScanned:
+		return onCode(s, e)
+	case FaceCaptured:
+		return onFace(s, e)
+	case Outcome:
+		return onOutcome(s, e)
+	case Abort:
+		return onAbort(s, e)
+	case Tick:
+		return onTick(s, e)
+	}
+	return s, nil
+}

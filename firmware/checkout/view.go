@@ -1,0 +1,81 @@
+package checkout
+
+import (
+	"maps"
+	"slices"
+
+	"payterm/firmware/order"
+)
+
+// show records v as the last view and returns the Show effect for it. The
+// effect and the State each get their own copy, so the ui may keep or
+// change what it is given.
+func (s *State) show(v View) Effect {
+	s.view = cloneView(v)
+	return Show{View: cloneView(v)}
+}
+
+// sessionView is the view of screen sc for the current session: the order
+// and everything the customer has chosen so far.
+func (s State) sessionView(sc Screen, message string) View {
+	v := View{
+		Screen:    sc,
+		Page:      s.page,
+		Corrected: s.corrected,
+		Method:    s.method,
+		Message:   message,
+	}
+	if s.phase != Idle && s.phase != Refused {
+		o := s.order
+		v.Order = &o
+	}
+	switch sc {
+	case ScreenOrder, ScreenFlagged:
+		v.Marked = s.marked
+	case ScreenMethod:
+		v.Methods = offered(s.cfg)
+	}
+	return v
+}
+
+// offered lists the methods the customer may choose: a payment code always
+// (by scanner, by camera, or typed on the simulator's keyboard when
+// neither is fitted), a face only with a camera.
+func offered(cfg Config) []Method {
+	if cfg.HasCamera {
+		return []Method{Code, Face}
+	}
+	return []Method{Code}
+}
+
+// cloneView deep-copies everything a View points to.
+func cloneView(v View) View {
+	if v.Order != nil {
+		o := cloneOrder(*v.Order)
+		v.Order = &o
+	}
+	v.Marked = maps.Clone(v.Marked)
+	v.Methods = slices.Clone(v.Methods)
+	return v
+}
+
+// cloneOrder copies an order's slices so that the caller's later writes
+// cannot change what the customer confirmed.
+func cloneOrder(o order.Order) order.Order {
+	o.Lines = slices.Clone(o.Lines)
+	o.Discounts = slices.Clone(o.Discounts)
+	return o
+}
+
+// sortedMarked lists the marked line IDs in byte order, so replies and
+// journals do not depend on map iteration.
+func sortedMarked(marked map[string]bool) []string {
+	var ids []string
+	for id, on := range marked {
+		if on {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# make run: the virtual terminal, the sandbox payment host and a demo POS
+# on loopback. Works with or without a terminal on standard input; Ctrl-C
+# (or SIGTERM) stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=out/run
+mkdir -p "$dir"
+
+pids=()
+stop() {
+  trap - EXIT INT TERM
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+bin/payhost -listen 127.0.0.1:8090 -db "$dir/payhost.db" >"$dir/payhost.log" 2>&1 &
+pids+=($!)
+bin/payterm -board sim -data "$dir/terminal" 2>"$dir/terminal.log" &
+pids+=($!)
+
+for i in $(seq 1 100); do
+  if (exec 3<>/dev/tcp/127.0.0.1/8443) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/8090) 2>/dev/null; then break; fi
+  sleep 0.1
+done
+
+cat <<MSG
+payterm is running (logs in $dir/):
+  virtual terminal   http://127.0.0.1:8080/   (the screen; click to touch)
+  nexo link          https://127.0.0.1:8443/nexo  KeyIdentifier payterm-dev, KeyVersion 1,
+                     passphrase payterm-dev-passphrase, POIID PT1-0001  (DEV keys)
+  payment host       http://127.0.0.1:8090/
+MSG
+
+# The demo POS reads Enter presses from standard input; without one it
+# simply keeps the terminal and host up until stopped.
+# It runs in the foreground so that it keeps this script's standard input.
+bin/pos demo -terminal https://127.0.0.1:8443/nexo -payhost http://127.0.0.1:8090
