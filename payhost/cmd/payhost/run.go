@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"payterm/payhost/sandbox"
+)
+
+// shutdownGrace is how long in-flight requests may finish after a signal.
+const shutdownGrace = 5 * time.Second
+
+// run serves until ctx ends. It prints "listening on ADDR" (the real
+// address, useful with port 0) and, with -seed-demo, "demo account ID" to
+// out.
+func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("payhost", flag.ContinueOnError)
+	fs.SetOutput(out)
+	listen := fs.String("listen", "127.0.0.1:8090", "address to serve the HTTP API on")
+	dbPath := fs.String("db", "payhost.db", "database file (created if absent)")
+	seed := fs.Bool("seed-demo", false, `ensure an account "Demo customer" with CNY 1000.00 and print its id`)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+
+	host, err := sandbox.Open(*dbPath, sandbox.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer host.Close()
+	if err := host.Verify(ctx); err != nil {
+		// Broken books are worth knowing at once, but the operator may
+		// still want to inspect them through the API.
+		log.Error("ledger does not verify", "err", err)
+	}
+	if *seed {
+		acct, err := seedDemo(ctx, host)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, "demo account", acct.ID)
+	}
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           host.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintln(out, "listening on", ln.Addr())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}

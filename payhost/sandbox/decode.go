@@ -1,0 +1,79 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"payterm/payhost"
+)
+
+// errTooLarge marks a body over payhost.MaxBodyBytes.
+var errTooLarge = errors.New("body too large")
+
+// errBadJSON marks a body that is not exactly one JSON object of the
+// expected shape.
+var errBadJSON = errors.New("malformed JSON")
+
+// decodeStrict reads exactly one JSON object into v from at most
+// payhost.MaxBodyBytes of r. Unknown fields are refused: a misspelt field
+// in a payment request must not be silently dropped.
+func decodeStrict(r io.Reader, v any) error {
+	lr := &io.LimitedReader{R: r, N: payhost.MaxBodyBytes + 1}
+	dec := json.NewDecoder(lr)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data after the object")
+	}
+	if err == nil {
+		// Drain so that a body padded past the cap is refused too.
+		_, err = io.Copy(io.Discard, lr)
+	}
+	var mbe *http.MaxBytesError
+	switch {
+	case lr.N <= 0 || errors.As(err, &mbe):
+		return fmt.Errorf("%w: over %d bytes", errTooLarge, payhost.MaxBodyBytes)
+	case err != nil:
+		return fmt.Errorf("%w: %v", errBadJSON, err)
+	}
+	return nil
+}
+
+// decodePayRequest reads and validates a POST /v1/pay body.
+func decodePayRequest(r io.Reader) (payhost.PayRequest, error) {
+	var req payhost.PayRequest
+	if err := decodeStrict(r, &req); err != nil {
+		return payhost.PayRequest{}, err
+	}
+	if err := req.Validate(); err != nil {
+		return payhost.PayRequest{}, err
+	}
+	return req, nil
+}
+
+// decodeNewAccount reads and validates a POST /accounts body.
+func decodeNewAccount(r io.Reader) (NewAccount, error) {
+	var n NewAccount
+	if err := decodeStrict(r, &n); err != nil {
+		return NewAccount{}, err
+	}
+	if err := n.Validate(); err != nil {
+		return NewAccount{}, err
+	}
+	return n, nil
+}
+
+// decodeNewFace reads and validates a POST /accounts/{id}/faces body.
+func decodeNewFace(r io.Reader) (NewFace, error) {
+	var n NewFace
+	if err := decodeStrict(r, &n); err != nil {
+		return NewFace{}, err
+	}
+	if err := n.Validate(); err != nil {
+		return NewFace{}, err
+	}
+	return n, nil
+}

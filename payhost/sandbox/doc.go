@@ -1,0 +1,29 @@
+// Package sandbox is a payment system to test against: accounts with
+// balances, one-time payment codes, enrolled faces, payments and a ledger,
+// kept in a bbolt database file so that a restart loses nothing.
+//
+// It speaks payhost's protocol (see payhost.HTTPClient) plus an admin API
+// to set up customers:
+//
+//	POST /accounts                       {"name","currency","balance"} → Account (201)
+//	GET  /accounts/{id}                  → Account with its balance
+//	POST /accounts/{id}/codes            → {"code","expires_at"} (201)
+//	POST /accounts/{id}/faces            {"token"} → {"account_id"} (201)
+//	POST /v1/pay                         payhost.PayRequest → payhost.Payment
+//	GET  /v1/pay/{out_trade_no}          → payhost.Payment
+//	POST /v1/pay/{out_trade_no}/reverse  → payhost.Payment
+//
+// Amounts and balances are int64 minor units of the account's ISO 4217
+// currency. Errors are JSON payhost.ErrorBody; bodies are capped at
+// payhost.MaxBodyBytes.
+//
+// Every change of money is one bbolt read-write transaction: the payment
+// record, the code's "used" mark, the balance and the ledger entry are
+// written together or not at all, and bbolt runs one such transaction at a
+// time, so concurrent payments on one account cannot overdraw it. Verify
+// checks that each balance is the sum of its ledger.
+//
+// Faces: a face token stands in for the customer's face. Matching a camera
+// image to an enrolled face is later work; here "face:<token>" charges the
+// account that enrolled <token>, exactly.
+package sandbox

@@ -1,0 +1,132 @@
+package sandbox
+
+import (
+	"net/http"
+
+	"payterm/payhost"
+)
+
+// Handler returns the HTTP API (see the package doc) on a ServeMux of its
+// own. Unknown paths answer 404 and known paths with another method 405,
+// both as JSON.
+func (h *Host) Handler() http.Handler {
+	mux := http.NewServeMux()
+	routes := []struct {
+		method, path string
+		fn           http.HandlerFunc
+	}{
+		{http.MethodPost, "/accounts", h.handleCreateAccount},
+		{http.MethodGet, "/accounts/{id}", h.handleAccount},
+		{http.MethodPost, "/accounts/{id}/codes", h.handleIssueCode},
+		{http.MethodPost, "/accounts/{id}/faces", h.handleEnrolFace},
+		{http.MethodPost, "/v1/pay", h.handlePay},
+		{http.MethodGet, "/v1/pay/{out_trade_no}", h.handleQuery},
+		{http.MethodPost, "/v1/pay/{out_trade_no}/reverse", h.handleReverse},
+	}
+	for _, rt := range routes {
+		mux.Handle(rt.method+" "+rt.path, capBody(rt.fn))
+		// A method-less pattern is less specific than the one above, so
+		// it catches only the other methods.
+		allow := rt.method
+		mux.HandleFunc(rt.path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeError(w, http.StatusMethodNotAllowed, payhost.CodeMethodNotAllowed, r.Method+" not allowed here")
+		})
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, payhost.CodeNotFound, "no such endpoint")
+	})
+	return mux
+}
+
+// capBody limits the request body to payhost.MaxBodyBytes; reading past
+// it fails and the connection is closed after the answer.
+func capBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, payhost.MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (h *Host) handleCreateAccount(w http.ResponseWriter, r *http.Request) {
+	n, err := decodeNewAccount(r.Body)
+	if err == nil {
+		var acct Account
+		if acct, err = h.CreateAccount(r.Context(), n); err == nil {
+			writeJSON(w, http.StatusCreated, acct)
+			return
+		}
+	}
+	writeFailure(w, h.log, err)
+}
+
+func (h *Host) handleAccount(w http.ResponseWriter, r *http.Request) {
+	acct, err := h.Account(r.Context(), r.PathValue("id"))
+	if err != nil {
+		writeFailure(w, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, acct)
+}
+
+func (h *Host) handleIssueCode(w http.ResponseWriter, r *http.Request) {
+	c, err := h.IssueCode(r.Context(), r.PathValue("id"))
+	if err != nil {
+		writeFailure(w, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, c)
+}
+
+// faceEnrolled is the answer to POST /accounts/{id}/faces; the token is
+// not echoed.
+type faceEnrolled struct {
+	AccountID string `json:"account_id"`
+}
+
+func (h *Host) handleEnrolFace(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	n, err := decodeNewFace(r.Body)
+	if err == nil {
+		var created bool
+		if created, err = h.EnrolFace(r.Context(), id, n); err == nil {
+			status := http.StatusOK
+			if created {
+				status = http.StatusCreated
+			}
+			writeJSON(w, status, faceEnrolled{AccountID: id})
+			return
+		}
+	}
+	writeFailure(w, h.log, err)
+}
+
+func (h *Host) handlePay(w http.ResponseWriter, r *http.Request) {
+	req, err := decodePayRequest(r.Body)
+	if err == nil {
+		var p payhost.Payment
+		if p, err = h.Pay(r.Context(), req); err == nil {
+			writeJSON(w, http.StatusOK, p)
+			return
+		}
+	}
+	writeFailure(w, h.log, err)
+}
+
+func (h *Host) handleQuery(w http.ResponseWriter, r *http.Request) {
+	p, err := h.Query(r.Context(), r.PathValue("out_trade_no"))
+	if err != nil {
+		writeFailure(w, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (h *Host) handleReverse(w http.ResponseWriter, r *http.Request) {
+	p, err := h.Reverse(r.Context(), r.PathValue("out_trade_no"))
+	if err != nil {
+		writeFailure(w, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}

@@ -1,0 +1,91 @@
+package sandbox
+
+import (
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"payterm/payhost"
+)
+
+// Options configure a Host. The zero value means: real clock, crypto
+// randomness, 60 s codes, no logging, a 1 s wait for the file lock.
+type Options struct {
+	// Now is the clock; nil means time.Now. Tests inject a fake one to
+	// expire codes without waiting.
+	Now func() time.Time
+	// Rand supplies the digits of payment codes; nil means crypto/rand.
+	// It is read only inside write transactions, so it need not be safe
+	// for concurrent use.
+	Rand io.Reader
+	// CodeTTL is how long an issued code stays valid; zero means 60 s.
+	CodeTTL time.Duration
+	// Logger receives one line per payment event, codes masked; nil
+	// discards.
+	Logger *slog.Logger
+	// LockTimeout is how long Open waits for another process to release
+	// the database file; zero means 1 s.
+	LockTimeout time.Duration
+}
+
+// DefaultCodeTTL is a WeChat payment code's lifetime.
+const DefaultCodeTTL = 60 * time.Second
+
+// Host is the sandbox payment system. Its methods are safe for concurrent
+// use; it implements payhost.Client in-process.
+type Host struct {
+	db      *bolt.DB
+	now     func() time.Time
+	rand    io.Reader
+	codeTTL time.Duration
+	log     *slog.Logger
+}
+
+var _ payhost.Client = (*Host)(nil)
+
+// Open opens (creating if needed) the database file at path.
+func Open(path string, opts Options) (*Host, error) {
+	h := &Host{now: opts.Now, rand: opts.Rand, codeTTL: opts.CodeTTL, log: opts.Logger}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if h.rand == nil {
+		h.rand = rand.Reader
+	}
+	if h.codeTTL <= 0 {
+		h.codeTTL = DefaultCodeTTL
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	lock := opts.LockTimeout
+	if lock <= 0 {
+		lock = time.Second
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lock})
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: open %s: %w", path, err)
+	}
+	if err := db.Update(createBuckets); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sandbox: open %s: %w", path, err)
+	}
+	h.db = db
+	return h, nil
+}
+
+// Close closes the database file. Requests after Close fail.
+func (h *Host) Close() error {
+	if err := h.db.Close(); err != nil {
+		return fmt.Errorf("sandbox: close: %w", err)
+	}
+	return nil
+}
+
+// clock returns the injected time in UTC, so stored times compare and
+// print alike whatever the machine's zone.
+func (h *Host) clock() time.Time { return h.now().UTC() }

@@ -1,0 +1,162 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"payterm/payhost"
+)
+
+// Pay charges req.AuthCode, all in one transaction: look up req.OutTradeNo
+// (a stored answer is replayed, or ErrConflict for different content),
+// resolve the credential, check currency and funds, debit through the
+// ledger, mark the code used, store the answer. A refusal is stored too,
+// as a FAIL, and leaves the balance and the code untouched.
+func (h *Host) Pay(ctx context.Context, req payhost.PayRequest) (payhost.Payment, error) {
+	if err := req.Validate(); err != nil {
+		return payhost.Payment{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return payhost.Payment{}, fmt.Errorf("sandbox: pay %s: %w", req.OutTradeNo, err)
+	}
+	fp := fingerprint(req)
+	var (
+		p      payhost.Payment
+		replay bool
+	)
+	err := h.db.Update(func(tx *bolt.Tx) error {
+		var rec paymentRecord
+		found, err := getJSON(tx, bucketPayments, req.OutTradeNo, &rec)
+		if err != nil {
+			return err
+		}
+		if found {
+			if rec.Fingerprint != "" && rec.Fingerprint != fp {
+				return fmt.Errorf("%w: out_trade_no reused with different content", payhost.ErrConflict)
+			}
+			p, replay = rec.Payment, true
+			return nil
+		}
+		if p, err = h.charge(tx, req, h.clock()); err != nil {
+			return err
+		}
+		return putJSON(tx, bucketPayments, req.OutTradeNo,
+			paymentRecord{Payment: p, Fingerprint: fp, Credential: payhost.MaskCode(req.AuthCode)})
+	})
+	if err != nil {
+		return payhost.Payment{}, fmt.Errorf("sandbox: pay %s: %w", req.OutTradeNo, err)
+	}
+	h.log.Info("pay", "out_trade_no", req.OutTradeNo, "code", payhost.MaskCode(req.AuthCode),
+		"amount", req.Amount, "currency", req.Currency, "status", p.Status, "reason", p.Reason, "replay", replay)
+	return p, nil
+}
+
+// charge decides and applies one new payment inside tx.
+func (h *Host) charge(tx *bolt.Tx, req payhost.PayRequest, now time.Time) (payhost.Payment, error) {
+	p := payhost.Payment{OutTradeNo: req.OutTradeNo, Amount: req.Amount, Currency: req.Currency, OrderHash: req.OrderHash}
+	fail := func(reason string) (payhost.Payment, error) {
+		p.Status, p.Reason = payhost.StatusFail, reason
+		return p, nil
+	}
+	cred, reason, err := resolveCredential(tx, req.AuthCode, now)
+	if err != nil {
+		return payhost.Payment{}, err
+	}
+	if reason != "" {
+		return fail(reason)
+	}
+	var acct Account
+	found, err := getJSON(tx, bucketAccounts, cred.accountID, &acct)
+	switch {
+	case err != nil:
+		return payhost.Payment{}, err
+	case !found:
+		return fail(payhost.ReasonAccountUnknown)
+	case acct.Currency != req.Currency:
+		return fail(payhost.ReasonCurrencyMismatch)
+	case acct.Balance < req.Amount:
+		return fail(payhost.ReasonInsufficientFunds)
+	}
+	if err := move(tx, &acct, -req.Amount, entryPay, req.OutTradeNo, now); err != nil {
+		return payhost.Payment{}, err
+	}
+	if cred.code != nil {
+		cred.code.UsedBy = req.OutTradeNo
+		if err := putJSON(tx, bucketCodes, cred.codeKey, cred.code); err != nil {
+			return payhost.Payment{}, err
+		}
+	}
+	seq, err := nextSeq(tx, bucketPayments)
+	if err != nil {
+		return payhost.Payment{}, err
+	}
+	p.Status = payhost.StatusSuccess
+	p.TradeNo = fmt.Sprintf("SBX%016d", seq)
+	p.AccountID = acct.ID
+	p.PaidAt = now
+	return p, nil
+}
+
+// credential is what an AuthCode resolved to.
+type credential struct {
+	accountID string
+	code      *codeRecord // a payment code, to be marked used; nil for a face
+	codeKey   string
+}
+
+// resolveCredential finds the account behind auth, or the reason it
+// cannot pay. A used code reports CODE_USED even once expired: the more
+// useful answer for a customer who shows an old screenshot.
+func resolveCredential(tx *bolt.Tx, auth string, now time.Time) (credential, string, error) {
+	if token, ok := strings.CutPrefix(auth, payhost.FacePrefix); ok {
+		if (NewFace{Token: token}).Validate() != nil {
+			return credential{}, payhost.ReasonCodeInvalid, nil
+		}
+		var f faceRecord
+		found, err := getJSON(tx, bucketFaces, secretKey(token), &f)
+		if err != nil || !found {
+			return credential{}, payhost.ReasonFaceUnknown, err
+		}
+		return credential{accountID: f.AccountID}, "", nil
+	}
+	if !IsCode(auth) {
+		return credential{}, payhost.ReasonCodeInvalid, nil
+	}
+	key := secretKey(auth)
+	var c codeRecord
+	found, err := getJSON(tx, bucketCodes, key, &c)
+	switch {
+	case err != nil:
+		return credential{}, "", err
+	case !found:
+		return credential{}, payhost.ReasonCodeUnknown, nil
+	case c.UsedBy != "":
+		return credential{}, payhost.ReasonCodeUsed, nil
+	case !now.Before(c.ExpiresAt):
+		return credential{}, payhost.ReasonCodeExpired, nil
+	}
+	return credential{accountID: c.AccountID, code: &c, codeKey: key}, "", nil
+}
+
+// fingerprint identifies a request's content for the idempotency check:
+// SHA-256 over every field but OutTradeNo, each length-prefixed so that
+// no two requests encode alike.
+func fingerprint(r payhost.PayRequest) string {
+	h := sha256.New()
+	var n [8]byte
+	for _, s := range []string{r.AuthCode, r.Currency, r.OrderHash, r.TerminalID, r.Description} {
+		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	binary.BigEndian.PutUint64(n[:], uint64(r.Amount))
+	h.Write(n[:])
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,138 @@
+package sandbox_test
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"payterm/payhost"
+	"payterm/payhost/sandbox"
+	"payterm/payhost/sandbox/sandboxtest"
+)
+
+// TestReopen writes through one Host, closes it, and finds everything
+// again through a second Host on the same file.
+func TestReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "payhost.db")
+	clock := sandboxtest.NewClock()
+	ctx := t.Context()
+
+	h, err := sandbox.Open(path, sandbox.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := h.CreateAccount(ctx, sandbox.NewAccount{Name: "Ivy", Currency: "CNY", Balance: 9000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	used, _ := h.IssueCode(ctx, acct.ID)
+	unused, _ := h.IssueCode(ctx, acct.ID)
+	if _, err := h.EnrolFace(ctx, acct.ID, sandbox.NewFace{Token: "ivy-face"}); err != nil {
+		t.Fatal(err)
+	}
+	paid, err := h.Pay(ctx, payReq("o1", used.Code, 2500))
+	if err != nil || !paid.Paid() {
+		t.Fatalf("pay: %+v %v", paid, err)
+	}
+	byFace, _ := h.Pay(ctx, payReq("o2", payhost.FacePrefix+"ivy-face", 500))
+	reversed, _ := h.Reverse(ctx, "o2")
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	h, err = sandbox.Open(path, sandbox.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	got, err := h.Account(ctx, acct.ID)
+	if err != nil || got.Balance != 9000-2500 || got.Name != "Ivy" {
+		t.Fatalf("account after reopen: %+v %v", got, err)
+	}
+	for no, want := range map[string]payhost.Payment{"o1": paid, "o2": reversed} {
+		if q, err := h.Query(ctx, no); err != nil || stripTimes(q) != stripTimes(want) {
+			t.Errorf("query %s after reopen: %+v %v, want %+v", no, q, err, want)
+		}
+	}
+	if byFace.Status != payhost.StatusSuccess {
+		t.Errorf("face pay before reopen: %+v", byFace)
+	}
+	// The used code stays used, the unused one works, the face is enrolled,
+	// and a replay of o1 still charges nothing.
+	checks := []struct {
+		req        payhost.PayRequest
+		wantStatus payhost.Status
+		wantReason string
+	}{
+		{payReq("o3", used.Code, 1), payhost.StatusFail, payhost.ReasonCodeUsed},
+		{payReq("o4", unused.Code, 1), payhost.StatusSuccess, ""},
+		{payReq("o5", payhost.FacePrefix+"ivy-face", 1), payhost.StatusSuccess, ""},
+		{payReq("o1", used.Code, 2500), payhost.StatusSuccess, ""},
+	}
+	for _, c := range checks {
+		p, err := h.Pay(ctx, c.req)
+		if err != nil || p.Status != c.wantStatus || p.Reason != c.wantReason {
+			t.Errorf("after reopen, pay %s: %+v %v, want %s %s", c.req.OutTradeNo, p, err, c.wantStatus, c.wantReason)
+		}
+	}
+	if got, _ := h.Account(ctx, acct.ID); got.Balance != 9000-2500-2 {
+		t.Errorf("balance %d, want %d", got.Balance, 9000-2500-2)
+	}
+	// Sequences carry on instead of restarting.
+	next, err := h.CreateAccount(ctx, sandbox.NewAccount{Name: "Jo", Currency: "CNY"})
+	if err != nil || next.ID == acct.ID {
+		t.Errorf("new account after reopen: %+v %v", next, err)
+	}
+	if err := h.Verify(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestOpenLocked: a second Host on a file in use fails instead of
+// sharing it.
+func TestOpenLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "payhost.db")
+	h, err := sandbox.Open(path, sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if h2, err := sandbox.Open(path, sandbox.Options{LockTimeout: 50 * time.Millisecond}); err == nil {
+		h2.Close()
+		t.Fatal("opened a database file that is in use")
+	}
+}
+
+// TestLogsMaskCodes: the log names payments but never a whole code.
+func TestLogsMaskCodes(t *testing.T) {
+	var buf bytes.Buffer
+	env := sandboxtest.Start(t, sandbox.Options{Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	acct := env.Account(t, "Kim", "CNY", 1000)
+	code := env.Code(t, acct.ID)
+	if _, err := env.Host.EnrolFace(t.Context(), acct.ID, sandbox.NewFace{Token: "kim-secret-face"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, auth := range []string{code, payhost.FacePrefix + "kim-secret-face"} {
+		if _, err := env.Client.Pay(t.Context(), payReq("o-"+auth[len(auth)-4:], auth, 10)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A request the server refuses must not leak the code either.
+	srv := httptest.NewServer(env.Host.Handler())
+	defer srv.Close()
+	env.Server.Client().Post(srv.URL+"/v1/pay", "application/json", strings.NewReader(`{"auth_code":"`+code+`"}`))
+
+	logs := buf.String()
+	for _, secret := range []string{code, "kim-secret-face"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("log contains a secret:\n%s", logs)
+		}
+	}
+	if !strings.Contains(logs, payhost.MaskCode(code)) {
+		t.Errorf("log lacks the masked code %s:\n%s", payhost.MaskCode(code), logs)
+	}
+}

@@ -1,0 +1,111 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	bolt "go.etcd.io/bbolt"
+
+	"payterm/payhost"
+)
+
+// TestVerifyFindsBrokenBooks tampers with a consistent database in ways
+// no API allows and expects Verify to name each.
+func TestVerifyFindsBrokenBooks(t *testing.T) {
+	cases := []struct {
+		name   string
+		tamper func(tx *bolt.Tx) error
+		want   string
+	}{
+		{"balance edited", func(tx *bolt.Tx) error {
+			a, _ := loadAccount(tx, "acct-000001")
+			a.Balance += 1
+			return putJSON(tx, bucketAccounts, a.ID, a)
+		}, "ledger sums to"},
+		{"ledger entry lost", func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte(bucketLedger)).Delete([]byte(seqKey(2)))
+		}, "ledger moves"},
+		{"payment marked paid without a charge", func(tx *bolt.Tx) error {
+			var r paymentRecord
+			getJSON(tx, bucketPayments, "fail-1", &r)
+			r.Payment.Status, r.Payment.Reason, r.Payment.AccountID = payhost.StatusSuccess, "", "acct-000001"
+			return putJSON(tx, bucketPayments, "fail-1", r)
+		}, "ledger moves"},
+		{"entry for an unknown account", func(tx *bolt.Tx) error {
+			return putJSON(tx, bucketLedger, seqKey(99), ledgerEntry{Seq: 99, AccountID: "acct-x", Delta: 5, Kind: entryOpen})
+		}, "unknown account"},
+		{"negative balance", func(tx *bolt.Tx) error {
+			a, _ := loadAccount(tx, "acct-000001")
+			a.Balance = -1
+			putJSON(tx, bucketLedger, seqKey(99), ledgerEntry{Seq: 99, AccountID: a.ID, Delta: -1 - 6000, Kind: entryPay, OutTradeNo: "paid-1"})
+			return putJSON(tx, bucketAccounts, a.ID, a)
+		}, "negative balance"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := openBooks(t)
+			if err := h.Verify(t.Context()); err != nil {
+				t.Fatalf("before tampering: %v", err)
+			}
+			if err := h.db.Update(tc.tamper); err != nil {
+				t.Fatal(err)
+			}
+			err := h.Verify(t.Context())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Verify = %v, want an error about %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// openBooks makes a small consistent history: an account of 10000 that
+// paid 4000 (paid-1), failed once (fail-1).
+func openBooks(t *testing.T) *Host {
+	t.Helper()
+	h, err := Open(filepath.Join(t.TempDir(), "db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	ctx := context.Background()
+	a, err := h.CreateAccount(ctx, NewAccount{Name: "A", Currency: "CNY", Balance: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := h.IssueCode(ctx, a.ID)
+	hash := strings.Repeat("ab", 32)
+	if p, err := h.Pay(ctx, payhost.PayRequest{OutTradeNo: "paid-1", AuthCode: c.Code, Amount: 4000, Currency: "CNY", OrderHash: hash}); err != nil || !p.Paid() {
+		t.Fatalf("pay: %+v %v", p, err)
+	}
+	if p, err := h.Pay(ctx, payhost.PayRequest{OutTradeNo: "fail-1", AuthCode: c.Code, Amount: 1, Currency: "CNY", OrderHash: hash}); err != nil || p.Paid() {
+		t.Fatalf("pay: %+v %v", p, err)
+	}
+	return h
+}
+
+func TestDrawCode(t *testing.T) {
+	cases := []struct {
+		name  string
+		bytes []byte
+		want  string
+	}{
+		// 250..255 are skipped: they would make digits 0-5 likelier.
+		{"skips the biased tail", append(bytes.Repeat([]byte{255, 250, 3}, 16), make([]byte, 64)...), "133333333333333333"},
+		{"digit is the byte mod 10", append([]byte{10, 21, 32, 43, 54, 65, 76, 87, 98, 109, 110, 121, 132, 143, 154, 249}, make([]byte, 48)...), "130123456789012349"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := drawCode(iotest.OneByteReader(bytes.NewReader(tc.bytes)))
+			if err != nil || got != tc.want {
+				t.Fatalf("drawCode = %q %v, want %q", got, err, tc.want)
+			}
+		})
+	}
+	if _, err := drawCode(bytes.NewReader([]byte{1, 2, 3})); err == nil {
+		t.Error("drawCode on a short reader: no error")
+	}
+}

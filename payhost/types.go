@@ -1,0 +1,92 @@
+package payhost
+
+import "time"
+
+// FacePrefix marks an AuthCode that is an enrolled face token rather than
+// a payment code: "face:<token>".
+const FacePrefix = "face:"
+
+// PayRequest asks the payment system to charge a credential. The JSON
+// form is the wire format of POST /v1/pay.
+type PayRequest struct {
+	// OutTradeNo is the merchant's order reference and the idempotency
+	// key: the same OutTradeNo with the same content is charged at most
+	// once and always answered with the same stored Payment, FAIL
+	// included. Reusing it with other content is ErrConflict, so every new
+	// attempt (the customer shows a fresh code after a FAIL) needs a new
+	// OutTradeNo. 1–64 characters of A–Z a–z 0–9 '-' '_' ':'.
+	OutTradeNo string `json:"out_trade_no"`
+	// AuthCode is the customer's 18-digit payment code, or FacePrefix
+	// followed by a face token. Secret: see MaskCode.
+	AuthCode string `json:"auth_code"`
+	// Amount is in minor units of Currency (CNY 12.34 is 1234); > 0.
+	Amount int64 `json:"amount"`
+	// Currency is the ISO 4217 code; it must match the payer's account.
+	Currency string `json:"currency"`
+	// OrderHash is the lowercase hex SHA-256 of the order the customer
+	// confirmed (order.Hash.String()), binding the charge to that order.
+	OrderHash string `json:"order_hash"`
+	// TerminalID names the terminal that captured the credential; may be
+	// empty, at most 64 bytes.
+	TerminalID string `json:"terminal_id,omitempty"`
+	// Description is shown on the customer's statement; may be empty, at
+	// most 256 bytes of UTF-8.
+	Description string `json:"description,omitempty"`
+}
+
+// Status is the state of a Payment.
+type Status string
+
+const (
+	StatusSuccess  Status = "SUCCESS"  // charged: the money moved
+	StatusFail     Status = "FAIL"     // refused: nothing moved; see Reason
+	StatusReversed Status = "REVERSED" // charged, then given back (or never charged; see ReasonNotPaid)
+)
+
+// Valid reports whether s is one of the statuses above.
+func (s Status) Valid() bool {
+	return s == StatusSuccess || s == StatusFail || s == StatusReversed
+}
+
+// Reasons a payment FAILed (or, for ReasonNotPaid, was reversed without a
+// charge). Callers should treat an unlisted reason as a refusal too.
+const (
+	ReasonCodeExpired       = "CODE_EXPIRED"       // payment code older than its lifetime
+	ReasonCodeUsed          = "CODE_USED"          // payment code already charged once
+	ReasonCodeUnknown       = "CODE_UNKNOWN"       // well-formed code that was never issued
+	ReasonCodeInvalid       = "CODE_INVALID"       // neither 18 digits nor a face token
+	ReasonFaceUnknown       = "FACE_UNKNOWN"       // face token not enrolled
+	ReasonInsufficientFunds = "INSUFFICIENT_FUNDS" // balance below the amount
+	ReasonCurrencyMismatch  = "CURRENCY_MISMATCH"  // account holds another currency
+	ReasonAccountUnknown    = "ACCOUNT_UNKNOWN"    // the credential's account is gone
+	// ReasonNotPaid goes with StatusReversed when a reversal arrived for an
+	// OutTradeNo the system had never seen: it is closed so that a charge
+	// arriving late cannot take money.
+	ReasonNotPaid = "NOT_PAID"
+)
+
+// Payment is the payment system's record of one OutTradeNo. The JSON form
+// is the wire format of the pay, query and reverse answers.
+type Payment struct {
+	OutTradeNo string `json:"out_trade_no"`
+	// TradeNo is the payment system's own reference; empty unless the
+	// payment was charged (SUCCESS, or REVERSED after a charge).
+	TradeNo string `json:"trade_no,omitempty"`
+	Status  Status `json:"status"`
+	// Amount and Currency echo the request: minor units of Currency.
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
+	// AccountID is the charged account; empty when nothing was charged.
+	AccountID string `json:"account_id,omitempty"`
+	// Reason says why, for FAIL (and ReasonNotPaid); empty otherwise.
+	Reason string `json:"reason,omitempty"`
+	// OrderHash echoes the request's, so the POS can check the binding.
+	OrderHash string `json:"order_hash,omitempty"`
+	// PaidAt is when the charge happened; zero unless charged.
+	PaidAt time.Time `json:"paid_at,omitzero"`
+	// ReversedAt is when the payment was reversed; zero unless REVERSED.
+	ReversedAt time.Time `json:"reversed_at,omitzero"`
+}
+
+// Paid reports whether the money is with the merchant now.
+func (p Payment) Paid() bool { return p.Status == StatusSuccess }
