@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+
+	"github.com/fogleman/gg"
+)
+
+// canvas is what blocks paint on: the upright image, gg for shapes and a
+// textDrawer for text.
+type canvas struct {
+	img  *image.RGBA
+	gc   *gg.Context
+	text textDrawer
+	src  image.Uniform
+	clip image.Rectangle // the block being painted; nothing lands outside it
+}
+
+func newCanvas(img *image.RGBA, text textDrawer) *canvas {
+	return &canvas{img: img, gc: gg.NewContextForRGBA(img), text: text}
+}
+
+// fill paints r in col, opaque; image/draw copies rows for a uniform Src.
+// Blocks paint on bounds already cleared to colBg, so they fill only
+// where their background differs.
+func (c *canvas) fill(r image.Rectangle, col color.RGBA) {
+	c.src.C = col
+	draw.Draw(c.img, r, &c.src, image.Point{}, draw.Src)
+}
+
+// roundRect fills r with rounded corners. The straight parts go through
+// image/draw's row copies; gg antialiases only the four corner quarters,
+// whose straight sides sit on pixel boundaries so nothing seams. (gg
+// filling the whole shape costs a per-pixel blend over all of it.)
+func (c *canvas) roundRect(r image.Rectangle, radius float64, col color.RGBA) {
+	rad := min(int(radius+0.5), r.Dx()/2, r.Dy()/2)
+	if rad <= 0 {
+		c.fill(r, col)
+		return
+	}
+	c.fill(image.Rect(r.Min.X+rad, r.Min.Y, r.Max.X-rad, r.Max.Y), col)
+	c.fill(image.Rect(r.Min.X, r.Min.Y+rad, r.Min.X+rad, r.Max.Y-rad), col)
+	c.fill(image.Rect(r.Max.X-rad, r.Min.Y+rad, r.Max.X, r.Max.Y-rad), col)
+	gc, R := c.gc, float64(rad)
+	gc.SetColor(col)
+	for _, k := range [4]struct {
+		cx, cy int
+		from   float64 // start angle, radians, y down
+	}{
+		{r.Min.X + rad, r.Min.Y + rad, math.Pi},
+		{r.Max.X - rad, r.Min.Y + rad, 1.5 * math.Pi},
+		{r.Max.X - rad, r.Max.Y - rad, 0},
+		{r.Min.X + rad, r.Max.Y - rad, 0.5 * math.Pi},
+	} {
+		cx, cy := float64(k.cx), float64(k.cy)
+		gc.MoveTo(cx, cy)
+		gc.DrawArc(cx, cy, R, k.from, k.from+math.Pi/2)
+		gc.ClosePath()
+		gc.Fill()
+	}
+}
+
+// outlineRect is a rounded outline w pixels wide in col, filled with
+// inside: two filled shapes, cheaper than stroking.
+func (c *canvas) outlineRect(r image.Rectangle, radius float64, w int, col, inside color.RGBA) {
+	c.roundRect(r, radius, col)
+	c.roundRect(r.Inset(w), max(0, radius-float64(w)), inside)
+}
+
+// align places a line of text horizontally in its box.
+type align int
+
+const (
+	alignLeft align = iota
+	alignCenter
+	alignRight
+)
+
+// textIn draws one line of s in r, ellipsized to r's width, centred
+// vertically on capital height, clipped to r's columns within the block.
+func (c *canvas) textIn(r image.Rectangle, st *style, s string, a align, col color.RGBA) {
+	s = st.ellipsize(s, r.Dx())
+	x := r.Min.X
+	switch a {
+	case alignCenter:
+		x += (r.Dx() - st.measure(s)) / 2
+	case alignRight:
+		x = r.Max.X - st.measure(s)
+	}
+	base := r.Min.Y + (r.Dy()+st.capHeight)/2
+	clip := image.Rect(r.Min.X, c.clip.Min.Y, r.Max.X, c.clip.Max.Y).Intersect(c.clip)
+	c.text.drawText(c.img, clip, st, s, image.Pt(x, base), col)
+}

@@ -1,0 +1,148 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+
+	"payterm/firmware/checkout"
+)
+
+// Button is a touch target on the current screen.
+type Button struct {
+	Action checkout.Action
+	Line   string          // ActToggleLine: the line's ID
+	Page   int             // ActPage: zero-based page it shows
+	Label  string          // what it says; a line row's label
+	Rect   image.Rectangle // panel pixels
+}
+
+// frame is one screen: blocks to paint, in upright coordinates, and the
+// touch targets on them.
+type frame struct {
+	screen  checkout.Screen
+	blocks  []block
+	buttons []Button // Rect in upright coordinates
+}
+
+// styles are the text sizes of one Renderer.
+type styles struct {
+	title, body, bold, small, smallBold, big, huge *style
+}
+
+// builder lays out one frame from a view.
+type builder struct {
+	m  metrics
+	st *styles
+	f  frame
+}
+
+func (b *builder) add(bl block) { b.f.blocks = append(b.f.blocks, bl) }
+
+func (b *builder) target(r image.Rectangle, act checkout.Action, line string, page int, label string) {
+	b.f.buttons = append(b.f.buttons, Button{Action: act, Line: line, Page: page, Label: label, Rect: r})
+}
+
+// header is the title bar across the top, up to x = right.
+func (b *builder) header(title string, right int) {
+	b.add(textBlock{r: image.Rect(0, 0, right, b.m.header), st: b.st.title, s: title,
+		fg: colOnFill, bg: colHeader, inset: b.m.pad})
+}
+
+// slot is one place in the bottom button bar; frac is its share of the
+// width. A slot not shown stays empty, so the others never move.
+type slot struct {
+	frac  float64
+	kind  btnKind
+	label string
+	act   checkout.Action
+	show  bool
+}
+
+// bar lays out the bottom button bar.
+func (b *builder) bar(slots ...slot) {
+	m := b.m
+	y0 := m.h - m.bar + m.pad
+	avail := m.w - 2*m.pad - (len(slots)-1)*m.pad
+	x := m.pad
+	for i, s := range slots {
+		w := int(float64(avail)*s.frac + 0.5)
+		if i == len(slots)-1 {
+			w = m.w - m.pad - x
+		}
+		r := image.Rect(x, y0, x+w, y0+m.btnH)
+		x += w + m.pad
+		if !s.show {
+			continue
+		}
+		b.button(r, s.kind, s.label, s.act, b.st.bold)
+	}
+}
+
+func (b *builder) button(r image.Rectangle, kind btnKind, label string, act checkout.Action, st *style) {
+	b.add(buttonBlock{slot: r, btn: r, kind: kind, label: label, st: st, narrow: b.st.smallBold, bg: colBg, pad: b.m.pad})
+	b.target(r, act, "", 0, label)
+}
+
+// stackItem is one row of a vertically centred stack; place adds its
+// blocks in the row's rectangle.
+type stackItem struct {
+	h     int
+	icon  bool // dropped first when the stack does not fit
+	place func(r image.Rectangle)
+}
+
+// stack centres items vertically between top and bottom, full width less
+// padding. Items that do not fit are dropped: icons first, then from the
+// end.
+func (b *builder) stack(top, bottom int, items ...stackItem) {
+	total := func() int {
+		t := 0
+		for _, it := range items {
+			t += it.h
+		}
+		return t
+	}
+	for total() > bottom-top && len(items) > 0 {
+		drop := len(items) - 1
+		for i, it := range items {
+			if it.icon {
+				drop = i
+				break
+			}
+		}
+		items = append(items[:drop], items[drop+1:]...)
+	}
+	y := top + (bottom-top-total())/2
+	for _, it := range items {
+		it.place(image.Rect(b.m.pad, y, b.m.w-b.m.pad, y+it.h))
+		y += it.h
+	}
+}
+
+func lineHeight(st *style) int { return (st.ascent + st.descent) * 5 / 4 }
+
+func (b *builder) textLine(st *style, s string, fg color.RGBA) stackItem {
+	return stackItem{h: lineHeight(st), place: func(r image.Rectangle) {
+		b.add(textBlock{r: r, st: st, s: s, a: alignCenter, fg: fg, bg: colBg})
+	}}
+}
+
+// wrapped is s broken into at most maxLines centred lines.
+func (b *builder) wrapped(st *style, s string, maxLines int, fg color.RGBA) []stackItem {
+	var items []stackItem
+	for _, l := range st.wrap(s, b.m.w-2*b.m.pad, maxLines) {
+		items = append(items, b.textLine(st, l, fg))
+	}
+	return items
+}
+
+func (b *builder) icon(kind iconKind) stackItem {
+	side := max(48, (b.m.h-b.m.header-b.m.bar)/4)
+	return stackItem{h: side + b.m.pad, icon: true, place: func(r image.Rectangle) {
+		b.add(iconBlock{r: r, kind: kind})
+	}}
+}
+
+func (b *builder) gap() stackItem {
+	return stackItem{h: b.m.pad, place: func(image.Rectangle) {}}
+}

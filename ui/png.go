@@ -1,0 +1,30 @@
+package ui
+
+import (
+	"fmt"
+	"image/png"
+	"io"
+)
+
+// pngState keeps the encoder and its buffers between snapshots.
+type pngState struct {
+	enc  png.Encoder
+	pool onePool
+}
+
+// onePool keeps one encoder buffer: snapshots are taken one at a time.
+type onePool struct{ b *png.EncoderBuffer }
+
+func (p *onePool) Get() *png.EncoderBuffer  { b := p.b; p.b = nil; return b }
+func (p *onePool) Put(b *png.EncoderBuffer) { p.b = b }
+
+// PNG writes the upright screen last rendered as a PNG, favouring speed
+// over size (GET /screen.png).
+func (r *Renderer) PNG(w io.Writer) error {
+	r.png.enc.CompressionLevel = png.BestSpeed
+	r.png.enc.BufferPool = &r.png.pool
+	if err := r.png.enc.Encode(w, r.logical); err != nil {
+		return fmt.Errorf("ui: png: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"image"
+
+	"payterm/firmware/checkout"
+	"payterm/firmware/order"
+)
+
+// amount is the order total for display, or "" without an order.
+func amount(v checkout.View) string {
+	if v.Order == nil {
+		return ""
+	}
+	return order.Display(v.Order.Total, v.Order.Currency)
+}
+
+// body is the area between the title bar and the button bar.
+func (b *builder) body() (top, bottom int) { return b.m.header, b.m.h - b.m.bar }
+
+func (b *builder) idle(name string) {
+	b.header(name, b.m.w)
+	top, bottom := b.body()
+	b.stack(top, bottom,
+		b.textLine(b.st.huge, wWelcome, colInk),
+		b.gap(),
+		b.textLine(b.st.body, wIdleHint, colMuted),
+	)
+}
+
+func (b *builder) flagged(v checkout.View) {
+	b.header(wCheckingTitle, b.m.w)
+	var labels []string
+	if v.Order != nil {
+		for _, l := range v.Order.Lines {
+			if v.Marked[l.ID] {
+				labels = append(labels, l.Label)
+			}
+		}
+	}
+	items := []stackItem{b.icon(iconWait)}
+	items = append(items, b.wrapped(b.st.title, wChecking(len(labels)), 2, colInk)...)
+	items = append(items, b.gap())
+	const shown = 4
+	for i, l := range labels {
+		if i == shown && len(labels) > shown+1 {
+			items = append(items, b.textLine(b.st.body, wMore(len(labels)-shown), colMuted))
+			break
+		}
+		items = append(items, b.textLine(b.st.body, l, colMuted))
+	}
+	top, bottom := b.body()
+	b.stack(top, bottom, items...)
+}
+
+// method offers the payment methods as large buttons, side by side on a
+// landscape screen and stacked on a portrait one.
+func (b *builder) method(v checkout.View) {
+	m := b.m
+	b.header(wChooseTitle, m.w)
+	type choice struct {
+		label string
+		act   checkout.Action
+	}
+	var choices []choice
+	for _, meth := range v.Methods {
+		switch meth {
+		case checkout.Code:
+			choices = append(choices, choice{wPayCode, checkout.ActChooseCode})
+		case checkout.Face:
+			choices = append(choices, choice{wPayFace, checkout.ActChooseFace})
+		}
+	}
+	items := []stackItem{
+		b.textLine(b.st.body, wTotal, colMuted),
+		b.textLine(b.st.huge, amount(v), colInk),
+		b.gap(),
+	}
+	if len(choices) == 0 {
+		items = append(items, b.textLine(b.st.title, wNoMethod, colInk))
+	} else {
+		n := len(choices)
+		rows, cols := 1, n
+		if m.portrait {
+			rows, cols = n, 1
+		}
+		h := rows*m.bigBtn + (rows-1)*m.pad
+		items = append(items, stackItem{h: h, place: func(r image.Rectangle) {
+			w := min((r.Dx()-(cols-1)*m.pad)/cols, m.w*9/20)
+			x0 := r.Min.X + (r.Dx()-(cols*w+(cols-1)*m.pad))/2
+			for i, c := range choices {
+				col, row := i%cols, i/cols
+				x, y := x0+col*(w+m.pad), r.Min.Y+row*(m.bigBtn+m.pad)
+				b.button(image.Rect(x, y, x+w, y+m.bigBtn), btnPrimary, c.label, c.act, b.st.title)
+			}
+		}})
+	}
+	top, bottom := b.body()
+	b.stack(top, bottom, items...)
+	b.bar(slot{frac: 0.26, kind: btnSecondary, label: wBack, act: checkout.ActBack, show: true},
+		slot{frac: 0.74})
+}
+
+// capture is the show-code and face screens: what to do, the amount, and
+// Cancel where the order screen had it.
+func (b *builder) capture(title string, icon iconKind, instruction string, v checkout.View) {
+	b.header(title, b.m.w)
+	items := []stackItem{b.icon(icon)}
+	items = append(items, b.wrapped(b.st.title, instruction, 2, colInk)...)
+	items = append(items, b.gap(), b.textLine(b.st.big, amount(v), colInk))
+	top, bottom := b.body()
+	b.stack(top, bottom, items...)
+	b.bar(slot{frac: 0.26, kind: btnSecondary, label: wCancel, act: checkout.ActCancel, show: true},
+		slot{frac: 0.74})
+}
+
+// result is the processing, paid, failed and refused screens. Done sits
+// at the right; processing has no button.
+func (b *builder) result(title string, icon iconKind, headline, amt, note string, done bool) {
+	b.header(title, b.m.w)
+	items := append([]stackItem{b.icon(icon)}, b.wrapped(b.st.huge, headline, 2, colInk)...)
+	if amt != "" {
+		items = append(items, b.textLine(b.st.big, amt, colInk))
+	}
+	if note != "" {
+		items = append(items, b.gap())
+		items = append(items, b.wrapped(b.st.body, note, 3, colMuted)...)
+	}
+	top, bottom := b.body()
+	b.stack(top, bottom, items...)
+	if done {
+		b.bar(slot{frac: 0.63}, slot{frac: 0.37, kind: btnConfirm, label: wDone, act: checkout.ActDismiss, show: true})
+	}
+}
+
+// build lays out the frame for v.
+func (b *builder) build(v checkout.View, name string) frame {
+	b.f = frame{screen: v.Screen}
+	or := func(s, dflt string) string {
+		if s != "" {
+			return s
+		}
+		return dflt
+	}
+	switch v.Screen {
+	case checkout.ScreenOrder:
+		b.order(v)
+	case checkout.ScreenFlagged:
+		b.flagged(v)
+	case checkout.ScreenMethod:
+		b.method(v)
+	case checkout.ScreenShowCode:
+		b.capture(wPayCode, iconCode, wShowCode, v)
+	case checkout.ScreenFace:
+		b.capture(wPayFace, iconFace, wLookCamera, v)
+	case checkout.ScreenProcessing:
+		b.result(wPayment, iconWait, wProcessing, amount(v), or(v.Message, wPleaseWait), false)
+	case checkout.ScreenPaid:
+		b.result(wPayment, iconCheck, wPaid, amount(v), or(v.Message, wThanks), true)
+	case checkout.ScreenFailed:
+		b.result(wPayment, iconCross, wFailed, amount(v), v.Message, true)
+	case checkout.ScreenRefused:
+		b.result(wPayment, iconAlert, wRefused, "", v.Message, true)
+	default:
+		b.idle(name)
+	}
+	return b.f
+}
