@@ -10,7 +10,7 @@ import (
 )
 
 func TestReadSampleOrder(t *testing.T) {
-	f, err := os.Open("testdata/sample-order.json")
+	f, err := os.Open("sample-order.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestExplicitTotalKept(t *testing.T) {
 }
 
 func FuzzReadOrder(f *testing.F) {
-	data, _ := os.ReadFile("testdata/sample-order.json")
+	data, _ := os.ReadFile("sample-order.json")
 	f.Add(string(data))
 	f.Add(`{"id":"1","currency":"JPY","lines":[{"id":"1","label":"寿司","qty":"3","unit_price":"120"}]}`)
 	f.Fuzz(func(t *testing.T, in string) {

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"payterm/firmware/attest"
+	"payterm/firmware/checkout"
+)
+
+// config is the terminal's configuration file (JSON). Every field has a
+// default; the dev defaults are public and printed at start so nobody
+// mistakes them for production keys.
+type config struct {
+	Board             string      `json:"board"`
+	DataDir           string      `json:"data_dir"` // ServiceID store, journal, dev certificate
+	POIID             string      `json:"poiid"`
+	Keys              []keyConfig `json:"keys"`
+	RequireEncryption bool        `json:"require_encryption"`
+	TLSCert           string      `json:"tls_cert"` // "" → a dev certificate made in DataDir
+	TLSKey            string      `json:"tls_key"`
+	HTTPS             string      `json:"https"`  // listen address; "" → the board's
+	Serial            string      `json:"serial"` // POS serial port; "" → the board's, "-" → none
+	SerialBaud        int         `json:"serial_baud"`
+	Web               string      `json:"web"`   // virtual terminal page (board sim)
+	Modes             []string    `json:"modes"` // "relay", "direct"
+	PayHost           string      `json:"payhost"`
+	TerminalKey       string      `json:"terminal_key"` // hex Ed25519 seed; "" → dev key
+}
+
+type keyConfig struct {
+	ID         string `json:"id"`
+	Version    int    `json:"version"`
+	Passphrase string `json:"passphrase"`
+}
+
+// Dev defaults: public values, for the virtual terminal and tests only.
+const (
+	devKeyID      = "payterm-dev"
+	devKeyVersion = 1
+	devPassphrase = "payterm-dev-passphrase"
+	devPOIID      = "PT1-0001"
+)
+
+func defaultConfig() config {
+	return config{
+		Board:   "sim",
+		DataDir: "out/sim-data",
+		POIID:   devPOIID,
+		Keys:    []keyConfig{{ID: devKeyID, Version: devKeyVersion, Passphrase: devPassphrase}},
+		Web:     "127.0.0.1:8080",
+		Modes:   []string{"relay", "direct"},
+		PayHost: "http://127.0.0.1:8090",
+	}
+}
+
+// loadConfig reads a JSON configuration over the defaults. Unknown fields
+// are errors: a misspelt key must not silently fall back to a dev default.
+func loadConfig(r io.Reader) (config, error) {
+	c := defaultConfig()
+	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	if err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	return c, c.validate()
+}
+
+func loadConfigFile(path string) (config, error) {
+	if path == "" {
+		return defaultConfig(), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return config{}, fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	return loadConfig(f)
+}
+
+func (c config) validate() error {
+	if c.POIID == "" {
+		return errors.New("config: poiid is empty")
+	}
+	if len(c.Keys) == 0 {
+		return errors.New("config: no link keys")
+	}
+	for _, k := range c.Keys {
+		if k.ID == "" || k.Version <= 0 || k.Passphrase == "" {
+			return fmt.Errorf("config: key %q version %d: id, version > 0 and passphrase are required", k.ID, k.Version)
+		}
+	}
+	if _, err := c.modes(); err != nil {
+		return err
+	}
+	if _, err := c.terminalKey(); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (c config) modes() (map[checkout.Mode]bool, error) {
+	m := map[checkout.Mode]bool{}
+	for _, s := range c.Modes {
+		switch s {
+		case "relay":
+			m[checkout.Relay] = true
+		case "direct":
+			m[checkout.Direct] = true
+		default:
+			return nil, fmt.Errorf("config: unknown mode %q (relay, direct)", s)
+		}
+	}
+	if len(m) == 0 {
+		return nil, errors.New("config: no mode enabled")
+	}
+	return m, nil
+}
+
+func (c config) terminalKey() (ed25519.PrivateKey, error) {
+	if c.TerminalKey == "" {
+		return attest.DevKey(), nil
+	}
+	seed, err := hex.DecodeString(c.TerminalKey)
+	if err != nil || len(seed) != ed25519.SeedSize {
+		return nil, errors.New("config: terminal_key must be 64 hex digits (an Ed25519 seed)")
+	}
+	return ed25519.NewKeyFromSeed(seed), nil
+}
+
+// devWarnings lists which dev defaults are in use, for the start banner.
+func (c config) devWarnings() []string {
+	var w []string
+	for _, k := range c.Keys {
+		if k.Passphrase == devPassphrase {
+			w = append(w, fmt.Sprintf("link key %s v%d uses the DEV passphrase %q", k.ID, k.Version, devPassphrase))
+		}
+	}
+	if c.TerminalKey == "" {
+		w = append(w, "credentials are signed with the DEV terminal key")
+	}
+	if c.TLSCert == "" {
+		w = append(w, "TLS uses a self-signed DEV certificate")
+	}
+	if !c.RequireEncryption {
+		w = append(w, "plain (unencrypted) nexo requests are accepted")
+	}
+	return w
+}
+
+func (c config) banner() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "payterm terminal %s on board %s\n", c.POIID, c.Board)
+	for _, k := range c.Keys {
+		fmt.Fprintf(&b, "  link key: KeyIdentifier %s KeyVersion %d\n", k.ID, k.Version)
+	}
+	for _, w := range c.devWarnings() {
+		fmt.Fprintf(&b, "  DEV ONLY: %s\n", w)
+	}
+	return b.String()
+}

@@ -1,0 +1,55 @@
+//go:build !arm64
+
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"payterm/board"
+	"payterm/drivers/display/displaysim"
+	"payterm/drivers/scanner/scannersim"
+	"payterm/drivers/touch/touchsim"
+	"payterm/firmware/virtual"
+)
+
+// openDevices opens the board's parts. Off arm64 only the simulated board
+// exists: the virtual terminal.
+func openDevices(b board.Board, cfg config, log *slog.Logger) (*devices, error) {
+	if b.Display.Device != "sim" {
+		return nil, errors.New("board " + b.Name + ": hardware drivers are built for arm64 only; use -board sim")
+	}
+	panel := displaysim.New(b.Display.Width, b.Display.Height)
+	tp := touchsim.New()
+	sc := scannersim.New()
+	d := &devices{display: panel, touch: tp, scanner: sc}
+	d.web = func(ctx context.Context, state func() any) error {
+		vs := &virtual.Server{Panel: panel, Touch: tp, Scanner: sc, State: state, Log: log}
+		return serveHTTP(ctx, cfg.Web, vs.Handler(), log)
+	}
+	return d, nil
+}
+
+// serveHTTP serves h on addr until ctx ends.
+func serveHTTP(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		hs.Shutdown(sctx)
+	}()
+	log.Info("virtual terminal", "url", "http://"+ln.Addr().String()+"/")
+	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

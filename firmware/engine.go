@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"payterm/firmware/checkout"
+)
+
+// engine owns the checkout state and is the only goroutine that steps it.
+// Everything else talks to it by posting closures (do) or events (post);
+// effects are performed in the loop, in the order Step returned them.
+type engine struct {
+	log     *slog.Logger
+	now     func() time.Time
+	tick    time.Duration
+	inbox   chan func()
+	state   checkout.State
+	perform func(checkout.Effect) // set by the wiring; runs in the loop
+
+	mu      sync.Mutex
+	pending map[checkout.RequestID]chan checkout.Reply
+}
+
+func newEngine(log *slog.Logger, now func() time.Time, cfg checkout.Config) *engine {
+	return &engine{
+		log:     log,
+		now:     now,
+		tick:    250 * time.Millisecond,
+		inbox:   make(chan func(), 64),
+		state:   checkout.New(cfg),
+		pending: make(map[checkout.RequestID]chan checkout.Reply),
+	}
+}
+
+// run steps the machine until ctx ends. Ticks come from the injected clock
+// at a fixed period so every phase's timeout fires.
+func (e *engine) run(ctx context.Context) error {
+	t := time.NewTicker(e.tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case f := <-e.inbox:
+			f()
+		case <-t.C:
+			e.step(checkout.Tick{Now: e.now()})
+		}
+	}
+}
+
+// step feeds one event and performs the effects. Runs in the loop only.
+func (e *engine) step(ev checkout.Event) {
+	next, effects := checkout.Step(e.state, ev)
+	e.state = next
+	for _, ef := range effects {
+		e.perform(ef)
+	}
+}
+
+// do runs f in the loop and waits for it, or for ctx.
+func (e *engine) do(ctx context.Context, f func()) error {
+	done := make(chan struct{})
+	select {
+	case e.inbox <- func() { f(); close(done) }:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// post queues an event without waiting; ok is false when ctx ended first.
+func (e *engine) post(ctx context.Context, ev checkout.Event) bool {
+	select {
+	case e.inbox <- func() { e.step(ev) }:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// expect registers a request that a Reply effect will answer.
+func (e *engine) expect(id checkout.RequestID) chan checkout.Reply {
+	ch := make(chan checkout.Reply, 1)
+	e.mu.Lock()
+	e.pending[id] = ch
+	e.mu.Unlock()
+	return ch
+}
+
+// forget drops a request nobody waits for any more; reports whether it was
+// still unanswered.
+func (e *engine) forget(id checkout.RequestID) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, ok := e.pending[id]
+	delete(e.pending, id)
+	return ok
+}
+
+// answer delivers a Reply to its waiter, if one is still there.
+func (e *engine) answer(r checkout.Reply) {
+	e.mu.Lock()
+	ch, ok := e.pending[r.To]
+	delete(e.pending, r.To)
+	e.mu.Unlock()
+	if !ok {
+		e.log.Warn("reply for a request nobody waits for", "request", r.To, "kind", r.Kind)
+		return
+	}
+	ch <- r
+}

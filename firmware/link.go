@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"payterm/board"
+	"payterm/firmware/poslink"
+	"payterm/firmware/poslink/stream"
+)
+
+// link is the terminal's side of the POS link: one nexo server behind
+// every transport.
+type link struct {
+	cfg config
+	srv *poslink.Server
+	log *slog.Logger
+}
+
+func newLink(cfg config, term poslink.Terminal, store *poslink.Store, log *slog.Logger) (*link, error) {
+	var sks []poslink.SecurityKey
+	for _, k := range cfg.Keys {
+		sks = append(sks, poslink.SecurityKey{KeyIdentifier: k.ID, KeyVersion: k.Version, Passphrase: k.Passphrase})
+	}
+	keys, err := poslink.NewKeys(sks...)
+	if err != nil {
+		return nil, fmt.Errorf("link keys: %w", err)
+	}
+	srv := poslink.NewServer(poslink.ServerConfig{
+		POIID:             cfg.POIID,
+		Keys:              keys,
+		RequireEncryption: cfg.RequireEncryption,
+	}, term, store, log)
+	return &link{cfg: cfg, srv: srv, log: log}, nil
+}
+
+// tlsFiles returns the configured certificate, or writes a self-signed
+// dev certificate into the data directory once and uses that.
+func (l *link) tlsFiles() (cert, key string, err error) {
+	if l.cfg.TLSCert != "" {
+		return l.cfg.TLSCert, l.cfg.TLSKey, nil
+	}
+	cert = filepath.Join(l.cfg.DataDir, "dev-tls-cert.pem")
+	key = filepath.Join(l.cfg.DataDir, "dev-tls-key.pem")
+	_, errC := os.Stat(cert)
+	_, errK := os.Stat(key)
+	if errC == nil && errK == nil {
+		return cert, key, nil
+	}
+	if err := poslink.WriteDevCertificate(cert, key, nil, time.Now()); err != nil {
+		return "", "", fmt.Errorf("dev certificate: %w", err)
+	}
+	return cert, key, nil
+}
+
+// serveHTTPS serves nexo on addr until ctx ends.
+func (l *link) serveHTTPS(ctx context.Context, addr string) error {
+	certFile, keyFile, err := l.tlsFiles()
+	if err != nil {
+		return err
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return fmt.Errorf("link: TLS certificate: %w", err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("link: %w", err)
+	}
+	hs := &http.Server{
+		Handler:           l.srv.Handler(),
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(l.log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		hs.Shutdown(sctx)
+	}()
+	l.log.Info("nexo over HTTPS", "addr", ln.Addr().String())
+	if err := hs.ServeTLS(ln, "", ""); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("link: %w", err)
+	}
+	return nil
+}
+
+// serveSerial serves nexo over a framed byte stream on a serial port. A
+// missing or failing port is logged and retried: the HTTPS link and the
+// customer's screen carry on.
+func (l *link) serveSerial(ctx context.Context, port string, baud int) error {
+	for {
+		err := l.serveSerialOnce(ctx, port, baud)
+		if ctx.Err() != nil {
+			return nil
+		}
+		l.log.Warn("serial link down; retrying", "port", port, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+func (l *link) serveSerialOnce(ctx context.Context, port string, baud int) error {
+	rw, err := stream.OpenSerial(port, baud)
+	if err != nil {
+		return err
+	}
+	defer rw.Close()
+	conn := stream.New(rw, stream.Options{Logger: l.log})
+	defer conn.Close()
+	l.log.Info("nexo over serial", "port", port, "baud", baud)
+	return stream.Serve(ctx, conn, l.srv.HandleMessage)
+}
+
+func serialPort(cfg config, b board.Board) string {
+	switch cfg.Serial {
+	case "-":
+		return ""
+	case "":
+		return b.Link.SerialPort
+	}
+	return cfg.Serial
+}
+
+func serialBaud(cfg config, b board.Board) int {
+	if cfg.SerialBaud > 0 {
+		return cfg.SerialBaud
+	}
+	if b.Link.SerialBaud > 0 {
+		return b.Link.SerialBaud
+	}
+	return 115200
+}

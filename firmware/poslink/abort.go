@@ -1,0 +1,99 @@
+package poslink
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// errAbortRequested is the cause of a Terminal call's context when an
+// AbortRequest ended it (context.Cause tells it from a hang-up).
+var errAbortRequested = errors.New("poslink: aborted by the POS (AbortRequest)")
+
+// pending tracks the Terminal calls in progress so that an AbortRequest,
+// which arrives on another connection, can end them. The zero value is
+// ready.
+type pending struct {
+	mu    sync.Mutex
+	calls map[string]map[*pendingCall]struct{} // by SaleID
+}
+
+type pendingCall struct {
+	saleID, serviceID string
+	cancel            context.CancelCauseFunc
+	aborted           bool   // guarded by pending.mu
+	reason            string // AbortReason, guarded by pending.mu
+}
+
+// start registers a call and returns the context to make it with.
+func (p *pending) start(ctx context.Context, saleID, serviceID string) (context.Context, *pendingCall) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	c := &pendingCall{saleID: saleID, serviceID: serviceID, cancel: cancel}
+	p.mu.Lock()
+	if p.calls == nil {
+		p.calls = make(map[string]map[*pendingCall]struct{})
+	}
+	if p.calls[saleID] == nil {
+		p.calls[saleID] = make(map[*pendingCall]struct{})
+	}
+	p.calls[saleID][c] = struct{}{}
+	p.mu.Unlock()
+	return ctx, c
+}
+
+// finish unregisters a call and releases its context.
+func (p *pending) finish(c *pendingCall) {
+	p.mu.Lock()
+	if m := p.calls[c.saleID]; m != nil {
+		delete(m, c)
+		if len(m) == 0 {
+			delete(p.calls, c.saleID)
+		}
+	}
+	p.mu.Unlock()
+	c.cancel(context.Canceled)
+}
+
+// wasAborted reports whether an AbortRequest ended c, and its reason.
+func (p *pending) wasAborted(c *pendingCall) (bool, string) {
+	if c == nil {
+		return false, ""
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return c.aborted, c.reason
+}
+
+// abort ends the calls of saleID — only the one of serviceID when it is
+// given — and returns how many it ended.
+func (p *pending) abort(saleID, serviceID, reason string) int {
+	p.mu.Lock()
+	var ended []*pendingCall
+	for c := range p.calls[saleID] {
+		if serviceID == "" || c.serviceID == serviceID {
+			c.aborted, c.reason = true, reason
+			ended = append(ended, c)
+		}
+	}
+	p.mu.Unlock()
+	for _, c := range ended {
+		c.cancel(errAbortRequested)
+	}
+	return len(ended)
+}
+
+// abort handles an AbortRequest: it ends the link's pending call for the
+// referenced sale (and ServiceID, when given) and tells the Terminal to end
+// the customer's session, which may outlive the call (relay mode awaits
+// the outcome). Like Adyen's terminals it sends no response.
+func (s *Server) abort(ctx context.Context, r *request) []byte {
+	a := r.body.(*AbortRequest)
+	reason := a.AbortReason
+	if reason == "" {
+		reason = "aborted by the POS"
+	}
+	n := s.pending.abort(r.hdr.SaleID, a.MessageReference.ServiceID, reason)
+	s.log.Info("abort", "sale", r.hdr.SaleID, "service", a.MessageReference.ServiceID, "reason", reason, "calls", n)
+	s.term.Abort(ctx, s.call(r, nil), reason)
+	return nil
+}

@@ -1,0 +1,120 @@
+package poslink
+
+import (
+	"context"
+	"strings"
+)
+
+// payment runs a direct-mode PaymentRequest. Result Success only when the
+// Terminal charged (Result.Approved from Terminal.Payment).
+func (s *Server) payment(ctx context.Context, pc *pendingCall, r *request, p *PaymentRequest) (string, any) {
+	res := s.term.Payment(ctx, s.call(r, &p.SaleData), r.order)
+	now := s.now()
+	out := PaymentResponse{
+		Response: s.resultResponse(res, pc, ctx.Err() != nil, CondRefusal),
+		SaleData: echoSale(p.SaleData),
+		POIData:  poiData(now, r.hdr.ServiceID),
+	}
+	if res.Approved {
+		out.PaymentResult = &PaymentResult{
+			AmountsResp: &AmountsResp{
+				Currency:         r.order.Currency.Code,
+				AuthorizedAmount: amountNumber(r.order.Total, r.order.Currency),
+			},
+			PaymentAcquirerData: &PaymentAcquirerData{
+				AcquirerPOIID:         s.call(r, nil).POIID,
+				AcquirerTransactionID: &TransactionIdentification{TransactionID: res.Reference, TimeStamp: nexoTime(now)},
+			},
+		}
+	}
+	s.log.Info("payment", "sale", r.hdr.SaleID, "service", r.hdr.ServiceID,
+		"result", out.Response.Result, "condition", out.Response.ErrorCondition, "reference", res.Reference)
+	return "PaymentResponse", out
+}
+
+// acquire runs a relay-mode CardAcquisitionRequest: Success means a
+// credential was captured for exactly this request's order; nothing was
+// charged. A credential that is not bound to this order's hash, or of an
+// unknown method, is withheld: the POS gets a Failure and no credential.
+func (s *Server) acquire(ctx context.Context, pc *pendingCall, r *request, c *CardAcquisitionRequest) (string, any) {
+	res := s.term.Acquire(ctx, s.call(r, &c.SaleData), r.order)
+	out := CardAcquisitionResponse{
+		SaleData: echoSale(c.SaleData),
+		POIData:  poiData(s.now(), r.hdr.ServiceID),
+	}
+	if res.Approved {
+		inst, withheld := instrument(res, r)
+		if withheld != "" {
+			s.log.Error("credential withheld", "sale", r.hdr.SaleID, "service", r.hdr.ServiceID, "why", withheld)
+			res = Result{Condition: CondUnavailableService, Reason: "credential withheld: " + withheld}
+		} else {
+			out.PaymentInstrumentData = inst
+			out.OrderHash = res.Hash.String()
+			out.Signature = res.Signature
+		}
+	}
+	out.Response = s.resultResponse(res, pc, ctx.Err() != nil, CondCancel)
+	if res.Approved {
+		out.Response.AdditionalResponse = formatAdditional(AddMethod, res.Method, AddOrderHash, res.Hash.String())
+	}
+	s.log.Info("card acquisition", "sale", r.hdr.SaleID, "service", r.hdr.ServiceID,
+		"result", out.Response.Result, "condition", out.Response.ErrorCondition,
+		"method", res.Method, "code", maskCode(res.Code))
+	return "CardAcquisitionResponse", out
+}
+
+// instrument is the credential of an approved acquisition, or why it
+// must not leave the terminal.
+func instrument(res Result, r *request) (*PaymentInstrumentData, string) {
+	switch {
+	case res.Hash.IsZero():
+		return nil, "no confirmed order hash"
+	case res.Hash != r.order.Hash():
+		return nil, "the customer confirmed a different order"
+	case res.Code == "":
+		return nil, "empty credential"
+	}
+	switch res.Method {
+	case "code":
+		return &PaymentInstrumentData{PaymentInstrumentType: InstrumentPaymentCode, PaymentCode: res.Code}, ""
+	case "face":
+		return &PaymentInstrumentData{PaymentInstrumentType: InstrumentFace, FaceToken: res.Code}, ""
+	}
+	return nil, "unknown method " + res.Method
+}
+
+// resultResponse turns a Terminal Result into a nexo Response. A refusal
+// without a condition gets def, or Aborted when the call was ended — by an
+// AbortRequest, or because the POS hung up (ended).
+func (s *Server) resultResponse(res Result, pc *pendingCall, ended bool, def string) Response {
+	hash := orderHashOf(res)
+	if res.Approved {
+		return Response{Result: ResultSuccess, AdditionalResponse: formatAdditional(AddOrderHash, hash)}
+	}
+	aborted, abortReason := s.pending.wasAborted(pc)
+	cond, reason := res.Condition, res.Reason
+	if cond == "" {
+		cond = def
+		if aborted || ended {
+			cond = CondAborted
+		}
+	}
+	switch {
+	case reason != "":
+	case aborted:
+		reason = abortReason
+	case ended:
+		reason = "the POS request ended"
+	}
+	return Response{
+		Result:         ResultFailure,
+		ErrorCondition: cond,
+		AdditionalResponse: formatAdditional(AddMessage, reason,
+			AddFlagged, strings.Join(res.Flagged, ","), AddOrderHash, hash),
+	}
+}
+
+// echoSale is the SaleData a reply repeats: the POS's transaction.
+func echoSale(sd SaleData) SaleData {
+	return SaleData{SaleTransactionID: sd.SaleTransactionID, SaleReferenceID: sd.SaleReferenceID}
+}

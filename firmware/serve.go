@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"payterm/board"
+	"payterm/drivers/display"
+	"payterm/drivers/scanner"
+	"payterm/drivers/touch"
+	"payterm/firmware/checkout"
+	"payterm/firmware/journal"
+	"payterm/firmware/poslink"
+	"payterm/payhost"
+	"payterm/ui"
+)
+
+// devices are the board's parts as opened. Display is essential; the
+// others degrade to null objects with a log line.
+type devices struct {
+	display display.Display
+	touch   touch.Touch     // nil: no touch panel
+	scanner scanner.Scanner // scanner.None when absent
+	// web serves board-specific pages (the virtual terminal); nil for none.
+	web func(ctx context.Context, state func() any) error
+}
+
+func (d *devices) halt(log *slog.Logger) {
+	for _, h := range []interface{ Halt() error }{d.display, d.scanner} {
+		if err := h.Halt(); err != nil {
+			log.Warn("halt", "device", h, "err", err)
+		}
+	}
+	if d.touch != nil {
+		d.touch.Halt()
+	}
+}
+
+// serve runs the terminal until ctx ends.
+func serve(ctx context.Context, cfg config, log *slog.Logger) error {
+	b, err := board.Lookup(cfg.Board)
+	if err != nil {
+		return err
+	}
+	if cfg.HTTPS == "" {
+		cfg.HTTPS = b.Link.HTTPS
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	key, err := cfg.terminalKey()
+	if err != nil {
+		return err
+	}
+	modes, err := cfg.modes()
+	if err != nil {
+		return err
+	}
+	devs, err := openDevices(b, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer devs.halt(log)
+
+	jr, err := journal.Open(filepath.Join(cfg.DataDir, "journal.db"), key, time.Now)
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	defer jr.Close()
+	store, err := poslink.OpenStore(filepath.Join(cfg.DataDir, "services.db"), poslink.StoreOptions{})
+	if err != nil {
+		return fmt.Errorf("service store: %w", err)
+	}
+	defer store.Close()
+
+	fonts, err := ui.DefaultFonts(filepath.Join(cfg.DataDir, "fonts"))
+	if err != nil {
+		return fmt.Errorf("fonts: %w", err)
+	}
+	if !fonts.HasFallback() {
+		log.Warn("no CJK font found: Chinese, Japanese and Korean labels will show as boxes")
+	}
+	bounds := devs.display.Bounds()
+	renderer, err := ui.New(ui.Options{
+		Layout: ui.Layout{W: bounds.Dx(), H: bounds.Dy(), Rotation: b.Display.Rotation},
+		Fonts:  fonts,
+		Name:   cfg.POIID,
+	})
+	if err != nil {
+		return err
+	}
+	scr := &uiScreen{log: log, r: renderer, disp: devs.display}
+
+	hasScan := devs.scanner != scanner.None
+	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan})
+	var payer payhost.Client
+	if cfg.PayHost != "" {
+		payer = payhost.NewHTTPClient(cfg.PayHost, &http.Client{Timeout: 30 * time.Second})
+	}
+	p := &performer{ctx: ctx, log: log, e: e, screen: scr, scanner: devs.scanner, journal: journalAdapter{jr}, payer: payer, poiID: cfg.POIID}
+	e.perform = p.perform
+	term := &terminal{e: e, poiID: cfg.POIID, key: key, modes: modes}
+
+	link, err := newLink(cfg, term, store, log)
+	if err != nil {
+		return err
+	}
+
+	g, ctx := errgroup.WithContext(ctx)
+	p.ctx = ctx
+	scr.show(checkout.View{Screen: checkout.ScreenIdle})
+	g.Go(func() error { return e.run(ctx) })
+	g.Go(func() error { readCodes(ctx, e, devs.scanner.Codes()); return nil })
+	if devs.touch != nil {
+		g.Go(func() error { readTouches(ctx, e, devs.touch, scr); return nil })
+	}
+	g.Go(func() error { return link.serveHTTPS(ctx, cfg.HTTPS) })
+	if port := serialPort(cfg, b); port != "" {
+		g.Go(func() error { return link.serveSerial(ctx, port, serialBaud(cfg, b)) })
+	}
+	if devs.web != nil {
+		g.Go(func() error { return devs.web(ctx, func() any { return simState(e, scr, devs.scanner, key) }) })
+	}
+	log.Info("terminal ready", "board", b.Name, "https", cfg.HTTPS)
+	err = g.Wait()
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// simState is the virtual terminal's /sim/state: the checkout phase, the
+// screen and its buttons, read through the engine so it is consistent.
+func simState(e *engine, scr *uiScreen, sc scanner.Scanner, key ed25519.PrivateKey) any {
+	type rect struct{ X, Y, W, H int }
+	type button struct {
+		Action string `json:"action"`
+		Label  string `json:"label"`
+		Line   string `json:"line,omitempty"`
+		Page   int    `json:"page"`
+		Rect   rect   `json:"rect"`
+	}
+	st := map[string]any{}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	e.do(ctx, func() {
+		s := e.state
+		st["phase"] = s.Phase().String()
+		st["mode"] = s.Mode().String()
+		if h := s.Hash(); !h.IsZero() {
+			st["order_hash"] = h.String()
+		}
+		if h := s.Confirmed(); !h.IsZero() {
+			st["confirmed_hash"] = h.String()
+		}
+		st["marked"] = s.Marked()
+	})
+	v, btns := scr.snapshot()
+	st["screen"] = v.Screen.String()
+	st["message"] = v.Message
+	if v.Order != nil {
+		st["order_id"] = v.Order.ID
+		st["total"] = v.Order.Total
+		st["currency"] = v.Order.Currency.Code
+		st["lines"] = len(v.Order.Lines)
+	}
+	bs := []button{}
+	for _, b := range btns {
+		bs = append(bs, button{Action: b.Action.String(), Label: b.Label, Line: b.Line, Page: b.Page,
+			Rect: rect{b.Rect.Min.X, b.Rect.Min.Y, b.Rect.Dx(), b.Rect.Dy()}})
+	}
+	st["buttons"] = bs
+	if armed, ok := sc.(interface{ Armed() bool }); ok {
+		st["scanner_armed"] = armed.Armed()
+	}
+	st["terminal_public_key"] = fmt.Sprintf("%x", key.Public())
+	return st
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"payterm/firmware/attest"
+	"payterm/firmware/checkout"
+	"payterm/firmware/order"
+	"payterm/firmware/poslink"
+)
+
+// terminal adapts the link's calls to checkout events and the checkout's
+// replies back to link results.
+type terminal struct {
+	e     *engine
+	poiID string
+	key   ed25519.PrivateKey
+	modes map[checkout.Mode]bool // which modes this merchant allows
+}
+
+var _ poslink.Terminal = (*terminal)(nil)
+
+func requestID(c poslink.Call) checkout.RequestID {
+	return checkout.RequestID(c.SaleID + "/" + c.ServiceID)
+}
+
+func (t *terminal) Payment(ctx context.Context, c poslink.Call, o order.Order) poslink.Result {
+	return t.session(ctx, c, o, checkout.Direct)
+}
+
+func (t *terminal) Acquire(ctx context.Context, c poslink.Call, o order.Order) poslink.Result {
+	return t.session(ctx, c, o, checkout.Relay)
+}
+
+// session runs one customer session for a POS request and waits for its
+// reply. If the POS goes away first, the session is aborted so the
+// customer is not left paying for an order nobody waits for.
+func (t *terminal) session(ctx context.Context, c poslink.Call, o order.Order, mode checkout.Mode) poslink.Result {
+	if !t.modes[mode] {
+		return poslink.Result{Condition: "NotAllowed", Reason: fmt.Sprintf("%s mode is not enabled on this terminal", mode)}
+	}
+	id := requestID(c)
+	replies := t.e.expect(id)
+	if !t.e.post(ctx, checkout.OrderReceived{Req: id, Order: o, Mode: mode}) {
+		t.e.forget(id)
+		return poslink.Result{Condition: "Aborted", Reason: "request cancelled"}
+	}
+	select {
+	case r := <-replies:
+		return t.result(c, r)
+	case <-ctx.Done():
+	}
+	// The POS hung up or aborted: end the session if it is still ours. A
+	// reply may race in; prefer it.
+	abort := context.Background()
+	if t.e.forget(id) {
+		t.e.post(abort, checkout.Abort{Reason: "POS request ended"})
+		return poslink.Result{Condition: "Aborted", Reason: "aborted"}
+	}
+	select {
+	case r := <-replies:
+		return t.result(c, r)
+	case <-time.After(time.Second):
+		return poslink.Result{Condition: "Aborted", Reason: "aborted"}
+	}
+}
+
+// result maps a checkout reply to the link's result. A relay credential is
+// Approved only in the sense "captured": the link reports it in a
+// CardAcquisition response, never as a paid PaymentResponse.
+func (t *terminal) result(c poslink.Call, r checkout.Reply) poslink.Result {
+	switch r.Kind {
+	case checkout.ReplyCredential:
+		method := r.Credential.Method.String()
+		return poslink.Result{
+			Approved: true,
+			Hash:     r.Hash,
+			Method:   method,
+			Code:     r.Credential.Code,
+			Signature: attest.Sign(t.key, attest.Claim{
+				POIID: t.poiID, TransactionID: c.TransactionID, Hash: r.Hash, Method: method, Code: r.Credential.Code,
+			}),
+		}
+	case checkout.ReplyResult:
+		res := poslink.Result{Approved: r.Approved, Hash: r.Hash, Reason: r.Reason, Reference: r.Reference}
+		if !r.Approved {
+			res.Condition = failureCondition(r.Reason)
+		}
+		return res
+	case checkout.ReplyFlagged:
+		return poslink.Result{Condition: "Cancel", Reason: "customer reported wrong items", Flagged: r.Lines}
+	case checkout.ReplyRefused:
+		cond := "MessageFormat"
+		if strings.HasPrefix(r.Reason, "busy") {
+			cond = "Busy"
+		}
+		return poslink.Result{Condition: cond, Reason: r.Reason}
+	}
+	return poslink.Result{Condition: "UnavailableService", Reason: "unexpected reply"}
+}
+
+// failureCondition picks the nexo ErrorCondition for a failed session.
+func failureCondition(reason string) string {
+	switch {
+	case strings.Contains(reason, "abort"):
+		return "Aborted"
+	case strings.Contains(reason, "cancel"), strings.Contains(reason, "timed out"), strings.Contains(reason, "timeout"):
+		return "Cancel"
+	case strings.Contains(reason, "unreachable"):
+		return "UnreachableHost"
+	}
+	return "Refusal"
+}
+
+func (t *terminal) Outcome(ctx context.Context, c poslink.Call, approved bool, reason string) error {
+	var err error
+	derr := t.e.do(ctx, func() {
+		if t.e.state.Phase() != checkout.Captured {
+			err = fmt.Errorf("no payment awaits an outcome (terminal is %s)", t.e.state.Phase())
+			return
+		}
+		t.e.step(checkout.Outcome{Approved: approved, Reason: reason})
+	})
+	return errors.Join(derr, err)
+}
+
+func (t *terminal) Abort(ctx context.Context, c poslink.Call, reason string) {
+	if reason == "" {
+		reason = "aborted by POS"
+	}
+	t.e.post(ctx, checkout.Abort{Reason: reason})
+}
+
+// ErrNoQuestionScreen: confirmation questions are not drawn yet.
+var errNotIdle = errors.New("terminal is busy with a customer")
+
+func (t *terminal) Confirm(ctx context.Context, c poslink.Call, text string) (bool, error) {
+	return false, errors.New("confirmation questions are not supported by this terminal yet")
+}
+
+func (t *terminal) Display(ctx context.Context, c poslink.Call, text string) error {
+	var err error
+	derr := t.e.do(ctx, func() {
+		if t.e.state.Phase() != checkout.Idle {
+			err = errNotIdle
+			return
+		}
+		t.e.perform(checkout.Show{View: checkout.View{Screen: checkout.ScreenIdle, Message: text}})
+	})
+	return errors.Join(derr, err)
+}

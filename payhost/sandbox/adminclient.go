@@ -1,0 +1,75 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// AdminClient drives a sandbox host's account API over HTTP: what a demo
+// or a test does to get a customer with money and a fresh payment code.
+type AdminClient struct {
+	Base string // "http://127.0.0.1:8090"
+	HC   *http.Client
+}
+
+// CreateAccount opens an account with an opening balance in minor units.
+func (c *AdminClient) CreateAccount(ctx context.Context, a NewAccount) (Account, error) {
+	var out Account
+	return out, c.call(ctx, http.MethodPost, "/accounts", a, &out)
+}
+
+// Account reads an account and its balance.
+func (c *AdminClient) Account(ctx context.Context, id string) (Account, error) {
+	var out Account
+	return out, c.call(ctx, http.MethodGet, "/accounts/"+url.PathEscape(id), nil, &out)
+}
+
+// IssueCode issues a one-time payment code for the account.
+func (c *AdminClient) IssueCode(ctx context.Context, id string) (Code, error) {
+	var out Code
+	return out, c.call(ctx, http.MethodPost, "/accounts/"+url.PathEscape(id)+"/codes", struct{}{}, &out)
+}
+
+func (c *AdminClient) call(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("sandbox: %s %s: %w", method, path, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.Base, "/")+path, body)
+	if err != nil {
+		return fmt.Errorf("sandbox: %s %s: %w", method, path, err)
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	hc := c.HC
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("sandbox: %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("sandbox: %s %s: %w", method, path, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("sandbox: %s %s: %s: %s", method, path, resp.Status, strings.TrimSpace(string(data)))
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("sandbox: %s %s: answer: %w", method, path, err)
+	}
+	return nil
+}

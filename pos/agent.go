@@ -1,0 +1,143 @@
+package pos
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"payterm/firmware/attest"
+	"payterm/firmware/order"
+	"payterm/firmware/poslink"
+	"payterm/payhost"
+)
+
+// Mode is who charges: the POS (relay, the seed) or the terminal (direct).
+type Mode string
+
+const (
+	Relay  Mode = "relay"
+	Direct Mode = "direct"
+)
+
+// Agent is the POS agent: it sends orders to one terminal and, in relay
+// mode, charges the returned credential through the payment system and
+// tells the terminal the outcome.
+type Agent struct {
+	Terminal *poslink.Client
+	POIID    string
+	SaleID   string         // this POS
+	Payer    payhost.Client // relay mode
+	// TerminalKey verifies the terminal's signature over a relayed
+	// credential; nil skips the check (dev setups that do not know it).
+	TerminalKey ed25519.PublicKey
+	Log         *slog.Logger
+	// NewServiceID returns a ServiceID unique for SaleID within 48 h.
+	NewServiceID func() string
+}
+
+// Outcome is what the cashier sees.
+type Outcome struct {
+	Paid      bool
+	Condition string   // nexo ErrorCondition when not paid
+	Reason    string   // readable
+	Reference string   // payment system reference
+	Flagged   []string // line IDs the customer reported as wrong
+	Hash      order.Hash
+}
+
+func (o Outcome) String() string {
+	switch {
+	case o.Paid:
+		return fmt.Sprintf("PAID (reference %s, order %s)", o.Reference, o.Hash.String()[:16])
+	case len(o.Flagged) > 0:
+		return fmt.Sprintf("CUSTOMER FLAGGED lines %s: correct the order and send it again", strings.Join(o.Flagged, ", "))
+	}
+	return fmt.Sprintf("NOT PAID: %s %s", o.Condition, o.Reason)
+}
+
+// Pay runs one sale of o in the given mode and reports the outcome.
+func (a *Agent) Pay(ctx context.Context, o order.Order, mode Mode) (Outcome, error) {
+	switch mode {
+	case Direct:
+		res, err := a.Terminal.Payment(ctx, a.SaleID, a.NewServiceID(), o)
+		if err != nil {
+			return Outcome{}, fmt.Errorf("pos: payment: %w", err)
+		}
+		return Outcome{Paid: res.Approved, Condition: res.Condition, Reason: res.Reason, Reference: res.Reference, Flagged: res.Flagged, Hash: res.Hash}, nil
+	case Relay:
+		return a.relay(ctx, o)
+	}
+	return Outcome{}, fmt.Errorf("pos: unknown mode %q", mode)
+}
+
+// relay: acquire the credential, check it is bound to this order, charge
+// it, and show the customer the result.
+func (a *Agent) relay(ctx context.Context, o order.Order) (Outcome, error) {
+	res, err := a.Terminal.Acquire(ctx, a.SaleID, a.NewServiceID(), o)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("pos: card acquisition: %w", err)
+	}
+	if !res.Approved {
+		return Outcome{Condition: res.Condition, Reason: res.Reason, Flagged: res.Flagged, Hash: res.Hash}, nil
+	}
+	want := o.Hash()
+	if res.Hash != want {
+		return Outcome{}, fmt.Errorf("pos: terminal returned a credential for order %s, sent %s", res.Hash, want)
+	}
+	if a.TerminalKey != nil {
+		claim := attest.Claim{POIID: a.POIID, TransactionID: o.ID, Hash: res.Hash, Method: res.Method, Code: res.Code}
+		if err := attest.Verify(a.TerminalKey, claim, res.Signature); err != nil {
+			return Outcome{}, fmt.Errorf("pos: credential signature: %w", err)
+		}
+	}
+	authCode := res.Code
+	if res.Method == "face" {
+		authCode = payhost.FacePrefix + res.Code
+	}
+	req := payhost.PayRequest{
+		OutTradeNo:  fmt.Sprintf("%s-%s-%x", a.SaleID, want.String()[:16], time.Now().UnixNano()),
+		AuthCode:    authCode,
+		Amount:      o.Total,
+		Currency:    o.Currency.Code,
+		OrderHash:   want.String(),
+		TerminalID:  a.POIID,
+		Description: "order " + o.ID,
+	}
+	a.Log.Info("charging", "out_trade_no", req.OutTradeNo, "code", payhost.MaskCode(authCode), "amount", order.Display(o.Total, o.Currency))
+	pay, err := a.charge(ctx, req)
+	out := Outcome{Hash: want}
+	switch {
+	case err != nil:
+		out.Condition, out.Reason = "UnreachableHost", "payment system unreachable"
+	case pay.Paid():
+		out.Paid, out.Reference = true, pay.TradeNo
+	default:
+		out.Condition, out.Reason = "Refusal", pay.Reason
+	}
+	// The customer must learn the result even if showing it fails; the
+	// sale's outcome is what the payment system says.
+	if terr := a.Terminal.Outcome(ctx, a.SaleID, a.NewServiceID(), out.Paid, out.Reason); terr != nil {
+		a.Log.Warn("could not show the outcome on the terminal", "err", terr)
+	}
+	if err != nil {
+		return out, fmt.Errorf("pos: charge: %w", err)
+	}
+	return out, nil
+}
+
+// charge pays, and on a transport error asks once what happened so that a
+// payment that went through is not reported as failed.
+func (a *Agent) charge(ctx context.Context, req payhost.PayRequest) (payhost.Payment, error) {
+	pay, err := a.Payer.Pay(ctx, req)
+	if err == nil || errors.Is(err, payhost.ErrInvalidRequest) || errors.Is(err, payhost.ErrConflict) {
+		return pay, err
+	}
+	if q, qerr := a.Payer.Query(ctx, req.OutTradeNo); qerr == nil {
+		return q, nil
+	}
+	return pay, err
+}
