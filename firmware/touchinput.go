@@ -24,7 +24,18 @@ const maxStroke = 1024
 // else is a tap where the finger lifted.
 func readTouches(ctx context.Context, e *engine, t touch.Touch, ht hitTester) {
 	var stroke []image.Point
-	for ev := range t.Events(ctx) {
+	events := t.Events(ctx)
+	for {
+		var ev touch.Event
+		select {
+		case <-ctx.Done():
+			return
+		case got, ok := <-events:
+			if !ok {
+				return
+			}
+			ev = got
+		}
 		switch ev.Kind {
 		case touch.Down:
 			stroke = append(stroke[:0], ev.At)

@@ -35,19 +35,16 @@ func (r *Ring) Write(p []byte) (int, error) {
 	if len(r.buf) == 0 {
 		return n, nil
 	}
-	if len(p) >= len(r.buf) {
-		copy(r.buf, p[len(p)-len(r.buf):])
-		r.next, r.full = 0, true
-		return n, nil
+	if len(p) > len(r.buf) {
+		p = p[len(p)-len(r.buf):]
 	}
-	c := copy(r.buf[r.next:], p)
-	if c < len(p) {
-		copy(r.buf, p[c:])
-		r.full = true
-	}
-	r.next = (r.next + len(p)) % len(r.buf)
-	if r.next == 0 && c == len(p) && len(p) > 0 {
-		r.full = true
+	for len(p) > 0 {
+		c := copy(r.buf[r.next:], p)
+		p = p[c:]
+		r.next += c
+		if r.next == len(r.buf) {
+			r.next, r.full = 0, true
+		}
 	}
 	return n, nil
 }

@@ -1,0 +1,263 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"payterm/firmware/poslink"
+	"payterm/payhost/sandbox"
+	"payterm/payhost/sandbox/sandboxtest"
+	"payterm/pos"
+)
+
+// system is a whole virtual terminal started in-process on loopback, with
+// a sandbox payment host: what `make run` starts, for end-to-end tests.
+type system struct {
+	t     *testing.T
+	cfg   config
+	Web   string // http://127.0.0.1:port of the virtual terminal page
+	Nexo  string // https://127.0.0.1:port/nexo
+	Host  *sandboxtest.Env
+	done  chan error
+	stop  context.CancelFunc
+	hc    *http.Client
+	Log   *lockedWriter
+	admin *sandbox.AdminClient
+}
+
+// freeAddr returns a loopback address that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startSystem starts payhost and the terminal; edit adjusts the terminal's
+// configuration first (serial port, TLS files, modes...).
+func startSystem(t *testing.T, edit func(*config)) *system {
+	t.Helper()
+	host := sandboxtest.Start(t, sandbox.Options{})
+	cfg := defaultConfig()
+	cfg.DataDir = filepath.Join(t.TempDir(), "terminal")
+	cfg.HTTPS = freeAddr(t)
+	cfg.Web = freeAddr(t)
+	cfg.Serial = "-"
+	cfg.PayHost = host.Server.URL
+	if edit != nil {
+		edit(&cfg)
+	}
+	if err := cfg.validate(); err != nil {
+		t.Fatal(err)
+	}
+	logs := &lockedWriter{w: &bytes.Buffer{}}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &system{t: t, cfg: cfg, Web: "http://" + cfg.Web, Nexo: "https://" + cfg.HTTPS + "/nexo",
+		Host: host, done: make(chan error, 1), stop: cancel, hc: &http.Client{Timeout: 10 * time.Second}, Log: logs,
+		admin: &sandbox.AdminClient{Base: host.Server.URL}}
+	go func() { s.done <- serve(ctx, cfg, log) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-s.done:
+			if err != nil {
+				t.Errorf("terminal stopped with %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("terminal did not stop")
+		}
+		if t.Failed() {
+			t.Logf("terminal log:\n%s", logs.String())
+		}
+	})
+	s.waitReady()
+	return s
+}
+
+func (s *system) waitReady() {
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		c1, err1 := net.Dial("tcp", s.cfg.HTTPS)
+		c2, err2 := net.Dial("tcp", s.cfg.Web)
+		if err1 == nil && err2 == nil {
+			c1.Close()
+			c2.Close()
+			return
+		}
+		for _, c := range []net.Conn{c1, c2} {
+			if c != nil {
+				c.Close()
+			}
+		}
+		select {
+		case err := <-s.done:
+			s.t.Fatalf("terminal exited at start: %v", err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	s.t.Fatal("terminal not listening after 20 s")
+}
+
+// Agent returns a POS agent on the HTTPS link with the dev key.
+func (s *system) Agent() *pos.Agent {
+	s.t.Helper()
+	return s.AgentOn(poslink.NewHTTPSTransport(s.Nexo, nil, true))
+}
+
+// AgentOn returns a POS agent on the given transport with the dev key.
+func (s *system) AgentOn(tr poslink.Transport) *pos.Agent {
+	s.t.Helper()
+	c, err := poslink.NewClient(poslink.ClientConfig{POIID: devPOIID, Transport: tr,
+		Key: &poslink.SecurityKey{KeyIdentifier: devKeyID, KeyVersion: devKeyVersion, Passphrase: devPassphrase}})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	n := 0
+	key, _ := s.cfg.terminalKey()
+	return &pos.Agent{Terminal: c, POIID: devPOIID, SaleID: "POS-TEST", Payer: s.Host.Client,
+		TerminalKey: key.Public().(ed25519.PublicKey), Log: slog.New(slog.DiscardHandler),
+		NewServiceID: func() string { n++; return fmt.Sprintf("%s-%d", strings.ReplaceAll(s.t.Name(), "/", "-"), n) }}
+}
+
+// simState is /sim/state decoded.
+type simStateJSON struct {
+	Phase        string `json:"phase"`
+	Screen       string `json:"screen"`
+	Message      string `json:"message"`
+	OrderHash    string `json:"order_hash"`
+	ScannerArmed bool   `json:"scanner_armed"`
+	Marked       []string
+	Buttons      []struct {
+		Action string `json:"action"`
+		Label  string `json:"label"`
+		Line   string `json:"line"`
+		Rect   struct{ X, Y, W, H int }
+	} `json:"buttons"`
+}
+
+func (s *system) State() simStateJSON {
+	s.t.Helper()
+	var st simStateJSON
+	resp, err := s.hc.Get(s.Web + "/sim/state")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		s.t.Fatal(err)
+	}
+	return st
+}
+
+// WaitScreen polls /sim/state until the screen is want.
+func (s *system) WaitScreen(want string) simStateJSON {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var st simStateJSON
+	for time.Now().Before(deadline) {
+		if st = s.State(); st.Screen == want {
+			return st
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	s.t.Fatalf("screen %q (phase %q, message %q), waited for %q", st.Screen, st.Phase, st.Message, want)
+	return st
+}
+
+// Tap touches the centre of the first on-screen button with action (and
+// line, if given) through the automation API.
+func (s *system) Tap(action, line string) {
+	s.t.Helper()
+	for _, b := range s.State().Buttons {
+		if b.Action == action && (line == "" || b.Line == line) {
+			s.post("/sim/touch", map[string]int{"x": b.Rect.X + b.Rect.W/2, "y": b.Rect.Y + b.Rect.H/2}, http.StatusOK)
+			return
+		}
+	}
+	s.t.Fatalf("no %q button for line %q on screen", action, line)
+}
+
+// Scan presents a code at the scanner window.
+func (s *system) Scan(code string, wantStatus int) {
+	s.t.Helper()
+	s.post("/sim/scan", map[string]string{"code": code}, wantStatus)
+}
+
+func (s *system) post(path string, body any, want int) []byte {
+	s.t.Helper()
+	b, _ := json.Marshal(body)
+	resp, err := s.hc.Post(s.Web+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		s.t.Fatalf("POST %s: %s %s, want %d", path, resp.Status, out, want)
+	}
+	return out
+}
+
+// Customer opens a sandbox account with balance (minor units, CNY).
+func (s *system) Customer(balance int64) sandbox.Account {
+	s.t.Helper()
+	a, err := s.admin.CreateAccount(context.Background(), sandbox.NewAccount{Name: "Test customer", Currency: "CNY", Balance: balance})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return a
+}
+
+// Code issues a fresh payment code for the account.
+func (s *system) Code(accountID string) string {
+	s.t.Helper()
+	c, err := s.admin.IssueCode(context.Background(), accountID)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return c.Code
+}
+
+// Balance reads an account's balance.
+func (s *system) Balance(accountID string) int64 {
+	s.t.Helper()
+	a, err := s.admin.Account(context.Background(), accountID)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return a.Balance
+}
+
+// lockedWriter lets concurrent loggers share one buffer.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func (l *lockedWriter) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.String()
+}
