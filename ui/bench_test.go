@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"io"
+	"slices"
 	"testing"
 	"time"
 
@@ -75,12 +76,27 @@ var orderView = checkout.View{Screen: checkout.ScreenOrder, Order: testOrder(20,
 // arriving (the previous frame is forgotten, so everything repaints).
 func fullRenders(b *testing.B, r *Renderer) {
 	r.Render(orderView) // warm the glyph caches, as any earlier order has
+	lat := make([]time.Duration, 0, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
 		r.cur = nil
 		r.Render(orderView)
+		lat = append(lat, time.Since(t0))
 	}
+	b.StopTimer()
+	b.ReportMetric(percentile(lat, 50), "p50-ms")
+}
+
+// percentile returns the p-th percentile of lat in milliseconds.
+func percentile(lat []time.Duration, p int) float64 {
+	if len(lat) == 0 {
+		return 0
+	}
+	s := slices.Clone(lat)
+	slices.Sort(s)
+	return float64(s[(len(s)-1)*p/100].Nanoseconds()) / 1e6
 }
 
 func BenchmarkOrder20Lines1280x800(b *testing.B) {
@@ -144,14 +160,19 @@ func BenchmarkToggleLine(b *testing.B) {
 	r.Render(views[0])
 	r.Render(views[1])
 	area := 0
+	lat := make([]time.Duration, 0, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
 		_, damage := r.Render(views[i%2])
+		lat = append(lat, time.Since(t0))
 		for _, d := range damage {
 			area += d.Dx() * d.Dy()
 		}
 	}
+	b.StopTimer()
+	b.ReportMetric(percentile(lat, 50), "p50-ms")
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/render")
 	b.ReportMetric(100*float64(area)/float64(b.N)/float64(1280*800), "damage-%")
 }
