@@ -21,8 +21,16 @@ pids+=($!)
 bin/payterm -board sim -data "$dir/terminal" 2>"$dir/terminal.log" &
 pids+=($!)
 
+up() { (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
 for i in $(seq 1 100); do
-  if (exec 3<>/dev/tcp/127.0.0.1/8443) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/8090) 2>/dev/null; then break; fi
+  for p in "${pids[@]}"; do
+    if ! kill -0 "$p" 2>/dev/null; then
+      echo "make run: a service did not start (is another payterm running on 8080/8443/8090?):" >&2
+      tail -n 5 "$dir"/payhost.log "$dir"/terminal.log >&2
+      exit 1
+    fi
+  done
+  if up 8443 && up 8080 && up 8090; then break; fi
   sleep 0.1
 done
 
