@@ -1,0 +1,179 @@
+// Package camsim is the simulated twin of a camera: it streams a moving
+// test pattern, or pictures (say, faces from image files), through the
+// same conversion and frame pool as the V4L2 driver.
+package camsim
+
+import (
+	"context"
+	"errors"
+	"image"
+	"log/slog"
+	"sync"
+	"time"
+
+	"payterm/drivers/camera"
+)
+
+var _ camera.Camera = (*Camera)(nil)
+
+// DefaultWidth and DefaultHeight are the size when a Format leaves it
+// zero; DefaultFPS the frame rate when Options leave it zero.
+const (
+	DefaultWidth  = 640
+	DefaultHeight = 480
+	DefaultFPS    = 15
+)
+
+// poolFrames is how many frames the consumer and the stream share: one
+// being delivered, one held by the consumer, one spare.
+const poolFrames = 3
+
+// Clock paces frames. Tests pass a fake that ticks by hand.
+type Clock interface {
+	Now() time.Time
+	// Every returns a channel that fires every d, and a function that
+	// stops it.
+	Every(d time.Duration) (<-chan time.Time, func())
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+func (systemClock) Every(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTicker(d)
+	return t.C, t.Stop
+}
+
+// Options configure the simulated camera. The zero value streams the
+// test pattern at DefaultFPS by the system clock.
+type Options struct {
+	// Images are shown in turn, one per frame, scaled to the frame size;
+	// none means the moving test pattern.
+	Images []image.Image
+	FPS    int
+	Clock  Clock
+	Logger *slog.Logger
+}
+
+// Camera is a simulated camera. Safe for concurrent use.
+type Camera struct {
+	opts   Options
+	frames chan *camera.Frame
+
+	mu     sync.Mutex
+	cancel context.CancelFunc // of the stream running, nil if none
+	done   chan struct{}      // closed when that stream has ended
+	halted bool
+}
+
+// New returns a stopped camera.
+func New(opts Options) *Camera {
+	if opts.FPS <= 0 {
+		opts.FPS = DefaultFPS
+	}
+	if opts.Clock == nil {
+		opts.Clock = systemClock{}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Camera{opts: opts, frames: make(chan *camera.Frame, 1)}
+}
+
+func (c *Camera) String() string { return "camsim" }
+
+func (c *Camera) Frames() <-chan *camera.Frame { return c.frames }
+
+// Err is always nil: the simulation does not fail.
+func (c *Camera) Err() error { return nil }
+
+// Start streams in f; zero size means DefaultWidth×DefaultHeight.
+func (c *Camera) Start(ctx context.Context, f camera.Format) error {
+	f = f.WithDefaults()
+	if f.Width == 0 && f.Height == 0 {
+		f.Width, f.Height = DefaultWidth, DefaultHeight
+	}
+	f.Range = camera.Limited // what the source below produces
+	src, err := newSource(f, c.opts.Images)
+	if err != nil {
+		return err
+	}
+	conv, err := camera.NewConverter(f, 0)
+	if err != nil {
+		return err
+	}
+	pool, err := camera.NewPool(poolFrames, f, src.maxSize())
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.halted {
+		return errors.New("camsim: halted")
+	}
+	c.stopLocked()
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	c.cancel, c.done = cancel, done
+	go c.stream(sctx, done, src, conv, pool)
+	return nil
+}
+
+// stream delivers a frame per tick until ctx ends.
+func (c *Camera) stream(ctx context.Context, done chan<- struct{}, src *source, conv *camera.Converter, pool *camera.Pool) {
+	defer close(done)
+	ticks, stop := c.opts.Clock.Every(time.Second / time.Duration(c.opts.FPS))
+	defer stop()
+	var seq uint64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticks:
+		}
+		seq++
+		fr := pool.Get()
+		if fr == nil {
+			continue // the consumer holds every frame: drop this one
+		}
+		if err := conv.Convert(fr, src.frame(seq)); err != nil {
+			fr.Release()
+			c.opts.Logger.Warn("camsim: frame", "err", err)
+			continue
+		}
+		fr.Seq, fr.Time = seq, c.opts.Clock.Now()
+		camera.Offer(c.frames, fr)
+	}
+}
+
+// Stop ends streaming and releases frames not yet taken.
+func (c *Camera) Stop() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stopLocked()
+	return nil
+}
+
+func (c *Camera) stopLocked() {
+	if c.cancel == nil {
+		return
+	}
+	c.cancel()
+	<-c.done
+	c.cancel, c.done = nil, nil
+	camera.Drain(c.frames)
+}
+
+// Halt stops streaming for good and closes Frames.
+func (c *Camera) Halt() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.halted {
+		return nil
+	}
+	c.stopLocked()
+	c.halted = true
+	close(c.frames)
+	return nil
+}
