@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"time"
 
 	"payterm/board"
@@ -55,7 +56,7 @@ func (l *link) tlsFiles() (cert, key string, err error) {
 	if errC == nil && errK == nil {
 		return cert, key, nil
 	}
-	if err := poslink.WriteDevCertificate(cert, key, nil, time.Now()); err != nil {
+	if err := poslink.WriteDevCertificate(cert, key, devCertHosts(l.cfg.POIID), time.Now()); err != nil {
 		return "", "", fmt.Errorf("dev certificate: %w", err)
 	}
 	return cert, key, nil
@@ -142,4 +143,20 @@ func serialBaud(cfg config, b board.Board) int {
 		return b.Link.SerialBaud
 	}
 	return 115200
+}
+
+// adyenLeafName is the shape of name Adyen's POS libraries accept as a
+// terminal certificate's CN: <model>-<serial>.test.terminal.adyen.com.
+var adyenLeafName = regexp.MustCompile(`^[A-Za-z0-9]+-[A-Za-z0-9]+$`)
+
+// devCertHosts names the dev certificate so that a POS built on Adyen's
+// libraries accepts it when given the certificate file as its CA (their
+// check compares the CN, not the address), and so that plain clients can
+// verify it for localhost.
+func devCertHosts(poiID string) []string {
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	if adyenLeafName.MatchString(poiID) {
+		hosts = append([]string{poiID + ".test.terminal.adyen.com"}, hosts...)
+	}
+	return hosts
 }
