@@ -136,11 +136,55 @@ func (t *terminal) Abort(ctx context.Context, c poslink.Call, reason string) {
 	t.e.post(ctx, checkout.Abort{Reason: reason})
 }
 
-// ErrNoQuestionScreen: confirmation questions are not drawn yet.
+// errNotIdle refuses a Display while the customer's screen is in use.
 var errNotIdle = errors.New("terminal is busy with a customer")
 
 func (t *terminal) Confirm(ctx context.Context, c poslink.Call, text string) (bool, error) {
-	return false, errors.New("confirmation questions are not supported by this terminal yet")
+	// The checkout shows the question only while no payment is on and
+	// answers it exactly once: the customer's Yes or No, no on its own
+	// timeout or an Abort, or a refusal (busy, or text it cannot show).
+	id := requestID(c)
+	replies := t.e.expect(id)
+	if !t.e.post(ctx, checkout.Ask{Req: id, Text: text}) {
+		t.e.forget(id)
+		return false, ctx.Err()
+	}
+	var r checkout.Reply
+	select {
+	case r = <-replies:
+	case <-ctx.Done():
+		// The POS hung up or its MaxInputTime passed: take the question
+		// off the screen if it is still ours (checked again in the loop,
+		// so a payment that started meanwhile is left alone). A reply
+		// may race in; prefer it.
+		if t.e.forget(id) {
+			// Bounded: an engine that stopped (shutdown) runs nothing.
+			stop, cancel := context.WithTimeout(context.Background(), time.Second)
+			t.e.do(stop, func() {
+				if s := t.e.state; s.Phase() == checkout.Asking && s.Pending() == id {
+					t.e.step(checkout.Abort{Reason: "POS request ended"})
+				}
+			})
+			cancel()
+			return false, ctx.Err()
+		}
+		select {
+		case r = <-replies:
+		case <-time.After(time.Second):
+			return false, ctx.Err()
+		}
+	}
+	switch r.Kind {
+	case checkout.ReplyAnswer:
+		return r.Approved, nil
+	case checkout.ReplyRefused:
+		cond := "MessageFormat"
+		if r.Reason == checkout.ReasonBusy {
+			cond = "Busy"
+		}
+		return false, &poslink.ConditionError{Condition: cond, Reason: r.Reason}
+	}
+	return false, &poslink.ConditionError{Condition: "UnavailableService", Reason: "unexpected reply"}
 }
 
 func (t *terminal) Display(ctx context.Context, c poslink.Call, text string) error {

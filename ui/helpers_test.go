@@ -66,7 +66,18 @@ func views(o *order.Order) []checkout.View {
 		{Screen: checkout.ScreenPaid, Order: o},
 		{Screen: checkout.ScreenFailed, Order: o, Message: "The payment code has expired. Please refresh it and try again."},
 		{Screen: checkout.ScreenRefused, Message: "The total does not match the items"},
+		{Screen: checkout.ScreenQuestion, Message: "Would you like to join our loyalty club?\nIt is free and you collect points."},
 	}
+}
+
+// allScreens lists every checkout.Screen, up to the first value without a
+// name, so tables over screens pick up new ones.
+func allScreens() []checkout.Screen {
+	var out []checkout.Screen
+	for s := checkout.Screen(0); s.String() != checkout.Screen(1<<30).String(); s++ {
+		out = append(out, s)
+	}
+	return out
 }
 
 func newTestRenderer(tb testing.TB, l Layout, fonts *Fonts) *Renderer {

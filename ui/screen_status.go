@@ -161,6 +161,8 @@ func (b *builder) build(v checkout.View, name string) frame {
 		b.result(wPayment, iconCross, wFailed, amount(v), v.Message, true)
 	case checkout.ScreenRefused:
 		b.result(wPayment, iconAlert, wRefused, "", v.Message, true)
+	case checkout.ScreenQuestion:
+		b.question(v)
 	default:
 		b.idle(name)
 	}

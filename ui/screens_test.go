@@ -21,6 +21,29 @@ var wantActions = map[checkout.Screen][]checkout.Action{
 	checkout.ScreenPaid:       {checkout.ActDismiss},
 	checkout.ScreenFailed:     {checkout.ActDismiss},
 	checkout.ScreenRefused:    {checkout.ActDismiss},
+	checkout.ScreenQuestion:   {checkout.ActNo, checkout.ActYes},
+}
+
+// TestTablesCoverEveryScreen: views and wantActions have one entry for
+// each screen checkout defines, so TestEveryScreenAtEveryLayout draws
+// them all.
+func TestTablesCoverEveryScreen(t *testing.T) {
+	screens := allScreens()
+	if len(screens) < int(checkout.ScreenQuestion)+1 {
+		t.Fatalf("found %d screens: %v", len(screens), screens)
+	}
+	var got []checkout.Screen
+	for _, v := range views(testOrder(3, false)) {
+		got = append(got, v.Screen)
+	}
+	if !slices.Equal(got, screens) {
+		t.Errorf("views cover %v, want each of %v once, in order", got, screens)
+	}
+	for _, s := range screens {
+		if _, ok := wantActions[s]; !ok {
+			t.Errorf("wantActions has no entry for %s", s)
+		}
+	}
 }
 
 func TestEveryScreenAtEveryLayout(t *testing.T) {

@@ -32,6 +32,9 @@ const (
 	wNoMethod      = "No payment method is available"
 	wPrevPage      = "Previous page"
 	wNextPage      = "Next page"
+	wQuestionTitle = "Please answer"
+	wYes           = "Yes"
+	wNo            = "No"
 )
 
 func wChecking(n int) string {

@@ -57,3 +57,31 @@ func Example() {
 	// show paid
 	// done
 }
+
+// A question from the POS while no payment is on: the customer's Yes comes
+// back as a ReplyAnswer to the request that asked.
+func Example_question() {
+	s := checkout.New(checkout.Config{HasScan: true})
+	for _, ev := range []checkout.Event{
+		checkout.Tick{Now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)},
+		checkout.Ask{Req: "sale-1/43", Text: "Would you like a printed receipt?"},
+		checkout.Touch{Action: checkout.ActYes},
+	} {
+		var effects []checkout.Effect
+		s, effects = checkout.Step(s, ev)
+		for _, e := range effects {
+			switch e := e.(type) {
+			case checkout.Show:
+				fmt.Printf("show %s %q\n", e.View.Screen, e.View.Message)
+			case checkout.Reply:
+				fmt.Println("reply to", e.To, "yes:", e.Kind == checkout.ReplyAnswer && e.Approved)
+			}
+		}
+	}
+	fmt.Println(s.Phase())
+	// Output:
+	// show question "Would you like a printed receipt?"
+	// reply to sale-1/43 yes: true
+	// show idle ""
+	// idle
+}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"payterm/firmware/order"
 )
@@ -22,8 +24,14 @@ import (
 //     customer touched Confirm on the order screen showing an order whose
 //     hash the credential carries, with no other order shown since;
 //   - at most one credential or charge per session;
-//   - every Reply answers a RequestID given in an OrderReceived, once; when
-//     the machine rests (Idle, Done, Refused) every request was answered;
+//   - every Reply answers a RequestID given in an OrderReceived or an Ask,
+//     once; when the machine rests (Idle, Done, Refused) every request was
+//     answered, and a question is never left unanswered by its screen;
+//   - a question (Ask) is shown exactly when it is valid and no payment
+//     session or other question is on, and is otherwise refused; it is
+//     answered yes only by the customer's Yes, no by No, by its timeout
+//     (which comes exactly Question after it was shown, or after the
+//     first Tick) or by an Abort; an order while asking is refused busy;
 //   - devices start and stop in pairs, run only while Capturing, and are
 //     stopped before Idle; a credential comes from a device started for it;
 //   - effects keep the ordering contract of the package doc;
@@ -89,11 +97,11 @@ func runSequence(c chooser, n int) error {
 	cfg := Config{HasScan: c.intn(2) == 0, HasCamera: c.intn(2) == 0}
 	if c.intn(3) == 0 {
 		cfg.Timeouts = Timeouts{Order: 20 * time.Second, Flagged: 30 * time.Second, Method: 10 * time.Second,
-			Capture: 10 * time.Second, Outcome: 15 * time.Second, Result: 3 * time.Second}
+			Capture: 10 * time.Second, Outcome: 15 * time.Second, Result: 3 * time.Second, Question: 12 * time.Second}
 	}
 	g := &gen{c: c, now: epoch}
-	o := newObserver()
 	s := New(cfg)
+	o := newObserver(s.Config())
 	var err error
 	for range n {
 		if s, err = o.apply(s, g.event(s)); err != nil {
@@ -139,11 +147,13 @@ type gen struct {
 func (g *gen) pick(options ...string) string { return options[g.c.intn(len(options))] }
 
 func (g *gen) event(s State) Event {
-	w := g.c.intn(100)
+	w := g.c.intn(108)
 	if s.Phase() == Capturing && w < 40 {
 		w += 50 // mostly scans and faces
 	}
 	switch {
+	case w >= 100:
+		return g.ask(s)
 	case w < 12:
 		return g.order(s)
 	case w < 55:
@@ -170,17 +180,20 @@ func (g *gen) event(s State) Event {
 	return Tick{Now: g.now}
 }
 
-func (g *gen) order(s State) OrderReceived {
-	var req RequestID
+// req is a new RequestID, mostly, or none, or the one in hand again.
+func (g *gen) req(s State) RequestID {
 	switch g.c.intn(20) {
 	case 0:
-		req = ""
+		return ""
 	case 1, 2:
-		req = s.Pending() // a repeat of the request in hand (or none)
-	default:
-		g.reqs++
-		req = RequestID(fmt.Sprintf("r%d", g.reqs))
+		return s.Pending() // a repeat of the request in hand (or none)
 	}
+	g.reqs++
+	return RequestID(fmt.Sprintf("r%d", g.reqs))
+}
+
+func (g *gen) order(s State) OrderReceived {
+	req := g.req(s)
 	mode := Relay
 	switch g.c.intn(9) {
 	case 0:
@@ -220,6 +233,14 @@ func orderPool(i int) order.Order {
 	return o
 }
 
+// ask is a question, valid mostly.
+func (g *gen) ask(s State) Ask {
+	return Ask{Req: g.req(s), Text: g.pick(
+		"Would you like a receipt?", "需要发票吗？", "Join our club?\nIt is free.",
+		strings.Repeat("é", MaxQuestion), strings.Repeat("é", MaxQuestion+1),
+		"", " \n ", "Receipt?\a", "Receipt\xff?", "Receipt?\r\n")}
+}
+
 func (g *gen) touch() Touch {
 	t := Touch{Action: Action(g.c.intn(len(actionNames) + 1)), Page: g.c.intn(6) - 2}
 	ids := []string{"1", "2", "3", "A", "zz", ""}
@@ -231,7 +252,7 @@ func (g *gen) touch() Touch {
 	}
 	// Confirm and the method choices are what moves a session on.
 	if g.c.intn(3) == 0 {
-		t.Action = []Action{ActConfirm, ActChooseCode, ActChooseFace, ActDismiss}[g.c.intn(4)]
+		t.Action = []Action{ActConfirm, ActChooseCode, ActChooseFace, ActDismiss, ActYes, ActNo}[g.c.intn(6)]
 	}
 	return t
 }
@@ -260,9 +281,19 @@ func (g *gen) code() string {
 // observer keeps what the customer and the POS have seen so far.
 type observer struct {
 	trace []string
+	cfg   Config // timeouts defaulted
 
-	given   map[RequestID]bool
-	replies map[RequestID]int
+	given     map[RequestID]bool
+	questions map[RequestID]bool // the given requests that were Asks
+	replies   map[RequestID]int
+
+	// The question on screen: its request ("" when none) and when its
+	// timeout started (armed false until a Tick was seen).
+	asked   RequestID
+	askedAt time.Time
+	armed   bool
+	now     time.Time // last Tick
+	ticked  bool
 
 	scanner, camera bool
 	purpose         Method // what the camera runs for
@@ -278,8 +309,8 @@ type observer struct {
 	secrets   []string   // credentials seen, to keep out of the journal
 }
 
-func newObserver() *observer {
-	return &observer{given: map[RequestID]bool{}, replies: map[RequestID]int{}}
+func newObserver(cfg Config) *observer {
+	return &observer{cfg: cfg, given: map[RequestID]bool{}, questions: map[RequestID]bool{}, replies: map[RequestID]int{}}
 }
 
 func (o *observer) failure(err error) error {
@@ -328,6 +359,12 @@ func (o *observer) check(prev State, ev Event, next State, effects []Effect) err
 		if e.Token != "" {
 			o.secrets = append(o.secrets, e.Token)
 		}
+	case Ask:
+		if e.Req != "" && e.Req != prev.Pending() {
+			o.given[e.Req], o.questions[e.Req] = true, true
+		}
+	case Tick:
+		o.now, o.ticked = e.Now, true
 	}
 	if err := checkOrdering(effects); err != nil {
 		return err
@@ -338,7 +375,58 @@ func (o *observer) check(prev State, ev Event, next State, effects []Effect) err
 			return err
 		}
 	}
+	if err := o.question(prev, ev, next, effects); err != nil {
+		return err
+	}
 	return o.rest(ev, next)
+}
+
+// question checks what an Ask did, and that the question on screen ends
+// when it should: by the customer, an Abort or its timeout.
+func (o *observer) question(prev State, ev Event, next State, effects []Effect) error {
+	switch e := ev.(type) {
+	case Ask:
+		switch {
+		case e.Req == "" || e.Req == prev.Pending():
+			if len(effects) != 0 {
+				return fmt.Errorf("Ask nobody new waits for had effects %v", effects)
+			}
+		case active(prev.Phase()) || prev.Phase() == Asking:
+			want := []Effect{Reply{To: e.Req, Kind: ReplyRefused, Reason: ReasonBusy}}
+			if !reflect.DeepEqual(effects, want) {
+				return fmt.Errorf("Ask in %s: %v, want %v", prev.Phase(), effects, want)
+			}
+		case !validQuestion(e.Text):
+			if len(effects) != 1 || effects[0].(Reply).Kind != ReplyRefused {
+				return fmt.Errorf("invalid question %q: %v, want it refused", e.Text, effects)
+			}
+		case o.asked != e.Req || next.Phase() != Asking:
+			return fmt.Errorf("valid question in %s not shown: %v", prev.Phase(), effects)
+		}
+	case OrderReceived:
+		if prev.Phase() == Asking && e.Req != "" && e.Req != prev.Pending() && next.Phase() != Asking {
+			return errors.New("an order replaced the question on screen")
+		}
+	case Tick:
+		if prev.Phase() != Asking {
+			return nil
+		}
+		if !o.armed {
+			o.askedAt, o.armed = e.Now, true
+		}
+		due := !e.Now.Before(o.askedAt.Add(o.cfg.Timeouts.Question))
+		if due != (next.Phase() == Idle) {
+			return fmt.Errorf("question shown %v ago, timeout %v: machine went %s", e.Now.Sub(o.askedAt), o.cfg.Timeouts.Question, next.Phase())
+		}
+	}
+	return nil
+}
+
+// validQuestion is what an Ask may show: 1 to MaxQuestion runes of UTF-8,
+// not all space, no control character but a newline.
+func validQuestion(s string) bool {
+	return utf8.ValidString(s) && strings.TrimSpace(s) != "" && utf8.RuneCountInString(s) <= MaxQuestion &&
+		!strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && unicode.IsControl(r) })
 }
 
 // rank is an effect's place in the ordering contract.
@@ -420,12 +508,17 @@ func (o *observer) effect(prev State, ev Event, eff Effect) error {
 		return o.release(prev, ev, e.Hash, e.Credential)
 	case Reply:
 		if !o.given[e.To] {
-			return fmt.Errorf("reply to %q, which no OrderReceived gave", e.To)
+			return fmt.Errorf("reply to %q, which no OrderReceived or Ask gave", e.To)
 		}
 		if o.replies[e.To]++; o.replies[e.To] > 1 {
 			return fmt.Errorf("request %q answered twice", e.To)
 		}
+		if q := o.questions[e.To]; q && e.Kind != ReplyAnswer && e.Kind != ReplyRefused || !q && e.Kind == ReplyAnswer {
+			return fmt.Errorf("reply of kind %d to %q (a question: %t)", e.Kind, e.To, q)
+		}
 		switch e.Kind {
+		case ReplyAnswer:
+			return o.answer(ev, e)
 		case ReplyCredential:
 			if o.shownMode != Relay {
 				return errors.New("credential replied in a direct session")
@@ -438,7 +531,15 @@ func (o *observer) effect(prev State, ev Event, eff Effect) error {
 		}
 	case Show:
 		o.screen = e.View.Screen
+		o.asked = ""
 		switch e.View.Screen {
+		case ScreenQuestion:
+			a, ok := ev.(Ask)
+			if !ok || a.Text != e.View.Message || !validQuestion(a.Text) || e.View.Order != nil {
+				return fmt.Errorf("question screen %q for %s", e.View.Message, formatEvent(ev))
+			}
+			o.asked, o.askedAt, o.armed = a.Req, o.now, o.ticked
+			o.shown, o.confirmed = order.Hash{}, order.Hash{}
 		case ScreenOrder:
 			if e.View.Order == nil {
 				return errors.New("order screen without an order")
@@ -454,6 +555,38 @@ func (o *observer) effect(prev State, ev Event, eff Effect) error {
 				return errors.New("paid screen without an approved outcome of a released credential")
 			}
 		}
+	}
+	return nil
+}
+
+// answer checks a question's answer against what ended it.
+func (o *observer) answer(ev Event, r Reply) error {
+	if r.To != o.asked || o.screen != ScreenQuestion {
+		return fmt.Errorf("answer to %q, but the screen shows %s for %q", r.To, o.screen, o.asked)
+	}
+	var yes bool
+	var reason string
+	switch e := ev.(type) {
+	case Touch:
+		switch e.Action {
+		case ActYes:
+			yes = true
+		case ActNo:
+		default:
+			return fmt.Errorf("touch %s answered the question", e.Action)
+		}
+	case Tick:
+		reason = ReasonTimeout
+	case Abort:
+		reason = ReasonAborted
+		if e.Reason != "" {
+			reason += ": " + e.Reason
+		}
+	default:
+		return fmt.Errorf("%s answered the question", formatEvent(ev))
+	}
+	if r.Approved != yes || r.Reason != reason {
+		return fmt.Errorf("answer yes=%t reason %q, want yes=%t reason %q", r.Approved, r.Reason, yes, reason)
 	}
 	return nil
 }
@@ -503,7 +636,17 @@ func (o *observer) rest(ev Event, next State) error {
 	if p := next.Pending(); p != "" && (!o.given[p] || o.replies[p] != 0) {
 		return fmt.Errorf("pending %q was never given or is already answered", p)
 	}
-	if !active(next.Phase()) {
+	switch {
+	case next.Phase() == Asking:
+		if o.screen != ScreenQuestion || next.Pending() != o.asked {
+			return fmt.Errorf("asking %q, but the screen shows %s for %q", next.Pending(), o.screen, o.asked)
+		}
+		for id := range o.given {
+			if want := btoi(id != o.asked); o.replies[id] != want {
+				return fmt.Errorf("asking %q: request %q answered %d times, want %d", o.asked, id, o.replies[id], want)
+			}
+		}
+	case !active(next.Phase()):
 		if next.Pending() != "" {
 			return fmt.Errorf("request %q pending in %s", next.Pending(), next.Phase())
 		}
@@ -512,11 +655,24 @@ func (o *observer) rest(ev Event, next State) error {
 				return fmt.Errorf("%s with request %q answered %d times", next.Phase(), id, o.replies[id])
 			}
 		}
+	default:
+		for id := range o.questions {
+			if o.replies[id] != 1 {
+				return fmt.Errorf("%s with question %q answered %d times", next.Phase(), id, o.replies[id])
+			}
+		}
 	}
 	if next.Phase() == Idle && o.screen != ScreenIdle {
 		return fmt.Errorf("idle, but the screen shows %s", o.screen)
 	}
 	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // snapshot deep-copies a State without the package's own clone helpers.
@@ -588,6 +744,8 @@ func formatEvent(ev Event) string {
 		return fmt.Sprintf("abort reason=%q", e.Reason)
 	case Tick:
 		return "tick " + e.Now.Sub(epoch).String()
+	case Ask:
+		return fmt.Sprintf("ask req=%q text=%.40q", e.Req, e.Text)
 	}
 	return fmt.Sprintf("%T", ev)
 }

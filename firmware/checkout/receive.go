@@ -12,14 +12,15 @@ import (
 var errUnknownMode = errors.New("checkout: unknown payment mode")
 
 // onOrder starts a session, takes the cashier's correction in Flagged, or
-// answers "busy" to a new request while a session is active (leaving the
-// session untouched). An event without a RequestID, or repeating the one
+// answers "busy" to a new request while a session is active or a question
+// is on screen (leaving either untouched: the POS asked the question and
+// it is short). An event without a RequestID, or repeating the one
 // in hand, has nobody new to answer and is ignored.
 func onOrder(s State, e OrderReceived) (State, []Effect) {
 	if e.Req == "" || e.Req == s.pending {
 		return s, nil
 	}
-	if active(s.phase) && s.phase != Flagged {
+	if active(s.phase) && s.phase != Flagged || s.phase == Asking {
 		return s, []Effect{Reply{To: e.Req, Kind: ReplyRefused, Reason: ReasonBusy}}
 	}
 	corrected := s.phase == Flagged

@@ -16,8 +16,8 @@ const (
 // Reasons given in Reply effects; the firmware maps them to nexo error
 // conditions, so they are stable.
 const (
-	ReasonBusy      = "busy"                  // ReplyRefused: another session is active
-	ReasonTimeout   = "timeout"               // ReplyResult: the session timed out
+	ReasonBusy      = "busy"                  // ReplyRefused: another session or a question is active
+	ReasonTimeout   = "timeout"               // ReplyResult, ReplyAnswer: the session or question timed out
 	ReasonCancelled = "cancelled by customer" // ReplyResult: the customer cancelled
-	ReasonAborted   = "aborted"               // ReplyResult: prefix, followed by ": " and the Abort's reason
+	ReasonAborted   = "aborted"               // ReplyResult, ReplyAnswer: prefix, followed by ": " and the Abort's reason
 )

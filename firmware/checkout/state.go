@@ -21,7 +21,7 @@ type State struct {
 	order order.Order
 	hash  order.Hash
 
-	pending   RequestID       // request awaiting a reply; "" when none
+	pending   RequestID       // request (order or question) awaiting a reply; "" when none
 	marked    map[string]bool // copy on write: replaced, never mutated
 	page      int
 	corrected bool       // order replaced a flagged one
@@ -61,19 +61,20 @@ func withDefaults(t Timeouts) Timeouts {
 	}
 	d := DefaultTimeouts
 	return Timeouts{
-		Order:   pick(t.Order, d.Order),
-		Flagged: pick(t.Flagged, d.Flagged),
-		Method:  pick(t.Method, d.Method),
-		Capture: pick(t.Capture, d.Capture),
-		Outcome: pick(t.Outcome, d.Outcome),
-		Result:  pick(t.Result, d.Result),
+		Order:    pick(t.Order, d.Order),
+		Flagged:  pick(t.Flagged, d.Flagged),
+		Method:   pick(t.Method, d.Method),
+		Capture:  pick(t.Capture, d.Capture),
+		Outcome:  pick(t.Outcome, d.Outcome),
+		Result:   pick(t.Result, d.Result),
+		Question: pick(t.Question, d.Question),
 	}
 }
 
 // Phase is where the session stands.
 func (s State) Phase() Phase { return s.phase }
 
-// Mode is the current session's mode (meaningless in Idle).
+// Mode is the current session's mode (meaningless in Idle and Asking).
 func (s State) Mode() Mode { return s.mode }
 
 // Config is the configuration New was given, with timeouts defaulted.
@@ -82,7 +83,7 @@ func (s State) Config() Config { return s.cfg }
 // Pending is the request that still awaits a reply, or "" when none.
 func (s State) Pending() RequestID { return s.pending }
 
-// Hash is the current order's hash; zero in Idle.
+// Hash is the current order's hash; zero in Idle and Asking.
 func (s State) Hash() order.Hash { return s.hash }
 
 // Confirmed is the hash the customer confirmed in this session; zero until
@@ -138,6 +139,8 @@ func (s State) timeout(p Phase) time.Duration {
 		return t.Capture
 	case Captured:
 		return t.Outcome
+	case Asking:
+		return t.Question
 	}
 	return t.Result
 }

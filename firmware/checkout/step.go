@@ -20,6 +20,8 @@ func Step(s State, ev Event) (State, []Effect) {
 		return onAbort(s, e)
 	case Tick:
 		return onTick(s, e)
+	case Ask:
+		return onAsk(s, e)
 	}
 	return s, nil
 }

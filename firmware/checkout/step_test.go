@@ -42,6 +42,8 @@ func pathTo(p Phase, mode Mode) []Event {
 	case Refused:
 		o.Total++
 		return []Event{Tick{Now: epoch}, OrderReceived{Req: "r1", Order: o, Mode: mode}}
+	case Asking:
+		return []Event{Tick{Now: epoch}, Ask{Req: "q1", Text: "Would you like a receipt?"}}
 	}
 	panic("no path to " + p.String())
 }
@@ -55,7 +57,7 @@ func reach(t *testing.T, cfg Config, p Phase, mode Mode) State {
 	return s
 }
 
-var allPhases = []Phase{Idle, OrderShown, Flagged, Confirmed, Capturing, Captured, Done, Refused}
+var allPhases = []Phase{Idle, OrderShown, Flagged, Confirmed, Capturing, Captured, Done, Refused, Asking}
 
 func TestNewTimeouts(t *testing.T) {
 	tests := []struct {
@@ -65,12 +67,17 @@ func TestNewTimeouts(t *testing.T) {
 	}{
 		{"zero means defaults", Timeouts{}, DefaultTimeouts},
 		{"set values kept", Timeouts{Order: time.Second, Flagged: 2 * time.Second, Method: 3 * time.Second,
-			Capture: 4 * time.Second, Outcome: 5 * time.Second, Result: 6 * time.Second},
+			Capture: 4 * time.Second, Outcome: 5 * time.Second, Result: 6 * time.Second, Question: 7 * time.Second},
 			Timeouts{Order: time.Second, Flagged: 2 * time.Second, Method: 3 * time.Second,
-				Capture: 4 * time.Second, Outcome: 5 * time.Second, Result: 6 * time.Second}},
-		{"zero and negative fields defaulted", Timeouts{Order: time.Second, Result: -time.Second},
+				Capture: 4 * time.Second, Outcome: 5 * time.Second, Result: 6 * time.Second, Question: 7 * time.Second}},
+		{"zero and negative fields defaulted", Timeouts{Order: time.Second, Result: -time.Second, Question: -time.Second},
 			Timeouts{Order: time.Second, Flagged: DefaultTimeouts.Flagged, Method: DefaultTimeouts.Method,
-				Capture: DefaultTimeouts.Capture, Outcome: DefaultTimeouts.Outcome, Result: DefaultTimeouts.Result}},
+				Capture: DefaultTimeouts.Capture, Outcome: DefaultTimeouts.Outcome, Result: DefaultTimeouts.Result,
+				Question: DefaultTimeouts.Question}},
+		{"only the question set", Timeouts{Question: 5 * time.Second},
+			Timeouts{Order: DefaultTimeouts.Order, Flagged: DefaultTimeouts.Flagged, Method: DefaultTimeouts.Method,
+				Capture: DefaultTimeouts.Capture, Outcome: DefaultTimeouts.Outcome, Result: DefaultTimeouts.Result,
+				Question: 5 * time.Second}},
 	}
 	for _, tt := range tests {
 		if got := New(Config{Timeouts: tt.in}).Config().Timeouts; got != tt.want {
@@ -86,7 +93,8 @@ func TestNewTimeouts(t *testing.T) {
 // TestPhaseTimeouts: each phase ends after its own timeout and not before.
 func TestPhaseTimeouts(t *testing.T) {
 	cfg := Config{HasScan: true, Timeouts: Timeouts{Order: 11 * time.Second, Flagged: 13 * time.Second,
-		Method: 17 * time.Second, Capture: 19 * time.Second, Outcome: 23 * time.Second, Result: 29 * time.Second}}
+		Method: 17 * time.Second, Capture: 19 * time.Second, Outcome: 23 * time.Second, Result: 29 * time.Second,
+		Question: 31 * time.Second}}
 	tests := []struct {
 		phase Phase
 		after time.Duration
@@ -99,6 +107,7 @@ func TestPhaseTimeouts(t *testing.T) {
 		{Captured, cfg.Timeouts.Outcome, Done},
 		{Done, cfg.Timeouts.Result, Idle},
 		{Refused, cfg.Timeouts.Result, Idle},
+		{Asking, cfg.Timeouts.Question, Idle},
 	}
 	for _, tt := range tests {
 		s := reach(t, cfg, tt.phase, Direct)
@@ -345,8 +354,12 @@ func TestAbortEveryPhase(t *testing.T) {
 			if got := hasEffect[Journal](out); got != active(p) {
 				t.Errorf("%s %s: journaled %t, want %t", p, mode, got, active(p))
 			}
-			if s.Pending() != "" && !hasReply(out, ReplyResult) {
-				t.Errorf("%s %s: pending %q not answered", p, mode, s.Pending())
+			answer := ReplyResult
+			if p == Asking {
+				answer = ReplyAnswer
+			}
+			if s.Pending() != "" && !hasReply(out, answer) {
+				t.Errorf("%s %s: pending %q not answered with %d", p, mode, s.Pending(), answer)
 			}
 		}
 	}
@@ -375,5 +388,35 @@ func BenchmarkStepSession(b *testing.B) {
 	cfg := Config{HasScan: true, HasCamera: true}
 	for b.Loop() {
 		run(New(cfg), events...)
+	}
+}
+
+// TestNames: every value has its own name; values out of range, negative
+// ones included, print a placeholder instead of panicking.
+func TestNames(t *testing.T) {
+	for _, tt := range []struct {
+		names []string
+		name  func(int) string
+	}{
+		{phaseNames[:], func(i int) string { return Phase(i).String() }},
+		{actionNames[:], func(i int) string { return Action(i).String() }},
+		{screenNames[:], func(i int) string { return Screen(i).String() }},
+	} {
+		seen := map[string]bool{}
+		for i := range tt.names {
+			if n := tt.name(i); n == "" || seen[n] || strings.HasSuffix(n, "?") {
+				t.Errorf("value %d named %q (twice, or a placeholder)", i, n)
+			} else {
+				seen[n] = true
+			}
+		}
+		for _, i := range []int{-1, len(tt.names), 1 << 30} {
+			if n := tt.name(i); !strings.HasSuffix(n, "?") {
+				t.Errorf("value %d out of range named %q", i, n)
+			}
+		}
+	}
+	if ActYes.String() != "yes" || ActNo.String() != "no" || ScreenQuestion.String() != "question" || Asking.String() != "asking" {
+		t.Error("new names out of step with their constants")
 	}
 }

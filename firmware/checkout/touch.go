@@ -30,6 +30,8 @@ func onTouch(s State, t Touch) (State, []Effect) {
 			s = s.enter(Confirmed)
 			return s, append(out, s.show(s.sessionView(ScreenMethod, "")))
 		}
+	case Asking:
+		return touchQuestion(s, t)
 	case Done, Refused:
 		if t.Action == ActDismiss {
 			s = s.toIdle()

@@ -22,13 +22,14 @@ import (
 // regenerates them from the rest and compares; -update rewrites the files.
 //
 //	# comment
-//	config scan camera [order=30s ...]    devices fitted; timeouts by phase
+//	config scan camera [order=30s ...]    devices fitted; timeouts by phase (order flagged method capture outcome result question)
 //	> order req=r1 mode=relay id=T-1 cur=EUR line="1|Apple|2||1.49" [discount="Coupon|0.50"] [total=2.48]
 //	> touch confirm | toggle-line line=2 | mark-lines lines=1,2 | page page=1 | ...
 //	> scan code=1234
 //	> face token=abc
 //	> outcome approved|declined [reason=...] [ref=...]
 //	> abort [reason=...]
+//	> ask req=q1 text="Receipt?"
 //	> tick 90s                              (time since the transcript's epoch)
 //
 // Order lines are "id|label|quantity|unit|unit price[|discount]", amounts
@@ -193,6 +194,7 @@ func parseConfig(line string) (Config, error) {
 	timeouts := map[string]*time.Duration{
 		"order": &cfg.Timeouts.Order, "flagged": &cfg.Timeouts.Flagged, "method": &cfg.Timeouts.Method,
 		"capture": &cfg.Timeouts.Capture, "outcome": &cfg.Timeouts.Outcome, "result": &cfg.Timeouts.Result,
+		"question": &cfg.Timeouts.Question,
 	}
 	for k := range kv {
 		d, ok := timeouts[k]
@@ -247,6 +249,8 @@ func parseEvent(s string) (Event, error) {
 		return Outcome{Approved: arg(0) == "approved", Reason: one(kv, "reason"), Reference: one(kv, "ref")}, nil
 	case "abort":
 		return Abort{Reason: one(kv, "reason")}, nil
+	case "ask":
+		return Ask{Req: RequestID(one(kv, "req")), Text: one(kv, "text")}, nil
 	case "tick":
 		d, err := time.ParseDuration(arg(0))
 		if err != nil {
@@ -321,7 +325,7 @@ func short(h order.Hash) string {
 	return h.String()[:8]
 }
 
-var replyKinds = [...]string{"credential", "result", "flagged", "refused"}
+var replyKinds = [...]string{"credential", "result", "flagged", "refused", "answer"}
 
 func formatEffect(e Effect) string {
 	switch e := e.(type) {
@@ -358,7 +362,7 @@ func formatEffect(e Effect) string {
 		switch e.Kind {
 		case ReplyCredential:
 			s += fmt.Sprintf(" %s:%s", e.Credential.Method, e.Credential.Code)
-		case ReplyResult:
+		case ReplyResult, ReplyAnswer:
 			s += fmt.Sprintf(" approved=%t", e.Approved)
 		case ReplyFlagged:
 			s += " lines=" + strings.Join(e.Lines, ",")
@@ -409,7 +413,7 @@ func formatState(s State) string {
 	if s.Phase() == Idle {
 		return out
 	}
-	if s.Phase() != Refused {
+	if s.Phase() != Refused && s.Phase() != Asking {
 		out += " " + s.Mode().String()
 	}
 	if p := s.Pending(); p != "" {

@@ -55,12 +55,13 @@ const (
 	Captured                // credential taken: relay awaits the outcome, direct is charging
 	Done                    // result on screen until dismissed or timed out
 	Refused                 // the POS's order was invalid; reason on screen briefly
+	Asking                  // no payment session; the POS's yes/no question on screen (Ask)
 )
 
-var phaseNames = [...]string{"idle", "order", "flagged", "confirmed", "capturing", "captured", "done", "refused"}
+var phaseNames = [...]string{"idle", "order", "flagged", "confirmed", "capturing", "captured", "done", "refused", "asking"}
 
 func (p Phase) String() string {
-	if int(p) < len(phaseNames) {
+	if p >= 0 && int(p) < len(phaseNames) {
 		return phaseNames[p]
 	}
 	return "phase?"
@@ -93,22 +94,24 @@ type RequestID string
 // Timeouts says how long each phase may last before a Tick ends it. The
 // zero value means DefaultTimeouts.
 type Timeouts struct {
-	Order   time.Duration // OrderShown: customer does not confirm
-	Flagged time.Duration // Flagged: no corrected order comes
-	Method  time.Duration // Confirmed: no method chosen
-	Capture time.Duration // Capturing: no code or face
-	Outcome time.Duration // Captured: no outcome from POS or payment system
-	Result  time.Duration // Done/Refused: result screen back to idle
+	Order    time.Duration // OrderShown: customer does not confirm
+	Flagged  time.Duration // Flagged: no corrected order comes
+	Method   time.Duration // Confirmed: no method chosen
+	Capture  time.Duration // Capturing: no code or face
+	Outcome  time.Duration // Captured: no outcome from POS or payment system
+	Result   time.Duration // Done/Refused: result screen back to idle
+	Question time.Duration // Asking: no answer; the question is answered no, ReasonTimeout
 }
 
 // DefaultTimeouts are the values a cashier would expect.
 var DefaultTimeouts = Timeouts{
-	Order:   120 * time.Second,
-	Flagged: 300 * time.Second,
-	Method:  60 * time.Second,
-	Capture: 60 * time.Second,
-	Outcome: 90 * time.Second,
-	Result:  8 * time.Second,
+	Order:    120 * time.Second,
+	Flagged:  300 * time.Second,
+	Method:   60 * time.Second,
+	Capture:  60 * time.Second,
+	Outcome:  90 * time.Second,
+	Result:   8 * time.Second,
+	Question: 60 * time.Second,
 }
 
 // Config is fixed for the life of a state machine.
@@ -134,12 +137,14 @@ const (
 	ActCancel            // customer cancels the payment
 	ActDismiss           // close the result screen
 	ActBack              // back from method choice to the order
+	ActYes               // answer the POS's question yes
+	ActNo                // answer the POS's question no
 )
 
-var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back"}
+var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back", "yes", "no"}
 
 func (a Action) String() string {
-	if int(a) < len(actionNames) {
+	if a >= 0 && int(a) < len(actionNames) {
 		return actionNames[a]
 	}
 	return "action?"
@@ -185,6 +190,16 @@ type Abort struct{ Reason string }
 // Tick: the clock, delivered by the firmware at least once a second.
 type Tick struct{ Now time.Time }
 
+// Ask: the POS asks the customer a yes/no question (nexo Input,
+// GetConfirmation). It is shown only while no payment session is active
+// (Idle, or in place of a Done or Refused result screen) and answered
+// once, by a ReplyAnswer or a ReplyRefused. Text is at most MaxQuestion
+// runes of printable text; '\n' breaks lines.
+type Ask struct {
+	Req  RequestID
+	Text string
+}
+
 func (OrderReceived) isEvent() {}
 func (Touch) isEvent()         {}
 func (CodeScanned) isEvent()   {}
@@ -192,6 +207,7 @@ func (FaceCaptured) isEvent()  {}
 func (Outcome) isEvent()       {}
 func (Abort) isEvent()         {}
 func (Tick) isEvent()          {}
+func (Ask) isEvent()           {}
 
 // Effect is an output of Step for the firmware to perform, in slice order.
 type Effect interface{ isEffect() }
@@ -229,7 +245,8 @@ const (
 	ReplyCredential ReplyKind = iota // relay: credential bound to the confirmed hash
 	ReplyResult                      // final result of a payment (direct), or of a relay session that failed before capture
 	ReplyFlagged                     // customer reported Lines as wrong
-	ReplyRefused                     // order refused (invalid, or terminal busy)
+	ReplyRefused                     // order or question refused (invalid, or terminal busy)
+	ReplyAnswer                      // the customer's answer to an Ask: Approved means yes
 )
 
 // Reply: answer the pending POS request To.
@@ -238,8 +255,8 @@ type Reply struct {
 	Kind       ReplyKind
 	Hash       order.Hash // the confirmed order's hash (Credential, Result)
 	Credential Credential // ReplyCredential only
-	Approved   bool       // ReplyResult
-	Reason     string     // ReplyResult when not approved, ReplyRefused
+	Approved   bool       // ReplyResult; ReplyAnswer: the customer said yes
+	Reason     string     // ReplyResult when not approved, ReplyRefused; ReplyAnswer not given by the customer (timeout, aborted)
 	Reference  string     // ReplyResult: payment system's reference
 	Lines      []string   // ReplyFlagged
 }
@@ -280,14 +297,15 @@ const (
 	ScreenFace              // "look at the camera"
 	ScreenProcessing        // waiting for outcome / charging
 	ScreenPaid
-	ScreenFailed  // reason shown
-	ScreenRefused // order refused, e.g. total mismatch
+	ScreenFailed   // reason shown
+	ScreenRefused  // order refused, e.g. total mismatch
+	ScreenQuestion // the POS's question (Message) with Yes and No
 )
 
-var screenNames = [...]string{"idle", "order", "flagged", "method", "show-code", "face", "processing", "paid", "failed", "refused"}
+var screenNames = [...]string{"idle", "order", "flagged", "method", "show-code", "face", "processing", "paid", "failed", "refused", "question"}
 
 func (s Screen) String() string {
-	if int(s) < len(screenNames) {
+	if s >= 0 && int(s) < len(screenNames) {
 		return screenNames[s]
 	}
 	return "screen?"
@@ -303,5 +321,5 @@ type View struct {
 	Corrected bool            // the order on screen replaced a flagged one
 	Methods   []Method        // ScreenMethod: methods offered
 	Method    Method          // chosen method
-	Message   string          // reason or note for the customer
+	Message   string          // reason or note for the customer; ScreenQuestion: the question
 }
