@@ -13,6 +13,7 @@ all: build
 # Debian packages, Go modules and npm packages the tests and the demo use.
 deps:
 	@tools/deps.sh
+	@rootfs/deps.sh
 
 build:
 	$(GO) build -o $(BIN)/payterm ./firmware
@@ -36,6 +37,8 @@ test-unit:
 # One table of the performance goals, each measured as ratios in one run.
 bench: deps
 	@tools/bench.sh
+
+include rootfs/Makefile.inc
 
 clean:
 	rm -rf $(BIN) $(OUT)

@@ -40,6 +40,9 @@ type Options struct {
 	// Watchdog is fed from Boot until ctx ends; absent hardware is fine.
 	Watchdog   Watchdog
 	NoWatchdog bool
+	// Interfaces get static addresses after the modules load (e.g. eth0
+	// 10.0.2.15/24 on QEMU's user-mode network); a failure is logged.
+	Interfaces []Interface
 	// NoReap leaves orphan reaping to the caller (see Reap's caveat).
 	NoReap bool
 }
@@ -70,7 +73,7 @@ type System struct {
 //  4. read the kernel command line and the device tree: board and slot;
 //  5. load the modules, each after its dependencies — a failing one is
 //     logged and the boot goes on;
-//  6. bring up the loopback interface — optional;
+//  6. bring up the loopback interface and Interfaces — optional;
 //  7. wait for the data partition and mount it at /data — essential,
 //     unless Data.Tmpfs;
 //  8. feed the watchdog while ctx lasts — optional hardware.
@@ -149,6 +152,13 @@ func Boot(ctx context.Context, o Options) (*System, error) {
 	if o.Sys == nil { // interfaces exist only on a real kernel
 		if err := LoopbackUp(); err != nil {
 			log.Warn("loopback interface", "err", err)
+		}
+		for _, i := range o.Interfaces {
+			if err := ConfigureInterface(i); err != nil {
+				log.Warn("network interface", "err", err)
+			} else {
+				log.Info("network interface up", "name", i.Name, "addr", i.Addr.String())
+			}
 		}
 	}
 
