@@ -34,18 +34,23 @@ func openDevices(b board.Board, cfg config, log *slog.Logger) (*devices, error) 
 	return d, nil
 }
 
-// serveHTTP serves h on addr until ctx ends.
+// serveHTTP serves h on addr until ctx ends. Requests run under ctx: the
+// page's frame stream never goes idle, so Shutdown alone would wait for
+// it in vain and leave it open.
 func serveHTTP(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
-		hs.Shutdown(sctx)
+		if hs.Shutdown(sctx) != nil {
+			hs.Close()
+		}
 	}()
 	log.Info("virtual terminal", "url", "http://"+ln.Addr().String()+"/")
 	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {

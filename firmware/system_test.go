@@ -6,11 +6,16 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -120,14 +125,22 @@ func (s *system) Agent() *pos.Agent {
 	return s.AgentOn(poslink.NewHTTPSTransport(s.Nexo, nil, true))
 }
 
-// AgentOn returns a POS agent on the given transport with the dev key.
-func (s *system) AgentOn(tr poslink.Transport) *pos.Agent {
+// Client returns a link client on the given transport with the dev key;
+// now stamps its requests (nil: time.Now).
+func (s *system) Client(tr poslink.Transport, now func() time.Time) *poslink.Client {
 	s.t.Helper()
-	c, err := poslink.NewClient(poslink.ClientConfig{POIID: devPOIID, Transport: tr,
+	c, err := poslink.NewClient(poslink.ClientConfig{POIID: devPOIID, Transport: tr, Now: now,
 		Key: &poslink.SecurityKey{KeyIdentifier: devKeyID, KeyVersion: devKeyVersion, Passphrase: devPassphrase}})
 	if err != nil {
 		s.t.Fatal(err)
 	}
+	return c
+}
+
+// AgentOn returns a POS agent on the given transport with the dev key.
+func (s *system) AgentOn(tr poslink.Transport) *pos.Agent {
+	s.t.Helper()
+	c := s.Client(tr, nil)
 	n := 0
 	key, _ := s.cfg.terminalKey()
 	return &pos.Agent{Terminal: c, POIID: devPOIID, SaleID: "POS-TEST", Payer: s.Host.Client,
@@ -184,13 +197,76 @@ func (s *system) WaitScreen(want string) simStateJSON {
 // line, if given) through the automation API.
 func (s *system) Tap(action, line string) {
 	s.t.Helper()
+	r, ok := s.button(action, line)
+	if !ok {
+		s.t.Fatalf("no %q button for line %q on screen", action, line)
+	}
+	s.post("/sim/touch", map[string]int{"x": r.X + r.W/2, "y": r.Y + r.H/2}, http.StatusOK)
+}
+
+// buttonRect is a button's place on the panel, in panel pixels.
+type buttonRect struct{ X, Y, W, H int }
+
+// button finds the first on-screen button with action (and line, if
+// given).
+func (s *system) button(action, line string) (buttonRect, bool) {
+	s.t.Helper()
 	for _, b := range s.State().Buttons {
 		if b.Action == action && (line == "" || b.Line == line) {
-			s.post("/sim/touch", map[string]int{"x": b.Rect.X + b.Rect.W/2, "y": b.Rect.Y + b.Rect.H/2}, http.StatusOK)
-			return
+			return buttonRect(b.Rect), true
 		}
 	}
-	s.t.Fatalf("no %q button for line %q on screen", action, line)
+	return buttonRect{}, false
+}
+
+// waitMarked polls /sim/state until exactly lines are marked.
+func (s *system) waitMarked(lines []string) simStateJSON {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	var st simStateJSON
+	for time.Now().Before(deadline) {
+		if st = s.State(); slices.Equal(st.Marked, lines) {
+			return st
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	s.t.Fatalf("lines %v marked (screen %q), waited for %v", st.Marked, st.Screen, lines)
+	return st
+}
+
+// Screenshot reads the panel as /screen.png serves it, with its frame
+// number.
+func (s *system) Screenshot() (*image.RGBA, uint64) {
+	s.t.Helper()
+	resp, err := s.hc.Get(s.Web + "/screen.png")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	frame, err := strconv.ParseUint(resp.Header.Get("X-Frame"), 10, 64)
+	if err != nil {
+		s.t.Fatalf("/screen.png: X-Frame %q: %v", resp.Header.Get("X-Frame"), err)
+	}
+	img, err := png.Decode(resp.Body)
+	if err != nil {
+		s.t.Fatalf("/screen.png: %v", err)
+	}
+	rgba := image.NewRGBA(img.Bounds())
+	draw.Draw(rgba, rgba.Rect, img, img.Bounds().Min, draw.Src)
+	return rgba, frame
+}
+
+// WaitLog waits until the terminal's log holds text.
+func (s *system) WaitLog(text string) {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(s.Log.String(), text) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.t.Fatalf("terminal log has no %q after 10 s", text)
 }
 
 // Scan presents a code at the scanner window.

@@ -8,10 +8,19 @@ function refresh(frame) { img.src = "/screen.png?f=" + frame; }
 const es = new EventSource("/sim/frames");
 es.onmessage = (e) => refresh(e.data);
 
+// toPanel maps a pointer event to a panel pixel. The screen is drawn in
+// the image's content box: its bounding box less the border (the bezel)
+// and padding. Points on the bezel clamp to the panel's edge.
 function toPanel(ev) {
-  const r = img.getBoundingClientRect();
-  return [Math.round((ev.clientX - r.left) * img.naturalWidth / r.width),
-          Math.round((ev.clientY - r.top) * img.naturalHeight / r.height)];
+  const r = img.getBoundingClientRect(), cs = getComputedStyle(img);
+  const px = (v) => parseFloat(v) || 0;
+  const left = r.left + px(cs.borderLeftWidth) + px(cs.paddingLeft);
+  const top = r.top + px(cs.borderTopWidth) + px(cs.paddingTop);
+  const w = r.right - px(cs.borderRightWidth) - px(cs.paddingRight) - left;
+  const h = r.bottom - px(cs.borderBottomWidth) - px(cs.paddingBottom) - top;
+  const clamp = (v, n) => Math.min(Math.max(v, 0), n - 1);
+  return [clamp(Math.floor((ev.clientX - left) * img.naturalWidth / w), img.naturalWidth),
+          clamp(Math.floor((ev.clientY - top) * img.naturalHeight / h), img.naturalHeight)];
 }
 
 let stroke = null;
