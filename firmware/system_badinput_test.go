@@ -201,6 +201,9 @@ func TestBadInputOverHTTPS(t *testing.T) {
 		status int
 		cond   string
 		word   string
+		// shown: the customer sees the order refused on screen (amounts
+		// that do not add up); the request's ServiceID is then spent.
+		shown bool
 	}{
 		{name: "truncated JSON", status: http.StatusBadRequest, word: "JSON",
 			body: func(*testing.T, string) []byte {
@@ -239,7 +242,7 @@ func TestBadInputOverHTTPS(t *testing.T) {
 			body: func(*testing.T, string) []byte {
 				return []byte(`{"SaleToPOIRequest":{"pad":"` + strings.Repeat("A", poslink.DefaultMaxBody) + `"}}`)
 			}},
-		{name: "10 000 lines", status: http.StatusRequestEntityTooLarge, word: "bytes",
+		{name: "10 000 lines", cond: poslink.CondMessageFormat, word: "at most 500",
 			body: func(t *testing.T, svc string) []byte {
 				return tampered(t, svc, o, func(m map[string]any) {
 					tx := transaction(t, m)
@@ -261,13 +264,13 @@ func TestBadInputOverHTTPS(t *testing.T) {
 					field(t, transaction(t, m), "AmountsReq")["RequestedAmount"] = json.Number("-" + order.FormatAmount(o.Total, o.Currency))
 				})
 			}},
-		{name: "total does not match the lines", cond: poslink.CondMessageFormat, word: "total",
+		{name: "total does not match the lines", cond: poslink.CondMessageFormat, word: "total", shown: true,
 			body: func(t *testing.T, svc string) []byte {
 				return tampered(t, svc, o, func(m map[string]any) {
 					field(t, transaction(t, m), "AmountsReq")["RequestedAmount"] = json.Number(order.FormatAmount(o.Total+1, o.Currency))
 				})
 			}},
-		{name: "line amount is not quantity × price", cond: poslink.CondMessageFormat, word: "amount",
+		{name: "line amount is not quantity × price", cond: poslink.CondMessageFormat, word: "amount", shown: true,
 			body: func(t *testing.T, svc string) []byte {
 				return tampered(t, svc, o, func(m map[string]any) {
 					transaction(t, m)["SaleItem"].([]any)[0].(map[string]any)["ItemAmount"] = json.Number("9.01")
@@ -299,7 +302,15 @@ func TestBadInputOverHTTPS(t *testing.T) {
 			if !readable(r.Message) || !strings.Contains(strings.ToLower(r.Message), strings.ToLower(tc.word)) {
 				t.Fatalf("message %q is not a readable reason mentioning %q", r.Message, tc.word)
 			}
-			if st := s.State(); st.Phase != "idle" || st.Screen != "idle" {
+			if tc.shown {
+				st := s.WaitScreen("refused")
+				if !readable(st.Message) || st.Message == "" {
+					t.Fatalf("refused screen says %q", st.Message)
+				}
+				s.Tap("dismiss", "")
+				s.WaitScreen("idle")
+				svc += "-next" // a request the terminal acted on keeps its ServiceID
+			} else if st := s.State(); st.Phase != "idle" || st.Screen != "idle" {
 				t.Fatalf("customer sees %s (phase %s, %q) after a refused request", st.Screen, st.Phase, st.Message)
 			}
 			if got := s.Balance(cust.ID); got != before {

@@ -57,16 +57,18 @@ func (t *terminal) session(ctx context.Context, c poslink.Call, o order.Order, m
 	}
 	// The POS hung up or aborted: end the session if it is still ours. A
 	// reply may race in; prefer it.
+	// The reason is left empty so the link reports the POS's own
+	// AbortReason when an Abort ended the call.
 	abort := context.Background()
 	if t.e.forget(id) {
 		t.e.post(abort, checkout.Abort{Reason: "POS request ended"})
-		return poslink.Result{Condition: "Aborted", Reason: "aborted"}
+		return poslink.Result{Condition: "Aborted"}
 	}
 	select {
 	case r := <-replies:
 		return t.result(c, r)
 	case <-time.After(time.Second):
-		return poslink.Result{Condition: "Aborted", Reason: "aborted"}
+		return poslink.Result{Condition: "Aborted"}
 	}
 }
 

@@ -81,7 +81,8 @@ func orderFromAcquisition(c *CardAcquisitionRequest) (order.Order, error) {
 		"TotalAmount", t.TotalAmount, t.SaleItem, t.OrderDiscount)
 }
 
-// buildOrder converts the wire fields into a validated order.Order.
+// buildOrder converts the wire fields into an order.Order, validated
+// except for amounts that do not add up (see customerSees).
 // Errors wrap ErrMessageFormat and, where order found them, order's
 // errors (order.ErrTotalMismatch, order.ErrUnknownCurrency, ...).
 func buildOrder(txID, currency, totalName string, total json.Number, items []SaleItem, discounts []OrderDiscount) (order.Order, error) {
@@ -125,10 +126,18 @@ func buildOrder(txID, currency, totalName string, total json.Number, items []Sal
 		}
 		o.Discounts = append(o.Discounts, order.Discount{Label: d.Label, Amount: amount})
 	}
-	if err := o.Validate(); err != nil {
+	if err := o.Validate(); err != nil && !customerSees(err) {
 		return fail(err)
 	}
 	return o, nil
+}
+
+// customerSees reports whether a validation error is one the terminal
+// refuses on screen rather than on the link alone: amounts that do not add
+// up. The customer sees the "order refused" screen and the POS gets the
+// same Failure from the terminal's checkout, which validates again.
+func customerSees(err error) bool {
+	return errors.Is(err, order.ErrTotalMismatch) || errors.Is(err, order.ErrLineAmount)
 }
 
 func lineFromItem(it *SaleItem, cur order.Currency) (order.Line, error) {

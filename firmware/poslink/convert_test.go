@@ -26,6 +26,7 @@ func TestBuildOrder(t *testing.T) {
 		disc     []OrderDiscount
 		want     *order.Order // nil: error wanted
 		errHas   string
+		invalid  string // built, but Validate reports this: the customer sees it refused
 	}{
 		{
 			name: "pieces and weight", currency: "EUR", total: "7.17",
@@ -62,8 +63,8 @@ func TestBuildOrder(t *testing.T) {
 		{name: "no currency", currency: "", total: "1", items: []SaleItem{item("1", "A", "1", "", "1", "1")}, errHas: "unknown currency"},
 		{name: "no total", currency: "EUR", items: []SaleItem{item("1", "A", "1", "", "1", "1")}, errHas: "RequestedAmount missing"},
 		{name: "no lines", currency: "EUR", total: "1", errHas: "no SaleItem"},
-		{name: "total mismatch", currency: "EUR", total: "2.41", items: []SaleItem{item("1", "A", "2", "", "1.20", "2.40")}, errHas: "do not sum"},
-		{name: "line amount wrong", currency: "EUR", total: "2.50", items: []SaleItem{item("1", "A", "2", "", "1.20", "2.50")}, errHas: "quantity × unit price"},
+		{name: "total mismatch", currency: "EUR", total: "2.41", items: []SaleItem{item("1", "A", "2", "", "1.20", "2.40")}, invalid: "do not sum"},
+		{name: "line amount wrong", currency: "EUR", total: "2.50", items: []SaleItem{item("1", "A", "2", "", "1.20", "2.50")}, invalid: "quantity × unit price"},
 		{name: "negative amount", currency: "EUR", total: "-1", items: []SaleItem{item("1", "A", "1", "", "-1", "-1")}, errHas: "negative"},
 		{name: "too precise", currency: "EUR", total: "1.005", items: []SaleItem{item("1", "A", "1", "", "1.005", "1.005")}, errHas: "decimal places"},
 		{name: "exponent", currency: "EUR", total: "1e2", items: []SaleItem{item("1", "A", "1", "", "100", "100")}, errHas: "plain decimal"},
@@ -79,6 +80,16 @@ func TestBuildOrder(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := buildOrder("T1", tt.currency, "RequestedAmount", json.Number(tt.total), tt.items, tt.disc)
+			if tt.invalid != "" {
+				// Built for the customer to see refused; Validate says why.
+				if err != nil {
+					t.Fatalf("err = %v, want the order built", err)
+				}
+				if verr := got.Validate(); verr == nil || !strings.Contains(verr.Error(), tt.invalid) {
+					t.Fatalf("Validate() = %v, want %q", verr, tt.invalid)
+				}
+				return
+			}
 			if tt.want == nil {
 				if err == nil || !errors.Is(err, ErrMessageFormat) || !strings.Contains(err.Error(), tt.errHas) {
 					t.Fatalf("err = %v, want MessageFormat containing %q", err, tt.errHas)

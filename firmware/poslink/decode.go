@@ -17,8 +17,13 @@ type request struct {
 	key  *sealKey // non-nil when it arrived encrypted: the reply goes out under it
 	body any      // *PaymentRequest, *CardAcquisitionRequest, *AbortRequest, ...
 	sale *SaleData
-	// order is the validated order of a Payment or CardAcquisition.
+	// order is the order of a Payment or CardAcquisition, validated but
+	// for invalid (see customerSees).
 	order order.Order
+	// invalid is why order's amounts do not add up; nil for a valid order.
+	// Such an order goes to the Terminal only so that the customer sees it
+	// refused; it can never be answered with Success.
+	invalid error
 	// hash identifies the request's content for repeat detection.
 	hash [32]byte
 }
@@ -192,6 +197,9 @@ func (r *request) decodePayment(raw json.RawMessage) error {
 	r.body, r.sale = p, &p.SaleData
 	o, err := orderFromPayment(p)
 	r.order = o
+	if err == nil {
+		r.invalid = o.Validate()
+	}
 	return err
 }
 
@@ -203,6 +211,9 @@ func (r *request) decodeAcquisition(raw json.RawMessage) error {
 	r.body, r.sale = c, &c.SaleData
 	o, err := orderFromAcquisition(c)
 	r.order = o
+	if err == nil {
+		r.invalid = o.Validate()
+	}
 	return err
 }
 
@@ -284,6 +295,37 @@ func checkDisplayText(text string, lines int) error {
 	return nil
 }
 
+// canonicalBody re-encodes a JSON body with sorted keys and without any
+// "TimeStamp" member; a body that does not parse is used as it is.
+func canonicalBody(body json.RawMessage) []byte {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return body
+	}
+	out, err := json.Marshal(withoutTimeStamps(v))
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+func withoutTimeStamps(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		delete(t, "TimeStamp")
+		for k, e := range t {
+			t[k] = withoutTimeStamps(e)
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = withoutTimeStamps(e)
+		}
+	}
+	return v
+}
+
 func (d *DisplayOutput) lines() []OutputText {
 	if d == nil {
 		return nil
@@ -292,19 +334,16 @@ func (d *DisplayOutput) lines() []OutputText {
 }
 
 // requestHash identifies a request's content: its category and its body
-// without insignificant whitespace. A repeat by the same POS library
-// hashes alike even when re-encrypted under a new nonce.
+// in a canonical form (sorted keys, no insignificant whitespace, number
+// literals kept) without TimeStamp fields. A repeat hashes alike even when
+// re-encrypted under a new nonce or stamped anew by a POS library that
+// resends a request whose reply was lost.
 func requestHash(category string, body json.RawMessage) [32]byte {
-	var compact bytes.Buffer
-	if json.Compact(&compact, body) != nil {
-		compact.Reset()
-		compact.Write(body)
-	}
 	h := sha256.New()
-	h.Write([]byte("payterm/nexo-request/v1\x00"))
+	h.Write([]byte("payterm/nexo-request/v2\x00"))
 	h.Write([]byte(category))
 	h.Write([]byte{0})
-	h.Write(compact.Bytes())
+	h.Write(canonicalBody(body))
 	var out [32]byte
 	h.Sum(out[:0])
 	return out

@@ -8,7 +8,7 @@ import (
 // payment runs a direct-mode PaymentRequest. Result Success only when the
 // Terminal charged (Result.Approved from Terminal.Payment).
 func (s *Server) payment(ctx context.Context, pc *pendingCall, r *request, p *PaymentRequest) (string, any) {
-	res := s.term.Payment(ctx, s.call(r, &p.SaleData), r.order)
+	res := refuseInvalid(r, s.term.Payment(ctx, s.call(r, &p.SaleData), r.order))
 	now := s.now()
 	out := PaymentResponse{
 		Response: s.resultResponse(res, pc, ctx.Err() != nil, CondRefusal),
@@ -37,7 +37,7 @@ func (s *Server) payment(ctx context.Context, pc *pendingCall, r *request, p *Pa
 // charged. A credential that is not bound to this order's hash, or of an
 // unknown method, is withheld: the POS gets a Failure and no credential.
 func (s *Server) acquire(ctx context.Context, pc *pendingCall, r *request, c *CardAcquisitionRequest) (string, any) {
-	res := s.term.Acquire(ctx, s.call(r, &c.SaleData), r.order)
+	res := refuseInvalid(r, s.term.Acquire(ctx, s.call(r, &c.SaleData), r.order))
 	out := CardAcquisitionResponse{
 		SaleData: echoSale(c.SaleData),
 		POIData:  poiData(s.now(), r.hdr.ServiceID),
@@ -61,6 +61,16 @@ func (s *Server) acquire(ctx context.Context, pc *pendingCall, r *request, c *Ca
 		"result", out.Response.Result, "condition", out.Response.ErrorCondition,
 		"method", res.Method, "code", maskCode(res.Code))
 	return "CardAcquisitionResponse", out
+}
+
+// refuseInvalid makes sure an order whose amounts do not add up is
+// answered with a MessageFormat Failure naming why, whatever the Terminal
+// said: the Terminal's own refusal puts it on the customer's screen.
+func refuseInvalid(r *request, res Result) Result {
+	if r.invalid == nil {
+		return res
+	}
+	return Result{Condition: CondMessageFormat, Reason: r.invalid.Error(), Flagged: res.Flagged}
 }
 
 // instrument is the credential of an approved acquisition, or why it

@@ -11,9 +11,11 @@ import (
 	"payterm/firmware/order"
 )
 
-// DefaultMaxBody caps one message, encrypted or not: 500 lines of an
-// itemized order fit with room to spare.
-const DefaultMaxBody = 256 << 10
+// DefaultMaxBody caps one message, encrypted or not. 500 lines fit many
+// times over; the room above that lets an order of thousands of lines be
+// read and refused with a nexo Failure the POS can show, rather than an
+// HTTP error.
+const DefaultMaxBody = 4 << 20
 
 // DefaultMaxInFlight caps concurrent HTTPS requests: a POS needs two (a
 // Payment and its Abort); a few more absorb retries.
