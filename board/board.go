@@ -19,6 +19,14 @@ type Board struct {
 	// Modules are kernel modules to load at boot, by name; their
 	// dependencies come from modules.dep.
 	Modules []string
+	// Network is the static address of the link interface; zero for none.
+	Network Network
+}
+
+// Network is one interface with a static IPv4 address.
+type Network struct {
+	Interface string // e.g. eth0
+	Address   string // CIDR, e.g. 10.0.2.15/24
 }
 
 // Display is the panel.
@@ -45,7 +53,10 @@ type Scanner struct {
 	Baud        int
 	GPIOChip    string // e.g. /dev/gpiochip0; "" when the module has no trigger line
 	TriggerLine int
-	Protocol    string // "plain" (code + CR) or "honeywell"
+	// TriggerActiveLow: the module reads while the line is low (most
+	// hardware trigger inputs are).
+	TriggerActiveLow bool
+	Protocol         string // "plain" (code + CR) or "honeywell"
 }
 
 // Link is how the POS reaches the terminal.
@@ -65,15 +76,23 @@ var Sim = Board{
 }
 
 // QEMUVirt is QEMU's arm64 "virt" machine with virtio-gpu, a virtio
-// tablet, PCI serial ports, PL061 GPIO and vivid as the camera.
+// tablet, two PCI 16550 UARTs (the first for the POS, the second for the
+// scanner: they enumerate as ttyS0 and ttyS1), PL061 GPIO and vivid as the
+// camera. PL061 line 3 is the virt machine's power button, so the trigger
+// uses line 4.
 var QEMUVirt = Board{
 	Name:    "qemu-virt",
 	Display: Display{Device: "/dev/fb0", Width: 1280, Height: 800},
 	Touch:   Touch{Device: "auto"},
 	Camera:  Camera{Device: "/dev/video0"},
-	Scanner: Scanner{UART: "/dev/ttyS2", Baud: 9600, GPIOChip: "/dev/gpiochip0", TriggerLine: 3, Protocol: "plain"},
-	Link:    Link{HTTPS: ":8443", SerialPort: "/dev/ttyS1", SerialBaud: 115200},
-	Modules: []string{"virtio_gpu", "virtio_input", "vivid", "8250_pci", "gpio_pl061", "virtio_net"},
+	Scanner: Scanner{UART: "/dev/ttyS1", Baud: 9600, GPIOChip: "/dev/gpiochip0", TriggerLine: 4, Protocol: "plain"},
+	Link:    Link{HTTPS: ":8443", SerialPort: "/dev/ttyS0", SerialBaud: 115200},
+	Modules: []string{
+		"virtio_pci", "virtio_blk", "crc32c_generic", "ext4", "evdev",
+		"drm", "drm_kms_helper", "drm_shmem_helper", "virtio_dma_buf", "virtio-gpu",
+		"virtio_input", "virtio_net", "vivid",
+	},
+	Network: Network{Interface: "eth0", Address: "10.0.2.15/24"},
 }
 
 // all is the board table. Read only.

@@ -50,6 +50,9 @@ func parseFlags(args []string) (flags, error) {
 }
 
 func run(args []string) error {
+	if os.Getpid() == 1 {
+		return runInit()
+	}
 	f, err := parseFlags(args)
 	if err != nil {
 		return err

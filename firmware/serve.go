@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"payterm/board"
+	"payterm/drivers/camera"
 	"payterm/drivers/display"
 	"payterm/drivers/scanner"
 	"payterm/drivers/touch"
@@ -30,6 +31,7 @@ type devices struct {
 	display display.Display
 	touch   touch.Touch     // nil: no touch panel
 	scanner scanner.Scanner // scanner.None when absent
+	camera  camera.Camera   // nil: no camera
 	// web serves board-specific pages (the virtual terminal); nil for none.
 	web func(ctx context.Context, state func() any) error
 }
@@ -42,6 +44,9 @@ func (d *devices) halt(log *slog.Logger) {
 	}
 	if d.touch != nil {
 		d.touch.Halt()
+	}
+	if d.camera != nil {
+		d.camera.Halt()
 	}
 }
 
@@ -126,6 +131,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	g.Go(func() error { return link.serveHTTPS(ctx, cfg.HTTPS) })
 	if port := serialPort(cfg, b); port != "" {
 		g.Go(func() error { return link.serveSerial(ctx, port, serialBaud(cfg, b)) })
+	}
+	if devs.camera != nil {
+		g.Go(func() error { cameraSelfTest(ctx, devs.camera, 5*time.Second, log); return nil })
 	}
 	if devs.web != nil {
 		g.Go(func() error { return devs.web(ctx, func() any { return simState(e, scr, devs.scanner, key) }) })
