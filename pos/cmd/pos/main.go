@@ -205,6 +205,10 @@ func demo(ctx context.Context, a *pos.Agent, o options, stdin io.Reader, stdout 
 		return fmt.Errorf("demo: payment host: %w", err)
 	}
 	fmt.Fprintf(stdout, "demo customer account %s with %s\n", acct.ID, order.Display(acct.Balance, order.MustCurrency("CNY")))
+	if code, err := admin.IssueCode(ctx, acct.ID); err == nil {
+		fmt.Fprintf(stdout, "a payment code to try (valid until %s): %s\n  more: curl -X POST %s/accounts/%s/codes\n",
+			code.ExpiresAt.Local().Format("15:04:05"), code.Code, strings.TrimRight(o.payhost, "/"), acct.ID)
+	}
 	lines := make(chan string)
 	go func() {
 		sc := bufio.NewScanner(stdin)
