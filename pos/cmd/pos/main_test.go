@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/pem"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"payterm/firmware/poslink"
+	"payterm/firmware/poslink/poslinktest"
+	"payterm/payhost/sandbox"
+	"payterm/payhost/sandbox/sandboxtest"
+)
+
+// terminal serves nexo over TLS for a scripted terminal, with the dev key,
+// and writes its certificate for -ca.
+func terminal(t *testing.T, term *poslinktest.Terminal) (url, caFile string) {
+	t.Helper()
+	store, err := poslink.OpenStore(filepath.Join(t.TempDir(), "s.db"), poslink.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	keys, _ := poslink.NewKeys(poslink.SecurityKey{KeyIdentifier: "payterm-dev", KeyVersion: 1, Passphrase: "payterm-dev-passphrase"})
+	srv := poslink.NewServer(poslink.ServerConfig{POIID: "PT1-0001", Keys: keys}, term, store, nil)
+	ts := httptest.NewTLSServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	caFile = filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw}), 0o644)
+	return ts.URL + "/nexo", caFile
+}
+
+func TestSendDirect(t *testing.T) {
+	url, ca := terminal(t, &poslinktest.Terminal{})
+	var out bytes.Buffer
+	err := run(t.Context(), []string{"send", "-terminal", url, "-ca", ca, "-mode", "direct", "-order", "../../sample-order.json"}, strings.NewReader(""), &out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "PAID") || !strings.Contains(out.String(), "CNY 46.72") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+}
+
+func TestSendErrors(t *testing.T) {
+	url, ca := terminal(t, &poslinktest.Terminal{})
+	tests := []struct {
+		name string
+		args []string
+		has  string
+	}{
+		{"no command", nil, "usage"},
+		{"unknown command", []string{"refund"}, "unknown command"},
+		{"no order", []string{"send", "-terminal", url, "-ca", ca}, "-order"},
+		{"missing file", []string{"send", "-terminal", url, "-ca", ca, "-order", "nope.json"}, "no such file"},
+		{"bad terminal", []string{"send", "-terminal", "ftp://x", "-order", "../../sample-order.json"}, "https://"},
+		{"wrong key", []string{"send", "-terminal", url, "-ca", ca, "-passphrase", "wrong", "-mode", "direct", "-order", "../../sample-order.json"}, "not paid"},
+		{"bad terminal key", []string{"send", "-terminal", url, "-terminal-key", "zz", "-order", "../../sample-order.json"}, "64 hex"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(t.Context(), tt.args, strings.NewReader(""), &out)
+			if err == nil || !strings.Contains(err.Error(), tt.has) {
+				t.Fatalf("err %v, want %q\n%s", err, tt.has, out.String())
+			}
+		})
+	}
+}
+
+// The demo sends the sample order on Enter and keeps running after its
+// input ends, until stopped.
+func TestDemo(t *testing.T) {
+	host := sandboxtest.Start(t, sandbox.Options{})
+	term := &poslinktest.Terminal{}
+	url, ca := terminal(t, term)
+	ctx, cancel := context.WithCancel(t.Context())
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "-terminal", url, "-ca", ca, "-payhost", host.Server.URL}, strings.NewReader("\n"), &out)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "order DEMO-0001:") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("demo ended on its own: %v\n%s", err, out.String())
+	default:
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, want := range []string{"a payment code to try", "order DEMO-0001 sent", "no more input", "order DEMO-0001:"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("output lacks %q:\n%s", want, s)
+		}
+	}
+	if term.Count("Acquire") != 1 {
+		t.Fatalf("terminal asked %d times", term.Count("Acquire"))
+	}
+}
