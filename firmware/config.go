@@ -13,6 +13,7 @@ import (
 
 	"payterm/firmware/attest"
 	"payterm/firmware/checkout"
+	"payterm/firmware/pid1"
 )
 
 // config is the terminal's configuration file (JSON). Every field has a
@@ -33,6 +34,10 @@ type config struct {
 	Modes             []string    `json:"modes"` // "relay", "direct"
 	PayHost           string      `json:"payhost"`
 	TerminalKey       string      `json:"terminal_key"` // hex Ed25519 seed; "" → dev key
+
+	// logRing keeps the tail of the log for the POS's DiagnosisRequest;
+	// nil keeps none. Set by main, not by the file.
+	logRing *pid1.Ring
 }
 
 type keyConfig struct {

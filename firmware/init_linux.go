@@ -38,6 +38,7 @@ func runInit() error {
 	}
 	log := sys.Log
 	cfg, err := deviceConfig(sys)
+	cfg.logRing = sys.Ring
 	if err != nil {
 		log.Error("configuration unreadable; using defaults", "err", err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -11,9 +12,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	"payterm/board"
+	"payterm/firmware/pid1"
 	"payterm/firmware/poslink"
 	"payterm/firmware/poslink/stream"
 )
@@ -26,7 +29,7 @@ type link struct {
 	log *slog.Logger
 }
 
-func newLink(cfg config, term poslink.Terminal, store *poslink.Store, log *slog.Logger) (*link, error) {
+func newLink(cfg config, term poslink.Terminal, store *poslink.Store, status func() string, log *slog.Logger) (*link, error) {
 	var sks []poslink.SecurityKey
 	for _, k := range cfg.Keys {
 		sks = append(sks, poslink.SecurityKey{KeyIdentifier: k.ID, KeyVersion: k.Version, Passphrase: k.Passphrase})
@@ -39,6 +42,9 @@ func newLink(cfg config, term poslink.Terminal, store *poslink.Store, log *slog.
 		POIID:             cfg.POIID,
 		Keys:              keys,
 		RequireEncryption: cfg.RequireEncryption,
+		Diagnose: func() poslink.Diagnosis {
+			return poslink.Diagnosis{Status: status(), Log: logLines(cfg.logRing)}
+		},
 	}, term, store, log)
 	return &link{cfg: cfg, srv: srv, log: log}, nil
 }
@@ -159,4 +165,18 @@ func devCertHosts(poiID string) []string {
 		hosts = append([]string{poiID + ".test.terminal.adyen.com"}, hosts...)
 	}
 	return hosts
+}
+
+// logLines splits the kept log into whole lines, oldest first.
+func logLines(r *pid1.Ring) []string {
+	if r == nil {
+		return nil
+	}
+	b := r.Bytes()
+	if r.Written() > int64(len(b)) {
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			b = b[i+1:] // the oldest line was cut by the ring
+		}
+	}
+	return strings.Split(strings.TrimRight(string(b), "\n"), "\n")
 }

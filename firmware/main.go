@@ -15,10 +15,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"payterm/firmware/pid1"
 )
 
 func main() {
@@ -66,7 +69,8 @@ func run(args []string) error {
 			*dst = src
 		}
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	cfg.logRing = pid1.NewRing(0)
+	log := slog.New(slog.NewTextHandler(io.MultiWriter(os.Stderr, cfg.logRing), &slog.HandlerOptions{Level: slog.LevelInfo}))
 	fmt.Fprint(os.Stderr, cfg.banner())
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -115,7 +115,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	e.perform = p.perform
 	term := &terminal{e: e, poiID: cfg.POIID, key: key, modes: modes}
 
-	link, err := newLink(cfg, term, store, log)
+	link, err := newLink(cfg, term, store, func() string { return terminalStatus(e) }, log)
 	if err != nil {
 		return err
 	}
@@ -192,4 +192,17 @@ func simState(e *engine, scr *uiScreen, sc scanner.Scanner, key ed25519.PrivateK
 	}
 	st["terminal_public_key"] = fmt.Sprintf("%x", key.Public())
 	return st
+}
+
+// terminalStatus is the nexo POIStatus: OK when idle, Busy with a customer.
+func terminalStatus(e *engine) string {
+	status := "Busy"
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	e.do(ctx, func() {
+		if e.state.Phase() == checkout.Idle {
+			status = "OK"
+		}
+	})
+	return status
 }

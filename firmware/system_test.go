@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"payterm/firmware/pid1"
 	"payterm/firmware/poslink"
 	"payterm/payhost/sandbox"
 	"payterm/payhost/sandbox/sandboxtest"
@@ -71,7 +72,8 @@ func startSystem(t *testing.T, edit func(*config)) *system {
 		t.Fatal(err)
 	}
 	logs := &lockedWriter{w: &bytes.Buffer{}}
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg.logRing = pid1.NewRing(0)
+	log := slog.New(slog.NewTextHandler(io.MultiWriter(logs, cfg.logRing), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &system{t: t, cfg: cfg, Web: "http://" + cfg.Web, Nexo: "https://" + cfg.HTTPS + "/nexo",
 		Host: host, done: make(chan error, 1), stop: cancel, hc: &http.Client{Timeout: 10 * time.Second}, Log: logs,

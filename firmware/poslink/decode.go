@@ -140,7 +140,7 @@ func (r *request) decodeBody(e *envelope) error {
 	want := bodyName(cat, TypeRequest)
 	switch cat {
 	case CategoryPayment, CategoryCardAcquisition, CategoryAbort,
-		CategoryTransactionStatus, CategoryInput, CategoryDisplay:
+		CategoryTransactionStatus, CategoryInput, CategoryDisplay, CategoryDiagnosis:
 	default:
 		return refuse(CondUnavailableService, fmt.Errorf("MessageCategory %s: %w", cat, ErrUnsupported))
 	}
@@ -166,6 +166,10 @@ func (r *request) decodeBody(e *envelope) error {
 		err = r.decodeInput(e.Body)
 	case CategoryDisplay:
 		err = r.decodeDisplay(e.Body)
+	case CategoryDiagnosis:
+		d := new(DiagnosisRequest)
+		err = unmarshalBody("DiagnosisRequest", e.Body, d)
+		r.body = d
 	}
 	if err == nil {
 		return nil

@@ -31,6 +31,7 @@ const (
 	CategoryTransactionStatus = "TransactionStatus"
 	CategoryInput             = "Input"
 	CategoryDisplay           = "Display"
+	CategoryDiagnosis         = "Diagnosis"
 	CategoryEvent             = "Event"
 )
 
@@ -377,4 +378,23 @@ type EventNotification struct {
 // response here (unknown categories, a refused Abort).
 type statusBody struct {
 	Response Response `json:"Response"`
+}
+
+// DiagnosisRequest asks how the terminal is (nexo Diagnosis).
+type DiagnosisRequest struct {
+	HostDiagnosisFlag bool `json:",omitempty"`
+}
+
+// POIStatus is the terminal's state in a DiagnosisResponse.
+type POIStatus struct {
+	GlobalStatus string // "OK", "Busy", "Maintenance", "Unreachable"
+}
+
+// DiagnosisResponse answers a DiagnosisRequest. LogTail is a payterm
+// extension: the last lines of the terminal's log, for the POS to fetch
+// (only over an encrypted link).
+type DiagnosisResponse struct {
+	Response  Response
+	POIStatus *POIStatus `json:",omitempty"`
+	LogTail   []string   `json:",omitempty"`
 }

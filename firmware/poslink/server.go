@@ -40,6 +40,15 @@ type ServerConfig struct {
 	// Now is the clock for time stamps; nil means time.Now. The store has
 	// its own (StoreOptions.Now).
 	Now func() time.Time
+	// Diagnose answers a DiagnosisRequest: the terminal's status and the
+	// last lines of its log. nil: status OK and no log.
+	Diagnose func() Diagnosis
+}
+
+// Diagnosis is what a DiagnosisRequest reports.
+type Diagnosis struct {
+	Status string   // POIStatus.GlobalStatus; "" means "OK"
+	Log    []string // last log lines, oldest first
 }
 
 // Server answers nexo Sale-to-POI requests for a Terminal. One Server
@@ -124,6 +133,8 @@ func (s *Server) serve(ctx context.Context, body []byte) ([]byte, error) {
 		return s.abort(ctx, r), nil
 	case CategoryTransactionStatus:
 		return s.status(r), nil
+	case CategoryDiagnosis:
+		return s.diagnosis(r), nil
 	}
 	return s.runOnce(ctx, r), nil
 }

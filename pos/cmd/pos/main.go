@@ -4,6 +4,7 @@
 //
 //	pos send -order order.json [-mode relay|direct] [-terminal URL | serial:/dev/ttyUSB0]
 //	pos demo   # press Enter to send a sample order; prints a fresh payment code
+//	pos logs   # the terminal's status and the tail of its log
 package main
 
 import (
@@ -76,7 +77,7 @@ func (o *options) register(fs *flag.FlagSet) {
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: pos send|demo [flags]")
+		return errors.New("usage: pos send|demo|logs [flags]")
 	}
 	var o options
 	fs := flag.NewFlagSet("pos "+args[0], flag.ContinueOnError)
@@ -84,9 +85,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	switch args[0] {
 	case "send":
 		fs.StringVar(&o.orderFile, "order", "", "order file (JSON)")
-	case "demo":
+	case "demo", "logs":
 	default:
-		return fmt.Errorf("unknown command %q: want send or demo", args[0])
+		return fmt.Errorf("unknown command %q: want send, demo or logs", args[0])
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -97,8 +98,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return err
 	}
 	defer closeLink()
-	if args[0] == "send" {
+	switch args[0] {
+	case "send":
 		return send(ctx, agent, o, stdout)
+	case "logs":
+		d, err := agent.Terminal.Diagnosis(ctx, o.saleID, newServiceID())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "terminal %s: %s\n", o.poiID, d.Status)
+		for _, l := range d.Log {
+			fmt.Fprintln(stdout, l)
+		}
+		return nil
 	}
 	return demo(ctx, agent, o, stdin, stdout)
 }

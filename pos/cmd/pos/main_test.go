@@ -108,3 +108,17 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("terminal asked %d times", term.Count("Acquire"))
 	}
 }
+
+func TestLogs(t *testing.T) {
+	url, ca := terminal(t, &poslinktest.Terminal{})
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"logs", "-terminal", url, "-ca", ca}, strings.NewReader(""), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "terminal PT1-0001: OK") {
+		t.Fatalf("output %q", out.String())
+	}
+	if err := run(t.Context(), []string{"logs", "-terminal", url, "-ca", ca, "-plain"}, strings.NewReader(""), &out); err == nil {
+		t.Fatal("log tail sent over a plain request")
+	}
+}
