@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"unicode/utf8"
 
 	"payterm/firmware/order"
@@ -299,37 +300,6 @@ func checkDisplayText(text string, lines int) error {
 	return nil
 }
 
-// canonicalBody re-encodes a JSON body with sorted keys and without any
-// "TimeStamp" member; a body that does not parse is used as it is.
-func canonicalBody(body json.RawMessage) []byte {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return body
-	}
-	out, err := json.Marshal(withoutTimeStamps(v))
-	if err != nil {
-		return body
-	}
-	return out
-}
-
-func withoutTimeStamps(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		delete(t, "TimeStamp")
-		for k, e := range t {
-			t[k] = withoutTimeStamps(e)
-		}
-	case []any:
-		for i, e := range t {
-			t[i] = withoutTimeStamps(e)
-		}
-	}
-	return v
-}
-
 func (d *DisplayOutput) lines() []OutputText {
 	if d == nil {
 		return nil
@@ -338,17 +308,47 @@ func (d *DisplayOutput) lines() []OutputText {
 }
 
 // requestHash identifies a request's content: its category and its body
-// in a canonical form (sorted keys, no insignificant whitespace, number
-// literals kept) without TimeStamp fields. A repeat hashes alike even when
-// re-encrypted under a new nonce or stamped anew by a POS library that
-// resends a request whose reply was lost.
+// without insignificant whitespace and without the values of TimeStamp
+// members. A repeat hashes alike even when re-encrypted under a new nonce
+// or stamped anew by a POS library that resends a request whose reply was
+// lost; a resend is the same library's encoding, so key order is kept.
 func requestHash(category string, body json.RawMessage) [32]byte {
+	var compact bytes.Buffer
+	if json.Compact(&compact, body) != nil {
+		compact.Reset()
+		compact.Write(body)
+	}
 	h := sha256.New()
 	h.Write([]byte("payterm/nexo-request/v2\x00"))
 	h.Write([]byte(category))
 	h.Write([]byte{0})
-	h.Write(canonicalBody(body))
+	writeWithoutTimeStamps(h, compact.Bytes())
 	var out [32]byte
 	h.Sum(out[:0])
 	return out
+}
+
+// writeWithoutTimeStamps writes compacted JSON with the string value of
+// every TimeStamp member left out.
+func writeWithoutTimeStamps(w io.Writer, b []byte) {
+	key := []byte(`"TimeStamp":"`)
+	for {
+		i := bytes.Index(b, key)
+		if i < 0 {
+			w.Write(b)
+			return
+		}
+		w.Write(b[:i+len(key)])
+		b = b[i+len(key):]
+		for j := 0; j < len(b); j++ {
+			if b[j] == '\\' {
+				j++
+				continue
+			}
+			if b[j] == '"' {
+				b = b[j:]
+				break
+			}
+		}
+	}
 }

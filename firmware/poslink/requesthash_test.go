@@ -6,13 +6,14 @@ import (
 )
 
 // A POS library that resends a request whose reply was lost stamps it
-// anew: that must still be the same request, and any other change must not.
+// anew (and may lay out its JSON differently): that must still be the
+// same request, and any other change must not.
 func TestRequestHashIgnoresOnlyTimeStamps(t *testing.T) {
 	base := `{"SaleData":{"SaleTransactionID":{"TransactionID":"T1","TimeStamp":"2026-11-25T10:00:00Z"}},"PaymentTransaction":{"AmountsReq":{"Currency":"EUR","RequestedAmount":2.40}}}`
 	h := requestHash(CategoryPayment, json.RawMessage(base))
 	same := []string{
 		`{"SaleData":{"SaleTransactionID":{"TransactionID":"T1","TimeStamp":"2026-11-25T10:00:09Z"}},"PaymentTransaction":{"AmountsReq":{"Currency":"EUR","RequestedAmount":2.40}}}`,
-		`{"PaymentTransaction":{"AmountsReq":{"RequestedAmount":2.40,"Currency":"EUR"}}, "SaleData":{"SaleTransactionID":{"TimeStamp":"x","TransactionID":"T1"}}}`,
+		"{\"SaleData\":{\"SaleTransactionID\":{\"TransactionID\":\"T1\",\n  \"TimeStamp\":\"x\\\"y\"}},\"PaymentTransaction\":{\"AmountsReq\":{\"Currency\":\"EUR\",\"RequestedAmount\":2.40}}}",
 	}
 	for _, s := range same {
 		if requestHash(CategoryPayment, json.RawMessage(s)) != h {
