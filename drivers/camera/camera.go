@@ -5,7 +5,8 @@
 // Frames come from a Pool: the consumer returns each one with Release,
 // so streaming allocates nothing per frame (MJPEG decoding aside). The
 // V4L2 driver (v4l2cam) and the simulated twin (camsim) implement
-// Camera; both convert with a Converter.
+// Camera; both convert with a Converter and run their capture goroutine
+// under a Stream.
 package camera
 
 import (

@@ -5,10 +5,8 @@ package camsim
 
 import (
 	"context"
-	"errors"
 	"image"
 	"log/slog"
-	"sync"
 	"time"
 
 	"payterm/drivers/camera"
@@ -58,13 +56,8 @@ type Options struct {
 
 // Camera is a simulated camera. Safe for concurrent use.
 type Camera struct {
-	opts   Options
-	frames chan *camera.Frame
-
-	mu     sync.Mutex
-	cancel context.CancelFunc // of the stream running, nil if none
-	done   chan struct{}      // closed when that stream has ended
-	halted bool
+	opts      Options
+	streaming *camera.Stream
 }
 
 // New returns a stopped camera.
@@ -78,12 +71,12 @@ func New(opts Options) *Camera {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Camera{opts: opts, frames: make(chan *camera.Frame, 1)}
+	return &Camera{opts: opts, streaming: camera.NewStream("camsim")}
 }
 
 func (c *Camera) String() string { return "camsim" }
 
-func (c *Camera) Frames() <-chan *camera.Frame { return c.frames }
+func (c *Camera) Frames() <-chan *camera.Frame { return c.streaming.Frames() }
 
 // Err is always nil: the simulation does not fail.
 func (c *Camera) Err() error { return nil }
@@ -107,22 +100,11 @@ func (c *Camera) Start(ctx context.Context, f camera.Format) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.halted {
-		return errors.New("camsim: halted")
-	}
-	c.stopLocked()
-	sctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	c.cancel, c.done = cancel, done
-	go c.stream(sctx, done, src, conv, pool)
-	return nil
+	return c.streaming.Start(ctx, nil, func(ctx context.Context) { c.run(ctx, src, conv, pool) })
 }
 
-// stream delivers a frame per tick until ctx ends.
-func (c *Camera) stream(ctx context.Context, done chan<- struct{}, src *source, conv *camera.Converter, pool *camera.Pool) {
-	defer close(done)
+// run delivers a frame per tick until ctx ends.
+func (c *Camera) run(ctx context.Context, src *source, conv *camera.Converter, pool *camera.Pool) {
 	ticks, stop := c.opts.Clock.Every(time.Second / time.Duration(c.opts.FPS))
 	defer stop()
 	var seq uint64
@@ -143,37 +125,18 @@ func (c *Camera) stream(ctx context.Context, done chan<- struct{}, src *source, 
 			continue
 		}
 		fr.Seq, fr.Time = seq, c.opts.Clock.Now()
-		camera.Offer(c.frames, fr)
+		camera.Offer(c.streaming.Frames(), fr)
 	}
 }
 
 // Stop ends streaming and releases frames not yet taken.
 func (c *Camera) Stop() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.stopLocked()
+	c.streaming.Stop()
 	return nil
-}
-
-func (c *Camera) stopLocked() {
-	if c.cancel == nil {
-		return
-	}
-	c.cancel()
-	<-c.done
-	c.cancel, c.done = nil, nil
-	camera.Drain(c.frames)
 }
 
 // Halt stops streaming for good and closes Frames.
 func (c *Camera) Halt() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.halted {
-		return nil
-	}
-	c.stopLocked()
-	c.halted = true
-	close(c.frames)
+	c.streaming.Halt()
 	return nil
 }

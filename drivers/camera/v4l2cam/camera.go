@@ -58,16 +58,11 @@ type Options struct {
 
 // Camera is a V4L2 capture device. Safe for concurrent use.
 type Camera struct {
-	path   string
-	opts   Options
-	open   openFunc
-	frames chan *camera.Frame
-	errs   chan error
-
-	mu     sync.Mutex // guards the stream's lifecycle
-	cancel context.CancelFunc
-	done   chan struct{}
-	halted bool
+	path      string
+	opts      Options
+	open      openFunc
+	streaming *camera.Stream
+	errs      chan error
 
 	errMu sync.Mutex
 	err   error
@@ -94,17 +89,17 @@ func newCamera(path string, opts Options, open openFunc) *Camera {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Camera{
-		path:   path,
-		opts:   opts,
-		open:   open,
-		frames: make(chan *camera.Frame, 1),
-		errs:   make(chan error, errBuffer),
+		path:      path,
+		opts:      opts,
+		open:      open,
+		streaming: camera.NewStream("v4l2cam: " + path),
+		errs:      make(chan error, errBuffer),
 	}
 }
 
 func (c *Camera) String() string { return "v4l2 camera " + c.path }
 
-func (c *Camera) Frames() <-chan *camera.Frame { return c.frames }
+func (c *Camera) Frames() <-chan *camera.Frame { return c.streaming.Frames() }
 
 // Errors reports each streaming fault (open failures while reopening
 // included) as it happens; when nobody reads, older reports are kept and
@@ -126,54 +121,29 @@ func (c *Camera) Start(ctx context.Context, f camera.Format) error {
 	if f.Width < 0 || f.Height < 0 {
 		return fmt.Errorf("v4l2cam: %s: format %v", c.path, f)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.halted {
-		return fmt.Errorf("v4l2cam: %s: halted", c.path)
-	}
-	c.stopLocked()
-	s, err := c.openStream(f)
-	if err != nil {
+	var s stream
+	open := func() (err error) {
+		if s, err = c.openStream(f); err == nil {
+			c.setErr(nil)
+		}
 		return err
 	}
-	sctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	c.cancel, c.done = cancel, done
-	c.setErr(nil)
-	go c.run(sctx, done, f, s)
-	return nil
+	return c.streaming.Start(ctx, open, func(ctx context.Context) { c.run(ctx, f, s) })
 }
 
 // Stop ends streaming, closes the device and releases frames not yet
 // taken. It waits for the loop, at most about one poll time-out.
 func (c *Camera) Stop() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.stopLocked()
+	c.streaming.Stop()
 	return nil
-}
-
-func (c *Camera) stopLocked() {
-	if c.cancel == nil {
-		return
-	}
-	c.cancel()
-	<-c.done
-	c.cancel, c.done = nil, nil
-	camera.Drain(c.frames)
 }
 
 // Halt stops streaming for good; Frames and Errors close.
 func (c *Camera) Halt() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.halted {
-		return nil
+	if c.streaming.Halt() {
+		// The loop, the only sender, has returned.
+		close(c.errs)
 	}
-	c.stopLocked()
-	c.halted = true
-	close(c.frames)
-	close(c.errs)
 	return nil
 }
 

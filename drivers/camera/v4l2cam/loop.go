@@ -39,8 +39,7 @@ func (c *Camera) openStream(want camera.Format) (s stream, err error) {
 // run streams until ctx ends; each fault closes the device, is
 // reported, and the device is reopened after a backoff that doubles
 // from minBackoff to maxBackoff and starts over once frames flow again.
-func (c *Camera) run(ctx context.Context, done chan<- struct{}, want camera.Format, s stream) {
-	defer close(done)
+func (c *Camera) run(ctx context.Context, want camera.Format, s stream) {
 	var seq uint64 // frames taken from the device since Start
 	backoff := minBackoff
 	for {
@@ -110,7 +109,7 @@ func (c *Camera) capture(ctx context.Context, s stream, seq *uint64) (delivered 
 			c.setErr(nil) // before the frame, so a consumer never sees both
 		}
 		fr.Seq, fr.Time = *seq, last
-		camera.Offer(c.frames, fr)
+		camera.Offer(c.streaming.Frames(), fr)
 		delivered++
 	}
 	return delivered, nil

@@ -25,7 +25,7 @@ type Device struct {
 	closeErr  error
 
 	mu     sync.Mutex
-	ch     chan touch.Event
+	events eventStream
 	halted bool
 }
 
@@ -56,20 +56,12 @@ func (d *Device) close() error {
 func (d *Device) Events(ctx context.Context) <-chan touch.Event {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.ch != nil {
-		return d.ch
-	}
-	d.ch = make(chan touch.Event, 64)
-	if d.halted {
-		close(d.ch)
-		return d.ch
-	}
-	go d.run(ctx, d.ch)
-	return d.ch
+	return d.events.start(ctx, d.halted, d.run)
 }
 
+// run sends decoded events until reading fails or ctx ends; the
+// eventStream closes ch after.
 func (d *Device) run(ctx context.Context, ch chan<- touch.Event) {
-	defer close(ch)
 	stop := context.AfterFunc(ctx, d.interrupt)
 	defer stop()
 	for {

@@ -21,7 +21,7 @@ type Watcher struct {
 	log  *slog.Logger
 
 	mu     sync.Mutex
-	ch     chan touch.Event
+	events eventStream
 	cur    *Device
 	halted bool
 	halt   chan struct{} // closed by Halt
@@ -78,20 +78,12 @@ func (w *Watcher) Halt() error {
 func (w *Watcher) Events(ctx context.Context) <-chan touch.Event {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.ch != nil {
-		return w.ch
-	}
-	w.ch = make(chan touch.Event, 64)
-	if w.halted {
-		close(w.ch)
-		return w.ch
-	}
-	go w.run(ctx, w.ch)
-	return w.ch
+	return w.events.start(ctx, w.halted, w.run)
 }
 
+// run opens, forwards and reopens the device until ctx ends or Halt;
+// the eventStream closes ch after.
 func (w *Watcher) run(ctx context.Context, ch chan<- touch.Event) {
-	defer close(ch)
 	missing := false // logged as missing; log when it is back
 	for {
 		dev, err := w.open()
