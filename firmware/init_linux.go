@@ -23,8 +23,11 @@ import (
 //     without persistence rather than not at all), watchdog;
 //  2. the board's network interface;
 //  3. the kernel console off the framebuffer;
-//  4. the terminal itself, restarted after any failure — PID 1 never
-//     returns, since the kernel panics when it does.
+//  4. resource use logged every payterm.stats (statsEvery);
+//  5. the terminal itself, its state on the data partition, or in
+//     memory when the partition is full (usableDataDir), restarted after
+//     any failure — PID 1 never returns, since the kernel panics when it
+//     does.
 func runInit() error {
 	ctx := context.Background()
 	sys, err := pid1.Boot(ctx, pid1.Options{Data: pid1.DataMount{Tmpfs: true}})
@@ -54,7 +57,10 @@ func runInit() error {
 	}
 	consoleOffScreen(log)
 	fmt.Fprint(os.Stderr, cfg.banner())
+	go logStats(ctx, statsEvery(sys.Cmdline, log), log)
+	dataDir := cfg.DataDir
 	for {
+		cfg.DataDir = usableDataDir(dataDir, log)
 		err := serve(ctx, cfg, log)
 		log.Error("terminal stopped; restarting", "err", err)
 		time.Sleep(3 * time.Second)

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what `make image` and `make qemu` need on a Debian 12 machine, once:
-# the arm64 cross compiler, QEMU (system and user mode), U-Boot for QEMU's
+# the arm64 cross compiler and libc, QEMU (system and user mode), U-Boot for QEMU's
 # virt machine and mkimage, FAT and ext4 tools, the CJK font, and the arm64
 # package architecture (the kernel package is fetched by the image builder).
 # Idempotent; quiet when all is there.
 set -euo pipefail
 
-pkgs=(gcc-aarch64-linux-gnu qemu-system-arm qemu-user-static u-boot-qemu u-boot-tools
+# libc6-dev-arm64-cross is only a recommendation of the cross gcc, and
+# --no-install-recommends below: the static cgo build and `make test-arm64`
+# (its libc under /usr/aarch64-linux-gnu for qemu-user) need it.
+pkgs=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user-static u-boot-qemu u-boot-tools
   dosfstools mtools e2fsprogs gdisk xz-utils fonts-droid-fallback ca-certificates)
 
 missing=()

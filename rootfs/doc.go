@@ -5,9 +5,10 @@
 // apt and checked against a lock (kernel.go, kernellock.go, apt.go); the
 // modules the board needs with their dependencies (modules.go, modinfo.go,
 // package moddep); a reproducible newc initramfs with the firmware as
-// /init (cpio.go, initramfs.go); a U-Boot script (bootscr.go); and a GPT
-// disk with two FAT boot slots and an ext4 data partition (gpt.go,
-// disk.go). Machine (qemu.go) boots it in qemu-system-aarch64, through
+// /init (cpio.go, initramfs.go); a U-Boot script (bootscr.go) and
+// U-Boot's stored environment without the autoboot delay (ubootenv.go);
+// and a GPT disk with two FAT boot slots and an ext4 data partition
+// (gpt.go, disk.go). Machine (qemu.go) boots it in qemu-system-aarch64, through
 // U-Boot or directly, and QMP (qmp.go, ppm.go) reads and touches the
 // emulated screen.
 //

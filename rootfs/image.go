@@ -33,8 +33,12 @@ type Options struct {
 	// UpdateLock rewrites LockFile to the kernel used. A missing lock is
 	// always written.
 	UpdateLock bool
-	// NoDisk skips the disk image (for direct kernel boots).
+	// NoDisk skips the disk image (for direct kernel boots), and with it
+	// the U-Boot environment.
 	NoDisk bool
+	// UBoot is the U-Boot binary whose default environment the stored one
+	// starts from; "" is UBootQEMU.
+	UBoot string
 }
 
 // DefaultArgs is the kernel command line for QEMU's virt machine: the
@@ -49,6 +53,10 @@ const (
 	OutInitrd    = "initrd.img"
 	OutBootScr   = "boot.scr"
 	OutKernelTxt = "kernel.txt"
+	// OutUBootEnv is the second flash bank of QEMU's virt machine with
+	// U-Boot's environment (Machine.UBootEnv): U-Boot's defaults with
+	// BootEnvVars.
+	OutUBootEnv = "uboot-env.img"
 )
 
 // Result is what Build made.
@@ -66,7 +74,8 @@ func (r Result) Path(name string) string { return filepath.Join(r.OutDir, name) 
 //  2. pick the modules and their dependencies (SelectModules);
 //  3. write the initramfs (/init, modules, files) as initrd.img;
 //  4. copy the kernel Image and write boot.scr;
-//  5. write disk.img with slot A holding those three;
+//  5. write disk.img with slot A holding those three, and U-Boot's
+//     environment (uboot-env.img);
 //  6. write kernel.txt and, if asked or absent, the kernel lock.
 func Build(ctx context.Context, o Options) (Result, error) {
 	log := o.Log
@@ -131,6 +140,9 @@ func Build(ctx context.Context, o Options) (Result, error) {
 			},
 		})
 		if err != nil {
+			return Result{}, err
+		}
+		if err := WriteUBootEnvFlash(res.Path(OutUBootEnv), or(o.UBoot, UBootQEMU), BootEnvVars()); err != nil {
 			return Result{}, err
 		}
 	}

@@ -39,6 +39,10 @@ type Machine struct {
 	// firmware run first; "" is UBootQEMU. Both are ignored when Kernel
 	// is set.
 	Disk, BIOS string
+	// UBootEnv is the second flash bank, holding U-Boot's stored
+	// environment (Build's OutUBootEnv), attached read-only; "" leaves
+	// U-Boot on its built-in defaults (a 2 s autoboot delay).
+	UBootEnv string
 	// Kernel, Initrd and Append boot a kernel directly (-kernel, -initrd,
 	// -append), skipping U-Boot: quicker while iterating. Disk is still
 	// attached when set.
@@ -62,6 +66,9 @@ type Machine struct {
 	// Interactive gives the console to the terminal (mon:stdio: Ctrl-A X
 	// quits); otherwise console output goes to Start's writer.
 	Interactive bool
+	// NoTablet leaves out the virtio tablet and NoScanner the scanner's
+	// UART: a terminal built without a touch panel or code scanner.
+	NoTablet, NoScanner bool
 	// Extra is appended to the command line as is.
 	Extra []string
 }
@@ -73,7 +80,10 @@ func (m Machine) Args() ([]string, error) {
 		return nil, errors.New("rootfs: qemu: neither a disk nor a kernel to boot")
 	}
 	a := []string{
-		"-M", "virt", "-cpu", or(m.CPU, "cortex-a57"),
+		// acpi=off: with firmware (U-Boot) loaded, virt otherwise swaps the
+		// PL061 GPIO controller, whose line 4 is the scanner's trigger,
+		// for an ACPI event device; the kernel boots from the device tree.
+		"-M", "virt,acpi=off", "-cpu", or(m.CPU, "cortex-a57"),
 		"-m", fmt.Sprint(orInt(m.MemoryMiB, 512)), "-smp", fmt.Sprint(orInt(m.CPUs, 1)),
 		"-nodefaults", "-no-user-config", "-no-reboot",
 		"-display", or(m.Display, "none"),
@@ -93,6 +103,9 @@ func (m Machine) Args() ([]string, error) {
 		}
 	} else {
 		a = append(a, "-bios", or(m.BIOS, UBootQEMU))
+		if m.UBootEnv != "" {
+			a = append(a, "-drive", "if=pflash,unit=1,format=raw,readonly=on,file="+qemuOpt(m.UBootEnv))
+		}
 	}
 	if m.Disk != "" {
 		a = append(a, "-drive", "if=none,id=disk,format=raw,file="+qemuOpt(m.Disk), "-device", "virtio-blk-pci,drive=disk")
@@ -100,8 +113,17 @@ func (m Machine) Args() ([]string, error) {
 	if m.Snapshot {
 		a = append(a, "-snapshot")
 	}
-	a = append(a, "-device", "virtio-gpu-pci", "-device", "virtio-tablet-pci")
-	for _, s := range []struct{ id, path string }{{"pos", m.SerialPOS}, {"scanner", m.SerialScanner}} {
+	a = append(a, "-device", "virtio-gpu-pci")
+	if !m.NoTablet {
+		a = append(a, "-device", "virtio-tablet-pci")
+	}
+	for _, s := range []struct {
+		id, path string
+		absent   bool
+	}{{"pos", m.SerialPOS, false}, {"scanner", m.SerialScanner, m.NoScanner}} {
+		if s.absent {
+			continue
+		}
 		if s.path == "" {
 			a = append(a, "-chardev", "null,id="+s.id)
 		} else {

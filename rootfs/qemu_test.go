@@ -13,7 +13,7 @@ func TestMachineArgs(t *testing.T) {
 		notWant []string
 	}{
 		{"u-boot disk", Machine{Disk: "/tmp/d.img"}, []string{
-			"-M virt -cpu cortex-a57 -m 512 -smp 1",
+			"-M virt,acpi=off -cpu cortex-a57 -m 512 -smp 1",
 			"-no-reboot", "-display none", "-serial stdio -monitor none",
 			"-bios " + UBootQEMU,
 			"-drive if=none,id=disk,format=raw,file=/tmp/d.img -device virtio-blk-pci,drive=disk",
@@ -33,7 +33,12 @@ func TestMachineArgs(t *testing.T) {
 			"-chardev socket,id=scanner,path=/s/scan.sock,server=on,wait=off",
 			"hostfwd=tcp:127.0.0.1:18443-:8443",
 			"-device i6300esb -action watchdog=reset", "-snapshot", "file=/d.img",
-		}, []string{"-bios", "-monitor none"}},
+		}, []string{"-bios", "-monitor none", "pflash"}},
+		{"u-boot environment, no tablet, no scanner", Machine{Disk: "/d.img", UBootEnv: "/i/env,1.img", NoTablet: true, NoScanner: true, SerialScanner: "/s/scan.sock"}, []string{
+			"-bios " + UBootQEMU + " -drive if=pflash,unit=1,format=raw,readonly=on,file=/i/env,,1.img",
+			"-device virtio-gpu-pci -chardev null,id=pos -device pci-serial,chardev=pos -netdev",
+		}, []string{"virtio-tablet", "scanner"}},
+		{"environment ignored for a direct boot", Machine{Kernel: "/i/Image", UBootEnv: "/i/env.img"}, []string{"-kernel /i/Image"}, []string{"pflash", "-bios"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			args, err := c.m.Args()

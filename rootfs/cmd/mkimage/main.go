@@ -81,7 +81,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range []string{rootfs.OutDisk, rootfs.OutImage, rootfs.OutInitrd, rootfs.OutBootScr, rootfs.OutKernelTxt} {
+	for _, n := range []string{rootfs.OutDisk, rootfs.OutUBootEnv, rootfs.OutImage, rootfs.OutInitrd, rootfs.OutBootScr, rootfs.OutKernelTxt} {
 		if st, err := os.Stat(res.Path(n)); err == nil {
 			fmt.Printf("%-40s %6.1f MiB\n", res.Path(n), float64(st.Size())/(1<<20))
 		}

@@ -52,6 +52,12 @@ func run(args []string) error {
 		Snapshot:      !*persist,
 		Interactive:   true,
 	}
+	// U-Boot's stored environment (no autoboot delay), when mkimage made it.
+	if env := filepath.Join(abs, rootfs.OutUBootEnv); !*direct {
+		if _, err := os.Stat(env); err == nil {
+			m.UBootEnv = env
+		}
+	}
 	if *direct {
 		m.Kernel = filepath.Join(abs, rootfs.OutImage)
 		m.Initrd = filepath.Join(abs, rootfs.OutInitrd)

@@ -1,0 +1,112 @@
+package systemtest
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"testing"
+
+	"payterm/firmware/attest"
+	"payterm/firmware/order"
+	"payterm/firmware/poslink"
+	"payterm/firmware/poslink/stream"
+	"payterm/payhost/sandbox"
+	"payterm/payhost/sandbox/sandboxtest"
+	"payterm/pos"
+)
+
+// The firmware's dev link key, which the image runs with (public values,
+// printed in its start banner).
+const (
+	devKeyID      = "payterm-dev"
+	devKeyVersion = 1
+	devPassphrase = "payterm-dev-passphrase"
+)
+
+// cashier is the POS on the host: the agent on the guest's POS UART in
+// relay mode, charging through a sandbox payment system in this process.
+type cashier struct {
+	agent *pos.Agent
+	link  *poslink.Client
+	host  *sandboxtest.Env
+}
+
+// newCashier connects to the POS UART's socket. Call it once the
+// firmware has opened its end (the console says "nexo over serial"):
+// before that the guest's tty drops what arrives.
+func newCashier(t testing.TB, g *guest) *cashier {
+	t.Helper()
+	conn := stream.New(g.dial(g.posSock), stream.Options{})
+	client := stream.NewClient(conn)
+	t.Cleanup(func() {
+		client.Close()
+		conn.Close()
+	})
+	link, err := poslink.NewClient(poslink.ClientConfig{POIID: poiID, Transport: client.RoundTrip,
+		Key: &poslink.SecurityKey{KeyIdentifier: devKeyID, KeyVersion: devKeyVersion, Passphrase: devPassphrase}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := sandboxtest.Start(t, sandbox.Options{})
+	var n atomic.Int64
+	agent := &pos.Agent{
+		Terminal: link, POIID: poiID, SaleID: "POS-QEMU", Payer: env.Client,
+		TerminalKey: attest.DevKey().Public().(ed25519.PublicKey),
+		Log:         slog.New(slog.DiscardHandler),
+		NewServiceID: func() string {
+			return fmt.Sprintf("qemu-%d", n.Add(1))
+		},
+	}
+	return &cashier{agent: agent, link: link, host: env}
+}
+
+// customer opens an account able to pay a few orders.
+func (c *cashier) customer(t testing.TB) sandbox.Account {
+	return c.host.Account(t, "QEMU customer", "CNY", 10_000_00)
+}
+
+func (c *cashier) balance(t testing.TB, id string) int64 {
+	t.Helper()
+	a, err := c.host.Host.Account(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Balance
+}
+
+// sale is one Pay running in the background.
+type sale struct {
+	done chan saleResult
+}
+
+type saleResult struct {
+	out pos.Outcome
+	err error
+}
+
+// pay starts a sale of o in relay mode.
+func (c *cashier) pay(ctx context.Context, o order.Order) *sale {
+	s := &sale{done: make(chan saleResult, 1)}
+	go func() {
+		out, err := c.agent.Pay(ctx, o, pos.Relay)
+		s.done <- saleResult{out, err}
+	}()
+	return s
+}
+
+// wait waits for the sale's outcome.
+func (s *sale) wait(t testing.TB, ctx context.Context) pos.Outcome {
+	t.Helper()
+	select {
+	case r := <-s.done:
+		if r.err != nil {
+			t.Fatalf("POS: %v", r.err)
+		}
+		return r.out
+	case <-ctx.Done():
+		t.Fatalf("POS: no outcome: %v", ctx.Err())
+	}
+	return pos.Outcome{}
+}
