@@ -120,7 +120,7 @@ func TestQuestionIgnores(t *testing.T) {
 		}
 	}
 	for _, p := range allPhases {
-		s := reach(t, Config{}, p, Direct)
+		s := reach(t, Config{HasScan: true}, p, Direct)
 		if next, out := Step(s, Ask{Text: receiptQuestion}); !reflect.DeepEqual(next, s) || len(out) != 0 {
 			t.Errorf("Ask without a RequestID in %s: %s %v", p, next.Phase(), out)
 		}
@@ -130,7 +130,7 @@ func TestQuestionIgnores(t *testing.T) {
 		if p == Asking {
 			continue
 		}
-		s := reach(t, Config{}, p, Direct)
+		s := reach(t, Config{HasScan: true}, p, Direct)
 		for _, a := range []Action{ActYes, ActNo} {
 			if next, out := Step(s, Touch{Action: a}); !reflect.DeepEqual(next, s) || len(out) != 0 {
 				t.Errorf("%s in %s: %s %v", a, p, next.Phase(), out)

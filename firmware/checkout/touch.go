@@ -111,6 +111,9 @@ func report(s State) (State, []Effect) {
 func touchMethod(s State, t Touch) (State, []Effect) {
 	switch t.Action {
 	case ActChooseCode:
+		if !s.cfg.HasScan && !s.cfg.HasCamera {
+			return s, nil
+		}
 		return startCapture(s, Code)
 	case ActChooseFace:
 		if !s.cfg.HasCamera {

@@ -38,14 +38,19 @@ func (s State) sessionView(sc Screen, message string) View {
 	return v
 }
 
-// offered lists the methods the customer may choose: a payment code always
-// (by scanner, by camera, or typed on the simulator's keyboard when
-// neither is fitted), a face only with a camera.
+// offered lists the methods the customer may choose: a payment code when
+// something can read it (a scanner, or the camera), a face only with a
+// camera. With neither, nothing: the screen says no method is available
+// rather than asking for a code nobody can read.
 func offered(cfg Config) []Method {
-	if cfg.HasCamera {
-		return []Method{Code, Face}
+	var m []Method
+	if cfg.HasScan || cfg.HasCamera {
+		m = append(m, Code)
 	}
-	return []Method{Code}
+	if cfg.HasCamera {
+		m = append(m, Face)
+	}
+	return m
 }
 
 // cloneView deep-copies everything a View points to.
