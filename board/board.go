@@ -78,8 +78,9 @@ var Sim = Board{
 // QEMUVirt is QEMU's arm64 "virt" machine with virtio-gpu, a virtio
 // tablet, two PCI 16550 UARTs (the first for the POS, the second for the
 // scanner: they enumerate as ttyS0 and ttyS1), PL061 GPIO and vivid as the
-// camera. PL061 line 3 is the virt machine's power button, so the trigger
-// uses line 4.
+// camera. PL061 line 3 is the virt machine's power button (QMP
+// system_powerdown pulses it; the device tree makes it a gpio-keys
+// KEY_POWER, which needs the gpio_keys module), so the trigger uses line 4.
 var QEMUVirt = Board{
 	Name:    "qemu-virt",
 	Display: Display{Device: "/dev/fb0", Width: 1280, Height: 800},
@@ -90,7 +91,7 @@ var QEMUVirt = Board{
 	Modules: []string{
 		"virtio_pci", "virtio_blk", "crc32c_generic", "ext4", "evdev",
 		"drm", "drm_kms_helper", "drm_shmem_helper", "virtio_dma_buf", "virtio-gpu",
-		"virtio_input", "virtio_net", "vivid",
+		"virtio_input", "virtio_net", "vivid", "gpio_keys",
 	},
 	Network: Network{Interface: "eth0", Address: "10.0.2.15/24"},
 }

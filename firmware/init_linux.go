@@ -27,7 +27,9 @@ import (
 //  5. the terminal itself, its state on the data partition, or in
 //     memory when the partition is full (usableDataDir), restarted after
 //     any failure — PID 1 never returns, since the kernel panics when it
-//     does.
+//     does;
+//  6. until SIGTERM, SIGPWR or the power key (power off) or Ctrl-Alt-Del
+//     (restart) asks for a clean shutdown (serveUntilShutdown).
 func runInit() error {
 	ctx := context.Background()
 	sys, err := pid1.Boot(ctx, pid1.Options{Data: pid1.DataMount{Tmpfs: true}})
@@ -58,10 +60,11 @@ func runInit() error {
 	consoleOffScreen(log)
 	fmt.Fprint(os.Stderr, cfg.banner())
 	go logStats(ctx, statsEvery(sys.Cmdline, log), log)
+	reqs := shutdownRequests(ctx, log)
 	dataDir := cfg.DataDir
 	for {
 		cfg.DataDir = usableDataDir(dataDir, log)
-		err := serve(ctx, cfg, log)
+		err := serveUntilShutdown(ctx, sys, cfg, reqs, log)
 		log.Error("terminal stopped; restarting", "err", err)
 		time.Sleep(3 * time.Second)
 	}

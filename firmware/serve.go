@@ -50,7 +50,9 @@ func (d *devices) halt(log *slog.Logger) {
 	}
 }
 
-// serve runs the terminal until ctx ends.
+// serve runs the terminal until ctx ends. It returns once every part has
+// stopped, the ServiceID store and the journal are closed and the devices
+// halted, in that order.
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	b, err := board.Lookup(cfg.Board)
 	if err != nil {
@@ -81,6 +83,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return fmt.Errorf("journal: %w", err)
 	}
 	defer jr.Close()
+	logJournalOpened(jr, log)
 	store, err := poslink.OpenStore(filepath.Join(cfg.DataDir, "services.db"), poslink.StoreOptions{})
 	if err != nil {
 		return fmt.Errorf("service store: %w", err)

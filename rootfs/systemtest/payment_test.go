@@ -22,12 +22,19 @@ const (
 )
 
 // bootTerminal boots the firmware image through U-Boot, as a terminal
-// powers on, and waits until the POS link is up.
+// powers on, and waits until the POS link is up. The image's disk is
+// shared and its writes discarded, unless m.Disk is a copy of it
+// (writableDisk), which keeps them.
 func bootTerminal(t testing.TB, img terminalImage, m rootfs.Machine) *guest {
 	t.Helper()
-	m.Disk = img.Path(rootfs.OutDisk)
 	m.UBootEnv = img.Path(rootfs.OutUBootEnv)
-	g := boot(t, m)
+	var g *guest
+	if m.Disk == "" {
+		m.Disk = img.Path(rootfs.OutDisk)
+		g = boot(t, m)
+	} else {
+		g = bootPersistent(t, m)
+	}
 	g.wait(bootTimeout, 0, serialUp)
 	return g
 }
@@ -40,10 +47,15 @@ func bootTerminal(t testing.TB, img terminalImage, m rootfs.Machine) *guest {
 // turned away as busy; the trigger line is driven while the terminal
 // waits for the code and released after; the POS charges the credential
 // and the customer sees Paid. The camera's boot self-test must have
-// streamed frames from vivid.
+// streamed frames from vivid. Then the power button: the firmware stops
+// cleanly and QEMU exits on its own; powered on again from the same disk,
+// the terminal still knows the sale (checkRemembered); and Ctrl-Alt-Del
+// on a keyboard restarts it cleanly.
 func TestPaymentInQEMU(t *testing.T) {
 	img := shared.terminal(t)
-	g := bootTerminal(t, img, rootfs.Machine{})
+	disk := writableDisk(t, img)
+	g := bootTerminal(t, img, rootfs.Machine{Disk: disk})
+	journalBefore := g.journalEntries(0)
 	h := newHost(t)
 	trig := board.QEMUVirt.Scanner.TriggerLine
 	activeHigh := !board.QEMUVirt.Scanner.TriggerActiveLow
@@ -135,6 +147,14 @@ func TestPaymentInQEMU(t *testing.T) {
 	t.Logf("vivid through the firmware's camera self-test: %.2f fps (%s frames in %s s)", fps, logValue(st.text, "frames"), logValue(st.text, "seconds"))
 	logBoot(t, g)
 	g.checkAlive()
+
+	first := c.replies.acquired(t)
+	t.Logf("power button → clean shutdown → QEMU exited: %.2fs", g.powerDown(shutdownTimeout).Seconds())
+	g2 := bootTerminal(t, img, rootfs.Machine{Disk: disk, Extra: keyboard()})
+	logBoot(t, g2)
+	checkRemembered(t, g2, h, o, first, journalBefore)
+	g2.checkAlive()
+	t.Logf("Ctrl-Alt-Del → clean restart → QEMU exited: %.2fs", g2.ctrlAltDel(shutdownTimeout).Seconds())
 }
 
 // logBoot reports where power-on to the terminal's readiness went.

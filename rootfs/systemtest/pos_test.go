@@ -28,15 +28,22 @@ const (
 // cashier is the POS on the host: the agent on the guest's POS UART in
 // relay mode, charging through a sandbox payment system in this process.
 type cashier struct {
-	agent *pos.Agent
-	link  *poslink.Client
-	host  *sandboxtest.Env
+	agent   *pos.Agent
+	link    *poslink.Client
+	replies *replyTap // what the link received, decrypted
+	host    *sandboxtest.Env
 }
 
-// newCashier connects to the POS UART's socket. Call it once the
-// firmware has opened its end (the console says "nexo over serial"):
-// before that the guest's tty drops what arrives.
-func newCashier(t testing.TB, g *guest) *cashier {
+// devKey is the link key the image's firmware accepts.
+func devKey() poslink.SecurityKey {
+	return poslink.SecurityKey{KeyIdentifier: devKeyID, KeyVersion: devKeyVersion, Passphrase: devPassphrase}
+}
+
+// newLink connects a nexo client to the POS UART's socket, its replies
+// kept in the tap. Call it once the firmware has opened its end (the
+// console says "nexo over serial"): before that the guest's tty drops
+// what arrives.
+func newLink(t testing.TB, g *guest) (*poslink.Client, *replyTap) {
 	t.Helper()
 	conn := stream.New(g.dial(g.posSock), stream.Options{})
 	client := stream.NewClient(conn)
@@ -44,11 +51,22 @@ func newCashier(t testing.TB, g *guest) *cashier {
 		client.Close()
 		conn.Close()
 	})
-	link, err := poslink.NewClient(poslink.ClientConfig{POIID: poiID, Transport: client.RoundTrip,
-		Key: &poslink.SecurityKey{KeyIdentifier: devKeyID, KeyVersion: devKeyVersion, Passphrase: devPassphrase}})
+	key := devKey()
+	tap, err := newReplyTap(client.RoundTrip, key)
 	if err != nil {
 		t.Fatal(err)
 	}
+	link, err := poslink.NewClient(poslink.ClientConfig{POIID: poiID, Transport: tap.roundTrip, Key: &key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return link, tap
+}
+
+// newCashier connects to the POS UART's socket (see newLink).
+func newCashier(t testing.TB, g *guest) *cashier {
+	t.Helper()
+	link, tap := newLink(t, g)
 	env := sandboxtest.Start(t, sandbox.Options{})
 	var n atomic.Int64
 	agent := &pos.Agent{
@@ -59,7 +77,7 @@ func newCashier(t testing.TB, g *guest) *cashier {
 			return fmt.Sprintf("qemu-%d", n.Add(1))
 		},
 	}
-	return &cashier{agent: agent, link: link, host: env}
+	return &cashier{agent: agent, link: link, replies: tap, host: env}
 }
 
 // customer opens an account able to pay a few orders.

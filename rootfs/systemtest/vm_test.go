@@ -36,9 +36,19 @@ type guest struct {
 }
 
 // boot starts m with a console, QMP and the UART sockets in a fresh
-// directory. The directory is short: unix socket paths are limited to
-// 108 bytes.
+// directory. The guest's disk writes are discarded (-snapshot), so tests
+// can share one image; bootPersistent keeps them.
 func boot(t testing.TB, m rootfs.Machine) *guest {
+	t.Helper()
+	m.Snapshot = true
+	return bootPersistent(t, m)
+}
+
+// bootPersistent is boot with the guest's disk writes kept in m.Disk, as
+// a terminal's flash keeps them across power cycles: give it a disk of
+// its own (writableDisk). The directory is short: unix socket paths are
+// limited to 108 bytes.
+func bootPersistent(t testing.TB, m rootfs.Machine) *guest {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "pt-vm-")
 	if err != nil {
@@ -50,7 +60,6 @@ func boot(t testing.TB, m rootfs.Machine) *guest {
 	if !m.NoScanner {
 		m.SerialScanner = g.scanner
 	}
-	m.Snapshot = true
 	g.start = time.Now()
 	con, w := newConsole(g.start)
 	g.con = con

@@ -7,30 +7,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"payterm/drivers/internal/evdevio"
 )
 
 // bitmap builds a kernel bitmap with the given bits set, n bits long.
-func bitmap(n int, set ...int) bits {
+func bitmap(n int, set ...int) evdevio.Bits {
 	b := make([]byte, (n+63)/64*8)
 	for _, i := range set {
 		w := binary.NativeEndian.Uint64(b[i/64*8:])
 		binary.NativeEndian.PutUint64(b[i/64*8:], w|1<<(i%64))
 	}
-	return bitsFrom(b)
-}
-
-func TestBits(t *testing.T) {
-	b := bitmap(keyCnt, btnLeft, btnTouch, 63, 64)
-	for _, n := range []int{btnLeft, btnTouch, 63, 64} {
-		if !b.has(n) {
-			t.Errorf("bit %#x not set", n)
-		}
-	}
-	for _, n := range []int{0, 62, 65, btnLeft + 1, -1, keyCnt, 1 << 20} {
-		if b.has(n) {
-			t.Errorf("bit %#x set", n)
-		}
-	}
+	return evdevio.BitsFrom(b)
 }
 
 func TestIsTouch(t *testing.T) {

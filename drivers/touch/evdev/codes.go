@@ -1,14 +1,16 @@
 package evdev
 
+import "payterm/drivers/internal/evdevio"
+
 // Event types and codes from include/uapi/linux/input-event-codes.h; only
 // those the decoder and the device probe use.
 const (
-	evSyn = 0x00 // EV_SYN: framing
-	evKey = 0x01 // EV_KEY: buttons
-	evAbs = 0x03 // EV_ABS: absolute axes
+	evSyn = evdevio.EvSyn
+	evKey = evdevio.EvKey
+	evAbs = evdevio.EvAbs
 
-	synReport  = 0 // SYN_REPORT: end of a frame of changes
-	synDropped = 3 // SYN_DROPPED: the kernel's buffer overflowed
+	synReport  = evdevio.SynReport
+	synDropped = evdevio.SynDropped
 
 	btnLeft  = 0x110 // BTN_LEFT: an absolute pointer's button (virtio tablet)
 	btnTouch = 0x14a // BTN_TOUCH: a finger is on a single-touch screen
@@ -20,6 +22,6 @@ const (
 	absMTPositionY  = 0x36 // ABS_MT_POSITION_Y
 	absMTTrackingID = 0x39 // ABS_MT_TRACKING_ID: contact id; -1 ends it
 
-	absCnt = 0x40  // ABS_CNT: number of absolute axis codes
-	keyCnt = 0x300 // KEY_CNT: number of key codes
+	absCnt = evdevio.AbsCnt
+	keyCnt = evdevio.KeyCnt
 )

@@ -1,12 +1,12 @@
 package evdev
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"image"
 	"io"
 
+	"payterm/drivers/internal/evdevio"
 	"payterm/drivers/touch"
 )
 
@@ -25,10 +25,9 @@ const maxSlots = 16
 // by Moves and one Up; when the stream ends with the finger down, an Up at
 // its last position comes before the error. Not safe for concurrent use.
 type Decoder struct {
-	in            *bufio.Reader
+	in            *evdevio.Reader
 	single, multi mapper
 	resync        func() (Snapshot, error)
-	rec           [recordSize]byte
 
 	// The device's state as the events so far describe it.
 	touchBtn, leftBtn bool  // BTN_TOUCH, BTN_LEFT
@@ -61,9 +60,7 @@ func NewDecoder(r io.Reader, cfg Config) (*Decoder, error) {
 		return nil, fmt.Errorf("evdev: config: %w", err)
 	}
 	d := &Decoder{
-		// A whole number of records, so reads from a device (which
-		// returns only whole records) never get a buffer too small.
-		in:     bufio.NewReaderSize(r, 64*recordSize),
+		in:     evdevio.NewReader(r),
 		single: single, multi: multi, resync: cfg.Resync,
 		primary: -1,
 	}
@@ -81,11 +78,12 @@ func (d *Decoder) Next() (touch.Event, error) {
 		if d.err != nil {
 			return touch.Event{}, d.err
 		}
-		if _, err := io.ReadFull(d.in, d.rec[:]); err != nil {
+		r, err := d.in.Next()
+		if err != nil {
 			d.fail(err)
 			continue
 		}
-		d.handle(decodeRecord(d.rec[:]))
+		d.handle(r)
 	}
 	ev := d.queue[0]
 	d.queue = append(d.queue[:0], d.queue[1:]...)
@@ -107,7 +105,7 @@ func (d *Decoder) fail(err error) {
 	d.primary = -1
 }
 
-func (d *Decoder) handle(r record) {
+func (d *Decoder) handle(r evdevio.Record) {
 	if d.dropping {
 		// Documentation/input/event-codes.rst: after SYN_DROPPED, drop
 		// everything up to and including the next SYN_REPORT, then read

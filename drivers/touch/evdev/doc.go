@@ -6,7 +6,8 @@
 // into Down/Move/Up events in panel pixels, applying calibration and
 // rotation; it is pure and testable anywhere. Open, Find and Watch add the
 // Linux device side: capability and range ioctls, resynchronisation after
-// the kernel drops events, and hot-unplug.
+// the kernel drops events, and hot-unplug. The record format, bitmaps and
+// ioctls it shares with other input drivers are in drivers/internal/evdevio.
 //
 // References, all in the Linux kernel tree: include/uapi/linux/input.h
 // (struct input_event, struct input_absinfo, EVIOC* ioctls),

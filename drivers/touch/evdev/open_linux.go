@@ -3,10 +3,10 @@
 package evdev
 
 import (
-	"bytes"
 	"fmt"
 	"os"
-	"unsafe"
+
+	"payterm/drivers/internal/evdevio"
 )
 
 // Open opens the event device at path (e.g. /dev/input/event0) as a touch
@@ -56,31 +56,26 @@ func Find() (string, error) {
 
 // probe reads a device's name, capabilities and axis ranges.
 func probe(f *os.File) (*deviceInfo, error) {
-	info := &deviceInfo{}
-	name := make([]byte, 256)
-	if err := ioctl(f, eviocgname(len(name)), unsafe.Pointer(&name[0])); err == nil {
-		n, _, _ := bytes.Cut(name, []byte{0})
-		info.name = string(n)
-	}
+	info := &deviceInfo{name: evdevio.Name(f)}
 	var err error
-	if info.abs, err = getBits(f, func(n int) uintptr { return eviocgbit(evAbs, n) }, absCnt); err != nil {
+	if info.abs, err = evdevio.EventBits(f, evAbs, absCnt); err != nil {
 		return nil, fmt.Errorf("EVIOCGBIT(EV_ABS): %w", err)
 	}
-	if info.keys, err = getBits(f, func(n int) uintptr { return eviocgbit(evKey, n) }, keyCnt); err != nil {
+	if info.keys, err = evdevio.EventBits(f, evKey, keyCnt); err != nil {
 		return nil, fmt.Errorf("EVIOCGBIT(EV_KEY): %w", err)
 	}
 	axes := func(cx, cy int) (Calibration, error) {
-		x, err := getAbs(f, cx)
+		x, err := evdevio.Abs(f, cx)
 		if err != nil {
 			return Calibration{}, fmt.Errorf("EVIOCGABS(%#x): %w", cx, err)
 		}
-		y, err := getAbs(f, cy)
+		y, err := evdevio.Abs(f, cy)
 		if err != nil {
 			return Calibration{}, fmt.Errorf("EVIOCGABS(%#x): %w", cy, err)
 		}
 		return Calibration{X: Axis{x.Minimum, x.Maximum}, Y: Axis{y.Minimum, y.Maximum}}, nil
 	}
-	if info.abs.has(absX) && info.abs.has(absY) {
+	if info.abs.Has(absX) && info.abs.Has(absY) {
 		if info.single, err = axes(absX, absY); err != nil {
 			return nil, err
 		}
@@ -89,7 +84,7 @@ func probe(f *os.File) (*deviceInfo, error) {
 		if info.multi, err = axes(absMTPositionX, absMTPositionY); err != nil {
 			return nil, err
 		}
-		slot, err := getAbs(f, absMTSlot)
+		slot, err := evdevio.Abs(f, absMTSlot)
 		if err != nil {
 			return nil, fmt.Errorf("EVIOCGABS(ABS_MT_SLOT): %w", err)
 		}
@@ -101,17 +96,17 @@ func probe(f *os.File) (*deviceInfo, error) {
 // snapshot reads the device's current state for the decoder.
 func snapshot(f *os.File, info *deviceInfo) (Snapshot, error) {
 	var s Snapshot
-	keys, err := getBits(f, eviocgkey, keyCnt)
+	keys, err := evdevio.KeyState(f)
 	if err != nil {
 		return s, fmt.Errorf("evdev: EVIOCGKEY: %w", err)
 	}
-	s.Touching = keys.has(btnTouch) || keys.has(btnLeft)
-	if info.abs.has(absX) && info.abs.has(absY) {
-		x, err := getAbs(f, absX)
+	s.Touching = keys.Has(btnTouch) || keys.Has(btnLeft)
+	if info.abs.Has(absX) && info.abs.Has(absY) {
+		x, err := evdevio.Abs(f, absX)
 		if err != nil {
 			return s, fmt.Errorf("evdev: EVIOCGABS(ABS_X): %w", err)
 		}
-		y, err := getAbs(f, absY)
+		y, err := evdevio.Abs(f, absY)
 		if err != nil {
 			return s, fmt.Errorf("evdev: EVIOCGABS(ABS_Y): %w", err)
 		}
@@ -120,19 +115,19 @@ func snapshot(f *os.File, info *deviceInfo) (Snapshot, error) {
 	if info.slots == 0 {
 		return s, nil
 	}
-	slot, err := getAbs(f, absMTSlot)
+	slot, err := evdevio.Abs(f, absMTSlot)
 	if err != nil {
 		return s, fmt.Errorf("evdev: EVIOCGABS(ABS_MT_SLOT): %w", err)
 	}
-	ids, err := getSlots(f, absMTTrackingID, info.slots)
+	ids, err := evdevio.MTSlots(f, absMTTrackingID, info.slots)
 	if err != nil {
 		return s, fmt.Errorf("evdev: EVIOCGMTSLOTS(ABS_MT_TRACKING_ID): %w", err)
 	}
-	xs, err := getSlots(f, absMTPositionX, info.slots)
+	xs, err := evdevio.MTSlots(f, absMTPositionX, info.slots)
 	if err != nil {
 		return s, fmt.Errorf("evdev: EVIOCGMTSLOTS(ABS_MT_POSITION_X): %w", err)
 	}
-	ys, err := getSlots(f, absMTPositionY, info.slots)
+	ys, err := evdevio.MTSlots(f, absMTPositionY, info.slots)
 	if err != nil {
 		return s, fmt.Errorf("evdev: EVIOCGMTSLOTS(ABS_MT_POSITION_Y): %w", err)
 	}
