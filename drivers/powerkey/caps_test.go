@@ -1,24 +1,15 @@
 package powerkey
 
 import (
-	"encoding/binary"
-	"errors"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"payterm/drivers/internal/evdevio"
+	"payterm/drivers/internal/evdevio/evdevtest"
 )
 
 // bitmap builds a kernel key bitmap with the given bits set.
 func bitmap(set ...int) evdevio.Bits {
-	b := make([]byte, (evdevio.KeyCnt+63)/64*8)
-	for _, i := range set {
-		w := binary.NativeEndian.Uint64(b[i/64*8:])
-		binary.NativeEndian.PutUint64(b[i/64*8:], w|1<<(i%64))
-	}
-	return evdevio.BitsFrom(b)
+	return evdevio.BitsFrom(evdevtest.Bitmap(evdevio.KeyCnt, set...))
 }
 
 func TestFindIn(t *testing.T) {
@@ -47,31 +38,8 @@ func TestFindIn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for _, f := range tt.files {
-				if err := os.WriteFile(filepath.Join(dir, f), nil, 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			keys := func(path string) (evdevio.Bits, error) {
-				if b, ok := tt.devices[filepath.Base(path)]; ok {
-					return b, nil
-				}
-				return nil, errors.New("ENOTTY")
-			}
-			got, err := findIn(dir, keys)
-			if tt.want == "" {
-				if err == nil || !strings.Contains(err.Error(), "no power key") {
-					t.Errorf("found %q, %v; want none", got, err)
-				}
-				return
-			}
-			if err != nil || got != filepath.Join(dir, tt.want) {
-				t.Errorf("found %q, %v; want %s", got, err, tt.want)
-			}
+			evdevtest.CheckFind(t, findIn, tt.files, tt.devices, tt.want, "no power key")
 		})
 	}
-	if _, err := findIn(filepath.Join(t.TempDir(), "missing"), nil); err == nil {
-		t.Error("missing directory: no error")
-	}
+	evdevtest.CheckFindMissingDir(t, findIn)
 }

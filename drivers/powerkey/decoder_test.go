@@ -6,6 +6,8 @@ import (
 	"io"
 	"testing"
 	"testing/iotest"
+
+	"payterm/internal/readertest"
 )
 
 const keyA = 30 // KEY_A: another key on the same device
@@ -30,7 +32,7 @@ var decodeCases = []struct {
 	{"release alone", stream(power(0), syn()), 0, io.EOF},
 	{"down and up in one frame", stream(power(1), power(0), syn()), 1, io.EOF},
 	{"other keys", stream(key(keyA, 1), syn(), key(keyA, 0), syn(), key(KeyPower+1, 1), syn()), 0, io.EOF},
-	{"other event type with the code", stream(in{0x04, KeyPower, 1}, syn()), 0, io.EOF},
+	{"other event type with the code", stream(in{Type: 0x04, Code: KeyPower, Value: 1}, syn()), 0, io.EOF},
 	{"frame not finished", stream(power(1)), 0, io.EOF},
 	{"several frames without the key", stream(syn(), syn(), key(keyA, 1), syn()), 0, io.EOF},
 	{
@@ -54,19 +56,10 @@ var decodeCases = []struct {
 }
 
 func TestDecoder(t *testing.T) {
-	readers := []struct {
-		name string
-		wrap func(io.Reader) io.Reader
-	}{
-		{"whole", func(r io.Reader) io.Reader { return r }},
-		{"one byte", iotest.OneByteReader},
-		{"half", iotest.HalfReader},
-		{"data with EOF", iotest.DataErrReader},
-	}
 	for _, tc := range decodeCases {
-		for _, rd := range readers {
-			t.Run(tc.name+"/"+rd.name, func(t *testing.T) {
-				d := NewDecoder(rd.wrap(bytes.NewReader(tc.input)))
+		for _, rd := range readertest.Readers(tc.input) {
+			t.Run(tc.name+"/"+rd.Name, func(t *testing.T) {
+				d := NewDecoder(rd.R)
 				n := 0
 				var err error
 				for err = d.Next(); err == nil; err = d.Next() {

@@ -1,34 +1,17 @@
 package powerkey
 
 import (
-	"encoding/binary"
-
 	"payterm/drivers/internal/evdevio"
+	"payterm/drivers/internal/evdevio/evdevtest"
 )
 
 // in is one input_event to put in a recorded stream.
-type in struct {
-	typ, code uint16
-	val       int32
-}
+type in = evdevio.Record
 
-func syn() in                     { return in{evdevio.EvSyn, evdevio.SynReport, 0} }
-func dropped() in                 { return in{evdevio.EvSyn, evdevio.SynDropped, 0} }
-func key(code uint16, v int32) in { return in{evdevio.EvKey, code, v} }
+func syn() in                     { return in{Type: evdevio.EvSyn, Code: evdevio.SynReport} }
+func dropped() in                 { return in{Type: evdevio.EvSyn, Code: evdevio.SynDropped} }
+func key(code uint16, v int32) in { return in{Type: evdevio.EvKey, Code: code, Value: v} }
 func power(v int32) in            { return key(KeyPower, v) }
 
-// stream encodes events as the kernel writes them on a 64-bit host:
-// timeval (sec, usec), type, code, value in the host's byte order.
-func stream(evs ...in) []byte {
-	b := make([]byte, 0, len(evs)*evdevio.RecordSize)
-	for i, e := range evs {
-		var r [evdevio.RecordSize]byte
-		binary.NativeEndian.PutUint64(r[0:], uint64(1_700_000_000+i))
-		binary.NativeEndian.PutUint64(r[8:], uint64(i*1000%1_000_000))
-		binary.NativeEndian.PutUint16(r[16:], e.typ)
-		binary.NativeEndian.PutUint16(r[18:], e.code)
-		binary.NativeEndian.PutUint32(r[20:], uint32(e.val))
-		b = append(b, r[:]...)
-	}
-	return b
-}
+// stream encodes events as the kernel writes them on a 64-bit host.
+func stream(evs ...in) []byte { return evdevtest.Stream(evs...) }

@@ -1,10 +1,12 @@
-package evdevio
+package evdevio_test
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"payterm/drivers/internal/evdevio"
+	"payterm/drivers/internal/evdevio/evdevtest"
 )
 
 func TestEventNodes(t *testing.T) {
@@ -19,13 +21,8 @@ func TestEventNodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for _, f := range tt.files {
-				if err := os.WriteFile(filepath.Join(dir, f), nil, 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			got, err := EventNodes(dir)
+			dir := evdevtest.Dir(t, tt.files...)
+			got, err := evdevio.EventNodes(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -38,7 +35,7 @@ func TestEventNodes(t *testing.T) {
 			}
 		})
 	}
-	if _, err := EventNodes(filepath.Join(t.TempDir(), "missing")); err == nil {
+	if _, err := evdevio.EventNodes(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("missing directory: no error")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"payterm/drivers/scanner/uart"
+	"payterm/internal/readertest"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -55,19 +56,10 @@ func TestLineReaderFraming(t *testing.T) {
 		{"unterminated over-long tail is too long", "123", 2, []uart.Line{{Verdict: uart.TooLong, Len: 3}}},
 		{"nothing", "", 0, nil},
 	}
-	readers := []struct {
-		name string
-		wrap func(io.Reader) io.Reader
-	}{
-		{"whole", func(r io.Reader) io.Reader { return r }},
-		{"one byte", iotest.OneByteReader},
-		{"half", iotest.HalfReader},
-		{"data with EOF", iotest.DataErrReader},
-	}
 	for _, tt := range tests {
-		for _, rd := range readers {
-			t.Run(tt.name+"/"+rd.name, func(t *testing.T) {
-				got, err := readAll(t, rd.wrap(strings.NewReader(tt.in)), tt.max)
+		for _, rd := range readertest.Readers([]byte(tt.in)) {
+			t.Run(tt.name+"/"+rd.Name, func(t *testing.T) {
+				got, err := readAll(t, rd.R, tt.max)
 				if !errors.Is(err, io.EOF) {
 					t.Fatalf("error %v, want EOF", err)
 				}

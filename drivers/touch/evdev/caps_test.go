@@ -1,24 +1,15 @@
 package evdev
 
 import (
-	"encoding/binary"
-	"errors"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"payterm/drivers/internal/evdevio"
+	"payterm/drivers/internal/evdevio/evdevtest"
 )
 
 // bitmap builds a kernel bitmap with the given bits set, n bits long.
 func bitmap(n int, set ...int) evdevio.Bits {
-	b := make([]byte, (n+63)/64*8)
-	for _, i := range set {
-		w := binary.NativeEndian.Uint64(b[i/64*8:])
-		binary.NativeEndian.PutUint64(b[i/64*8:], w|1<<(i%64))
-	}
-	return evdevio.BitsFrom(b)
+	return evdevio.BitsFrom(evdevtest.Bitmap(n, set...))
 }
 
 func TestIsTouch(t *testing.T) {
@@ -79,33 +70,10 @@ func TestFindIn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for _, f := range tt.files {
-				if err := os.WriteFile(filepath.Join(dir, f), nil, 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			probe := func(path string) (*deviceInfo, error) {
-				if info, ok := tt.devices[filepath.Base(path)]; ok {
-					return info, nil
-				}
-				return nil, errors.New("ENOTTY")
-			}
-			got, err := findIn(dir, probe)
-			if tt.want == "" {
-				if err == nil || !strings.Contains(err.Error(), "no touch device") {
-					t.Errorf("found %q, %v; want none", got, err)
-				}
-				return
-			}
-			if err != nil || got != filepath.Join(dir, tt.want) {
-				t.Errorf("found %q, %v; want %s", got, err, tt.want)
-			}
+			evdevtest.CheckFind(t, findIn, tt.files, tt.devices, tt.want, "no touch device")
 		})
 	}
-	if _, err := findIn(filepath.Join(t.TempDir(), "missing"), nil); err == nil {
-		t.Error("missing directory: no error")
-	}
+	evdevtest.CheckFindMissingDir(t, findIn)
 }
 
 func TestOptionsConfig(t *testing.T) {

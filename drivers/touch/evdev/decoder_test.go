@@ -10,6 +10,7 @@ import (
 	"testing/iotest"
 
 	"payterm/drivers/touch"
+	"payterm/internal/readertest"
 )
 
 func down(x, y int) touch.Event { return touch.Event{Kind: touch.Down, At: image.Pt(x, y)} }
@@ -73,13 +74,13 @@ var decodeCases = []decodeCase{
 	{
 		name: "other event types ignored",
 		input: stream(
-			in{0x04, 0x04, 7}, // EV_MSC MSC_SCAN
-			in{0x02, 0x00, 3}, // EV_REL REL_X
-			key(0x14d, 1),     // BTN_TOOL_DOUBLETAP
-			abs(0x18, 40),     // ABS_PRESSURE
+			in{Type: 0x04, Code: 0x04, Value: 7}, // EV_MSC MSC_SCAN
+			in{Type: 0x02, Code: 0x00, Value: 3}, // EV_REL REL_X
+			key(0x14d, 1),                        // BTN_TOOL_DOUBLETAP
+			abs(0x18, 40),                        // ABS_PRESSURE
 			syn(),
 			abs(absX, 1), abs(absY, 2), key(btnTouch, 1), syn(),
-			in{evSyn, 2, 0}, // SYN_MT_REPORT (protocol A)
+			in{Type: evSyn, Code: 2}, // SYN_MT_REPORT (protocol A)
 			key(btnTouch, 0), syn(),
 		),
 		want:    []touch.Event{down(1, 2), up(1, 2)},
@@ -262,23 +263,14 @@ func decodeAll(t *testing.T, r io.Reader, cfg Config) ([]touch.Event, error) {
 }
 
 func TestDecoder(t *testing.T) {
-	readers := []struct {
-		name string
-		wrap func(io.Reader) io.Reader
-	}{
-		{"whole", func(r io.Reader) io.Reader { return r }},
-		{"one byte", iotest.OneByteReader},
-		{"half", iotest.HalfReader},
-		{"data with EOF", iotest.DataErrReader},
-	}
 	for _, tc := range decodeCases {
-		for _, rd := range readers {
-			t.Run(tc.name+"/"+rd.name, func(t *testing.T) {
+		for _, rd := range readertest.Readers(tc.input) {
+			t.Run(tc.name+"/"+rd.Name, func(t *testing.T) {
 				cfg := testConfig()
 				if tc.cfg != nil {
 					tc.cfg(&cfg)
 				}
-				got, err := decodeAll(t, rd.wrap(bytes.NewReader(tc.input)), cfg)
+				got, err := decodeAll(t, rd.R, cfg)
 				if !slices.Equal(got, tc.want) {
 					t.Errorf("events\n got %v\nwant %v", got, tc.want)
 				}

@@ -1,38 +1,20 @@
 package evdev
 
 import (
-	"encoding/binary"
-
 	"payterm/drivers/internal/evdevio"
+	"payterm/drivers/internal/evdevio/evdevtest"
 )
 
 // in is one input_event to put in a recorded stream.
-type in struct {
-	typ, code uint16
-	val       int32
-}
+type in = evdevio.Record
 
-func syn() in                     { return in{evSyn, synReport, 0} }
-func dropped() in                 { return in{evSyn, synDropped, 0} }
-func key(code uint16, v int32) in { return in{evKey, code, v} }
-func abs(code uint16, v int32) in { return in{evAbs, code, v} }
+func syn() in                     { return in{Type: evSyn, Code: synReport} }
+func dropped() in                 { return in{Type: evSyn, Code: synDropped} }
+func key(code uint16, v int32) in { return in{Type: evKey, Code: code, Value: v} }
+func abs(code uint16, v int32) in { return in{Type: evAbs, Code: code, Value: v} }
 
-// stream encodes events as the kernel writes them on a 64-bit host:
-// timeval (sec, usec), type, code, value in the host's byte order. The
-// timestamps advance so a decoder that misreads them would see garbage.
-func stream(evs ...in) []byte {
-	b := make([]byte, 0, len(evs)*evdevio.RecordSize)
-	for i, e := range evs {
-		var r [evdevio.RecordSize]byte
-		binary.NativeEndian.PutUint64(r[0:], uint64(1_700_000_000+i))
-		binary.NativeEndian.PutUint64(r[8:], uint64(i*1000%1_000_000))
-		binary.NativeEndian.PutUint16(r[16:], e.typ)
-		binary.NativeEndian.PutUint16(r[18:], e.code)
-		binary.NativeEndian.PutUint32(r[20:], uint32(e.val))
-		b = append(b, r[:]...)
-	}
-	return b
-}
+// stream encodes events as the kernel writes them on a 64-bit host.
+func stream(evs ...in) []byte { return evdevtest.Stream(evs...) }
 
 // concat joins recorded streams and raw bytes.
 func concat(parts ...[]byte) []byte {
