@@ -33,24 +33,23 @@ func (e *envelope) Secured() bool { return e.Trailer != nil || e.Blob != "" }
 // case-sensitively, as Adyen writes them. On error, e.HasHeader says
 // whether the header was read before the problem was found.
 func splitEnvelope(data []byte) (e envelope, err error) {
+	// Both outer levels in one pass: the JSON is validated once here and
+	// once more when the body is decoded, not at every level.
+	var both map[string]map[string]json.RawMessage
 	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
-		return e, fmt.Errorf("not a JSON object: %w", ErrMessageFormat)
-	}
-	if len(top) != 1 {
-		return e, fmt.Errorf("want one of %s or %s at the top: %w", rootRequest, rootResponse, ErrMessageFormat)
-	}
-	var inner map[string]json.RawMessage
-	for k, v := range top {
-		e.Root = k
-		if k != rootRequest && k != rootResponse {
-			return e, fmt.Errorf("unknown message root %.40q: %w", k, ErrMessageFormat)
+	if json.Unmarshal(data, &both) == nil && len(both) == 1 {
+		for k, v := range both {
+			e.Root, top = k, v
 		}
-		if err := json.Unmarshal(v, &inner); err != nil || inner == nil {
-			return e, fmt.Errorf("%s is not an object: %w", k, ErrMessageFormat)
+		if e.Root != rootRequest && e.Root != rootResponse {
+			return e, fmt.Errorf("unknown message root %.40q: %w", e.Root, ErrMessageFormat)
 		}
+		if top == nil {
+			return e, fmt.Errorf("%s is not an object: %w", e.Root, ErrMessageFormat)
+		}
+	} else if top, err = splitRoot(data, &e); err != nil {
+		return e, err
 	}
-	top = inner
 	h, ok := top["MessageHeader"]
 	if !ok {
 		return e, fmt.Errorf("MessageHeader missing: %w", ErrMessageFormat)
@@ -88,6 +87,29 @@ func splitEnvelope(data []byte) (e envelope, err error) {
 		e.BodyName, e.Body = k, v
 	}
 	return e, nil
+}
+
+// splitRoot is the slow path of splitEnvelope, for messages that are not
+// an object of objects: it says which level is wrong.
+func splitRoot(data []byte, e *envelope) (map[string]json.RawMessage, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, fmt.Errorf("not a JSON object: %w", ErrMessageFormat)
+	}
+	if len(top) != 1 {
+		return nil, fmt.Errorf("want one of %s or %s at the top: %w", rootRequest, rootResponse, ErrMessageFormat)
+	}
+	var inner map[string]json.RawMessage
+	for k, v := range top {
+		e.Root = k
+		if k != rootRequest && k != rootResponse {
+			return nil, fmt.Errorf("unknown message root %.40q: %w", k, ErrMessageFormat)
+		}
+		if err := json.Unmarshal(v, &inner); err != nil || inner == nil {
+			return nil, fmt.Errorf("%s is not an object: %w", k, ErrMessageFormat)
+		}
+	}
+	return inner, nil
 }
 
 // bodyName is the body key for a category and message type:
