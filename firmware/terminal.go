@@ -59,9 +59,8 @@ func (t *terminal) session(ctx context.Context, c poslink.Call, o order.Order, m
 	// reply may race in; prefer it.
 	// The reason is left empty so the link reports the POS's own
 	// AbortReason when an Abort ended the call.
-	abort := context.Background()
 	if t.e.forget(id) {
-		t.e.post(abort, checkout.Abort{Reason: "POS request ended"})
+		t.abortIfPending(id)
 		return poslink.Result{Condition: "Aborted"}
 	}
 	select {
@@ -160,14 +159,7 @@ func (t *terminal) Confirm(ctx context.Context, c poslink.Call, text string) (bo
 		// so a payment that started meanwhile is left alone). A reply
 		// may race in; prefer it.
 		if t.e.forget(id) {
-			// Bounded: an engine that stopped (shutdown) runs nothing.
-			stop, cancel := context.WithTimeout(context.Background(), time.Second)
-			t.e.do(stop, func() {
-				if s := t.e.state; s.Phase() == checkout.Asking && s.Pending() == id {
-					t.e.step(checkout.Abort{Reason: "POS request ended"})
-				}
-			})
-			cancel()
+			t.abortIfPending(id)
 			return false, ctx.Err()
 		}
 		select {
@@ -187,6 +179,20 @@ func (t *terminal) Confirm(ctx context.Context, c poslink.Call, text string) (bo
 		return false, &poslink.ConditionError{Condition: cond, Reason: r.Reason}
 	}
 	return false, &poslink.ConditionError{Condition: "UnavailableService", Reason: "unexpected reply"}
+}
+
+// abortIfPending ends the session or question that request id started,
+// if it is still the one on screen and unanswered: a request that was
+// refused as busy, or already answered, must not end someone else's
+// session. Bounded: an engine that stopped (shutdown) runs nothing.
+func (t *terminal) abortIfPending(id checkout.RequestID) {
+	stop, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	t.e.do(stop, func() {
+		if t.e.state.Pending() == id {
+			t.e.step(checkout.Abort{Reason: "POS request ended"})
+		}
+	})
 }
 
 func (t *terminal) Display(ctx context.Context, c poslink.Call, text string) error {
