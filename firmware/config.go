@@ -69,7 +69,12 @@ func defaultConfig() config {
 // loadConfig reads a JSON configuration over the defaults. Unknown fields
 // are errors: a misspelt key must not silently fall back to a dev default.
 func loadConfig(r io.Reader) (config, error) {
-	c := defaultConfig()
+	def := defaultConfig()
+	// Lists start empty: decoding into the defaults' slices would merge a
+	// configured key with the dev key in the same place (encoding/json
+	// reuses elements), giving a production key the dev passphrase.
+	c := def
+	c.Keys, c.Modes = nil, nil
 	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
 	if err != nil {
 		return c, fmt.Errorf("config: %w", err)
@@ -78,6 +83,12 @@ func loadConfig(r io.Reader) (config, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		return c, fmt.Errorf("config: %w", err)
+	}
+	if c.Keys == nil {
+		c.Keys = def.Keys
+	}
+	if c.Modes == nil {
+		c.Modes = def.Modes
 	}
 	return c, c.validate()
 }

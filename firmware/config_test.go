@@ -1,0 +1,80 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"payterm/firmware/checkout"
+)
+
+func TestLoadConfig(t *testing.T) {
+	tests := []struct {
+		name, in string
+		errHas   string
+		check    func(t *testing.T, c config)
+	}{
+		{name: "empty object keeps the dev defaults", in: `{}`, check: func(t *testing.T, c config) {
+			if c.POIID != devPOIID || c.Keys[0].Passphrase != devPassphrase || len(c.devWarnings()) != 4 {
+				t.Fatalf("%+v, warnings %v", c, c.devWarnings())
+			}
+		}},
+		{name: "production keys", in: `{"poiid":"PT7-0042","keys":[{"id":"shop","version":3,"passphrase":"s3cret"}],
+			"require_encryption":true,"tls_cert":"/data/c.pem","tls_key":"/data/k.pem","modes":["direct"],
+			"terminal_key":"` + strings.Repeat("ab", 32) + `"}`, check: func(t *testing.T, c config) {
+			if w := c.devWarnings(); len(w) != 0 {
+				t.Fatalf("dev warnings for a production configuration: %v", w)
+			}
+			m, _ := c.modes()
+			if m[checkout.Relay] || !m[checkout.Direct] {
+				t.Fatalf("modes %v", m)
+			}
+			if strings.Contains(c.banner(), "s3cret") {
+				t.Fatal("the banner prints a passphrase")
+			}
+		}},
+		{name: "misspelt key", in: `{"poid":"x"}`, errHas: "unknown field"},
+		{name: "not JSON", in: `poiid=x`, errHas: "config"},
+		{name: "no keys", in: `{"keys":[]}`, errHas: "no link keys"},
+		{name: "key without passphrase", in: `{"keys":[{"id":"a","version":1}]}`, errHas: "passphrase"},
+		{name: "key version 0", in: `{"keys":[{"id":"a","version":0,"passphrase":"p"}]}`, errHas: "version"},
+		{name: "unknown mode", in: `{"modes":["cash"]}`, errHas: "unknown mode"},
+		{name: "no mode", in: `{"modes":[]}`, errHas: "no mode"},
+		{name: "short terminal key", in: `{"terminal_key":"abcd"}`, errHas: "64 hex"},
+		{name: "empty POIID", in: `{"poiid":""}`, errHas: "poiid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := loadConfig(strings.NewReader(tt.in))
+			if tt.errHas != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.errHas) {
+					t.Fatalf("err %v, want %q", err, tt.errHas)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+func FuzzLoadConfig(f *testing.F) {
+	f.Add(`{}`)
+	f.Add(`{"poiid":"PT1-0001","keys":[{"id":"k","version":1,"passphrase":"p"}],"modes":["relay","direct"]}`)
+	f.Add(`{"terminal_key":"` + strings.Repeat("0", 64) + `"}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		c, err := loadConfig(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		// Whatever loads is usable: modes, key and banner all work.
+		if _, err := c.modes(); err != nil {
+			t.Fatalf("loaded config has bad modes: %v", err)
+		}
+		if _, err := c.terminalKey(); err != nil {
+			t.Fatalf("loaded config has a bad key: %v", err)
+		}
+		_ = c.banner()
+	})
+}
