@@ -44,5 +44,9 @@ MSG
 
 # The demo POS reads Enter presses from standard input; without one it
 # simply keeps the terminal and host up until stopped.
-# It runs in the foreground so that it keeps this script's standard input.
-bin/pos demo -terminal https://127.0.0.1:8443/nexo -payhost http://127.0.0.1:8090
+# It keeps this script's standard input (0<&0: a background job would get
+# /dev/null), and the script waits for it so that a SIGTERM sent to the
+# script alone still stops everything.
+bin/pos demo -terminal https://127.0.0.1:8443/nexo -payhost http://127.0.0.1:8090 0<&0 &
+pids+=($!)
+wait "$!"
