@@ -3,7 +3,7 @@ package uart
 import (
 	"fmt"
 
-	"go.bug.st/serial"
+	"payterm/internal/serialport"
 )
 
 // DefaultBaud is the line speed when Open is given zero: the factory
@@ -17,12 +17,7 @@ func Open(path string, baud int, opts Options) (*Scanner, error) {
 	if baud == 0 {
 		baud = DefaultBaud
 	}
-	port, err := serial.Open(path, &serial.Mode{
-		BaudRate: baud,
-		DataBits: 8,
-		Parity:   serial.NoParity,
-		StopBits: serial.OneStopBit,
-	})
+	port, err := serialport.Open(path, baud)
 	if err != nil {
 		return nil, fmt.Errorf("uart: open %s: %w", path, err)
 	}

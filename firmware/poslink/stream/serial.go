@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"go.bug.st/serial"
+	"payterm/internal/serialport"
 )
 
 // OpenSerial opens a UART (or USB-ACM, or an rfcomm device for Bluetooth
@@ -12,14 +12,9 @@ import (
 // flow control, in raw mode, with reads that block until data comes. Close
 // unblocks a pending Read.
 func OpenSerial(path string, baud int) (io.ReadWriteCloser, error) {
-	port, err := serial.Open(path, &serial.Mode{
-		BaudRate: baud,
-		DataBits: 8,
-		Parity:   serial.NoParity,
-		StopBits: serial.OneStopBit,
-	})
+	port, err := serialport.Open(path, baud)
 	if err != nil {
-		return nil, fmt.Errorf("stream: open serial %s at %d baud: %w", path, baud, err)
+		return nil, fmt.Errorf("stream: %w", err)
 	}
 	return port, nil
 }
