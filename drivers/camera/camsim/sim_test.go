@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"payterm/drivers/camera"
+	"payterm/drivers/camera/cameratest"
 )
 
 const wait = 5 * time.Second
@@ -47,16 +48,7 @@ func (c *manualClock) tick(t *testing.T) {
 
 func next(t *testing.T, cam *Camera) *camera.Frame {
 	t.Helper()
-	select {
-	case f, ok := <-cam.Frames():
-		if !ok {
-			t.Fatal("frames closed")
-		}
-		return f
-	case <-time.After(wait):
-		t.Fatal("no frame")
-	}
-	return nil
+	return cameratest.NextFrame(t, cam, wait)
 }
 
 func TestPatternMoves(t *testing.T) {

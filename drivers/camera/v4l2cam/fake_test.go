@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"payterm/drivers/camera"
+	"payterm/drivers/camera/cameratest"
 )
 
 const wait = 5 * time.Second
@@ -218,16 +219,7 @@ func (c *fakeClock) backoffs() []time.Duration {
 
 func nextFrame(t *testing.T, c *Camera) *camera.Frame {
 	t.Helper()
-	select {
-	case f, ok := <-c.Frames():
-		if !ok {
-			t.Fatal("frames closed")
-		}
-		return f
-	case <-time.After(wait):
-		t.Fatal("no frame")
-	}
-	return nil
+	return cameratest.NextFrame(t, c, wait)
 }
 
 func nextErr(t *testing.T, c *Camera) error {
