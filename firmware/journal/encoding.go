@@ -9,16 +9,28 @@ import (
 	"time"
 )
 
-// hashDomain separates this encoding from any other SHA-256 input; bump
-// it, and formatVersion, if the encoding changes.
-const hashDomain = "payterm/journal/v1"
+// formatVersion is the first byte of every entry stored now. Format 1
+// (before Ref, Request, Amount and Currency) is still read and verified.
+const (
+	formatV1      = 1
+	formatVersion = 2
+)
 
-// formatVersion is the first byte of every stored entry.
-const formatVersion = 1
+// hashDomains separate each format's encoding from any other SHA-256
+// input; a new format gets a new domain.
+var hashDomains = [...]string{formatV1: "payterm/journal/v1", formatVersion: "payterm/journal/v2"}
+
+// formatOf is e's format, the current one for a new entry.
+func formatOf(e *Entry) byte {
+	if e.format == 0 {
+		return formatVersion
+	}
+	return e.format
+}
 
 // A stored entry is:
 //
-//	version  1 byte (formatVersion)
+//	version  1 byte (formatVersion, or formatV1 for old entries)
 //	body     see appendBody
 //	prev     32 bytes
 //	hash     32 bytes
@@ -34,6 +46,13 @@ const formatVersion = 1
 //	method   uint32 big-endian length, bytes
 //	detail   uint32 big-endian length, bytes
 //
+// and from format 2 on
+//
+//	ref      uint32 big-endian length, bytes
+//	request  uint32 big-endian length, bytes
+//	amount   int64 big-endian
+//	currency uint32 big-endian length, bytes
+//
 // Every field has one encoding, so equal entries encode alike and decoding
 // followed by encoding gives back the stored bytes.
 func appendBody(dst []byte, e *Entry) []byte {
@@ -42,7 +61,14 @@ func appendBody(dst []byte, e *Entry) []byte {
 	dst = appendString(dst, e.Kind)
 	dst = append(dst, e.OrderHash[:]...)
 	dst = appendString(dst, e.Method)
-	return appendString(dst, e.Detail)
+	dst = appendString(dst, e.Detail)
+	if formatOf(e) == formatV1 {
+		return dst
+	}
+	dst = appendString(dst, e.Ref)
+	dst = appendString(dst, e.Request)
+	dst = binary.BigEndian.AppendUint64(dst, uint64(e.Amount))
+	return appendString(dst, e.Currency)
 }
 
 func appendString(dst []byte, s string) []byte {
@@ -54,7 +80,7 @@ func appendString(dst []byte, s string) []byte {
 func hashEntry(e *Entry) Digest {
 	h := sha256.New()
 	h.Write(e.Prev[:])
-	h.Write(appendString(nil, hashDomain))
+	h.Write(appendString(nil, hashDomains[formatOf(e)]))
 	h.Write(appendBody(nil, e))
 	var d Digest
 	h.Sum(d[:0])
@@ -63,7 +89,7 @@ func hashEntry(e *Entry) Digest {
 
 // encodeEntry is the stored form of e.
 func encodeEntry(e *Entry) []byte {
-	b := appendBody([]byte{formatVersion}, e)
+	b := appendBody([]byte{formatOf(e)}, e)
 	b = append(b, e.Prev[:]...)
 	b = append(b, e.Hash[:]...)
 	return append(b, e.Sig...)
@@ -73,16 +99,23 @@ func encodeEntry(e *Entry) []byte {
 // lengths must fit exactly, and the text fields must be within limits.
 func decodeEntry(b []byte) (Entry, error) {
 	d := decoder{b: b}
-	if v := d.bytes(1); v == nil || v[0] != formatVersion {
+	v := d.bytes(1)
+	if v == nil || (v[0] != formatV1 && v[0] != formatVersion) {
 		return Entry{}, errors.New("unknown format version")
 	}
-	var e Entry
+	e := Entry{format: v[0]}
 	e.Seq = d.uint64()
 	e.Time = time.Unix(0, int64(d.uint64())).UTC()
 	e.Kind = d.string(maxKind)
 	copy(e.OrderHash[:], d.bytes(len(e.OrderHash)))
 	e.Method = d.string(maxMethod)
 	e.Detail = d.string(maxDetail)
+	if e.format != formatV1 {
+		e.Ref = d.string(maxRef)
+		e.Request = d.string(maxRef)
+		e.Amount = int64(d.uint64())
+		e.Currency = d.string(maxCurrency)
+	}
 	copy(e.Prev[:], d.bytes(len(e.Prev)))
 	copy(e.Hash[:], d.bytes(len(e.Hash)))
 	e.Sig = append([]byte(nil), d.bytes(ed25519.SignatureSize)...)
@@ -133,4 +166,11 @@ func (d *decoder) string(limit int) string {
 		return ""
 	}
 	return string(d.bytes(int(n)))
+}
+
+func (d *decoder) uint32() uint32 {
+	if v := d.bytes(4); v != nil {
+		return binary.BigEndian.Uint32(v)
+	}
+	return 0
 }

@@ -16,6 +16,8 @@ var (
 	entriesBucket = []byte("entries") // big-endian Seq → stored entry
 	metaBucket    = []byte("meta")
 	publicKeyKey  = []byte("public-key") // the key the entries are signed with
+	checkpointKey = []byte("checkpoint") // the last Prune's Checkpoint, encoded
+	exportedKey   = []byte("exported")   // big-endian Seq of the newest entry Export returned
 )
 
 // lockTimeout is how long Open waits for another process's lock on the
@@ -79,8 +81,10 @@ func (j *Journal) Close() error {
 
 // Append journals r as the next entry, chained to the last one and
 // signed, and returns it once the file has been synced to disk (a bbolt
-// commit fsyncs). The caller must not pass a payment code in any field;
-// text with 12 or more digits in a row is refused with ErrLooksLikeCode.
+// commit fsyncs). After a Prune that left no entry, it chains to the
+// checkpoint. The caller must not pass a payment code in any field: a
+// digit run of 12 or more that stands as a token of its own (see
+// Record) is refused with ErrLooksLikeCode.
 func (j *Journal) Append(r Record) (Entry, error) {
 	if err := r.validate(); err != nil {
 		return Entry{}, fmt.Errorf("journal: append %q: %w", r.Kind, err)
@@ -89,16 +93,15 @@ func (j *Journal) Append(r Record) (Entry, error) {
 		Seq:    1,
 		Time:   time.Unix(0, j.clock().UnixNano()).UTC(), // as it will read back
 		Record: r,
+		format: formatVersion,
 	}
 	err := j.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(entriesBucket)
-		if k, v := b.Cursor().Last(); k != nil {
-			last, err := decodeEntry(v)
-			if err != nil {
-				return fmt.Errorf("last entry %d: %w", seqOfKey(k), err)
-			}
-			e.Seq, e.Prev = last.Seq+1, last.Hash
+		tip, err := tipOf(tx)
+		if err != nil {
+			return err
 		}
+		e.Seq, e.Prev = tip.Seq+1, tip.Hash
+		b := tx.Bucket(entriesBucket)
 		e.Hash = hashEntry(&e)
 		e.Sig = ed25519.Sign(j.key, e.Hash[:])
 		return b.Put(keyOfSeq(e.Seq), encodeEntry(&e))
@@ -134,6 +137,29 @@ func (j *Journal) Last(n int) ([]Entry, error) {
 		out[i], out[k] = out[k], out[i]
 	}
 	return out, nil
+}
+
+// Tip is the end of a chain: the Seq and Hash of its last entry. The zero
+// Tip is the start of a journal, before entry 1.
+type Tip struct {
+	Seq  uint64
+	Hash Digest
+}
+
+// tipOf is the last entry, or the checkpoint when Prune left none.
+func tipOf(tx *bolt.Tx) (Tip, error) {
+	if k, v := tx.Bucket(entriesBucket).Cursor().Last(); k != nil {
+		last, err := decodeEntry(v)
+		if err != nil {
+			return Tip{}, fmt.Errorf("last entry %d: %w", seqOfKey(k), err)
+		}
+		return Tip{last.Seq, last.Hash}, nil
+	}
+	cp, ok, err := readCheckpoint(tx)
+	if err != nil || !ok {
+		return Tip{}, err
+	}
+	return Tip{cp.Seq, cp.Hash}, nil
 }
 
 func keyOfSeq(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }

@@ -16,6 +16,19 @@ type Record struct {
 	OrderHash order.Hash // the order it happened to; zero for none
 	Method    string     // "code", "face" or empty
 	Detail    string     // short free text; never a credential
+	// Ref is a payment reference: the terminal's out_trade_no
+	// ("PT1-0001-o3fa9…-1") or the payment host's trade_no
+	// ("SBX0000000000000001"); empty for none. At most 64 bytes of
+	// [A-Za-z0-9._:/-].
+	Ref string
+	// Request is the POS request it answers, "<SaleID>/<ServiceID>";
+	// empty for none. Same charset and limit as Ref.
+	Request string
+	// Amount is in minor units of Currency (order's money model); zero
+	// with an empty Currency for none.
+	Amount int64
+	// Currency is an ISO 4217 code ("CNY"), or empty when Amount is zero.
+	Currency string
 }
 
 // Entry is a Record as journaled.
@@ -26,6 +39,11 @@ type Entry struct {
 	Prev Digest // Hash of entry Seq-1; zero for entry 1
 	Hash Digest // SHA-256(Prev || canonical encoding of Seq, Time, Record)
 	Sig  []byte // Ed25519 signature over Hash, 64 bytes
+
+	// format is the encoding the entry was written in; 0 means the
+	// current one. Entries of format 1 have none of Ref, Request, Amount
+	// and Currency, and their Hash covers only the fields they have.
+	format byte
 }
 
 // Digest is a SHA-256 hash.
@@ -36,9 +54,11 @@ func (d Digest) String() string { return hex.EncodeToString(d[:]) }
 
 // Field limits, in bytes.
 const (
-	maxKind   = 64
-	maxMethod = 64
-	maxDetail = 4096
+	maxKind     = 64
+	maxMethod   = 64
+	maxDetail   = 4096
+	maxRef      = 64 // Ref and Request
+	maxCurrency = 3
 )
 
 // ErrLooksLikeCode: a text field holds a run of digits as long as a
@@ -56,9 +76,57 @@ func (r Record) validate() error {
 	case len(r.Detail) > maxDetail:
 		return fmt.Errorf("journal: detail of %d bytes, over %d", len(r.Detail), maxDetail)
 	}
-	for _, s := range []string{r.Kind, r.Method, r.Detail} {
-		if hasDigitRun(s, codeDigits) {
+	if err := checkRef("ref", r.Ref); err != nil {
+		return err
+	}
+	if err := checkRef("request", r.Request); err != nil {
+		return err
+	}
+	if err := checkMoney(r.Amount, r.Currency); err != nil {
+		return err
+	}
+	// Kind and Method are fixed words: any long digit run is suspect.
+	// Free text and references go through the token-aware filter, so the
+	// host's "SBX0000000000000001" passes and a customer's code does not.
+	if hasDigitRun(r.Kind, codeDigits) || hasDigitRun(r.Method, codeDigits) {
+		return ErrLooksLikeCode
+	}
+	for _, s := range []string{r.Detail, r.Ref, r.Request} {
+		if looksLikeCode(s) {
 			return ErrLooksLikeCode
+		}
+	}
+	return nil
+}
+
+// checkRef checks a reference field: at most maxRef bytes of
+// [A-Za-z0-9._:/-].
+func checkRef(name, s string) error {
+	if len(s) > maxRef {
+		return fmt.Errorf("journal: %s of %d bytes, over %d", name, len(s), maxRef)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isASCIILetter(c) || c >= '0' && c <= '9' || c == '.' || c == '_' || c == ':' || c == '/' || c == '-') {
+			return fmt.Errorf("journal: %s holds %q at byte %d; want [A-Za-z0-9._:/-]", name, c, i)
+		}
+	}
+	return nil
+}
+
+// checkMoney: a currency is three capital letters, and an amount needs one.
+func checkMoney(amount int64, currency string) error {
+	switch {
+	case currency == "" && amount != 0:
+		return errors.New("journal: amount without a currency")
+	case currency == "":
+		return nil
+	case len(currency) != 3:
+		return fmt.Errorf("journal: currency %.8q is not three letters", currency)
+	}
+	for i := 0; i < 3; i++ {
+		if c := currency[i]; c < 'A' || c > 'Z' {
+			return fmt.Errorf("journal: currency %q is not three capital letters", currency)
 		}
 	}
 	return nil
