@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -17,15 +18,19 @@ type screen interface {
 	show(v checkout.View)
 }
 
-// journaler persists checkout records; an error stops the reply that would
-// follow, so nothing is answered that was not written.
+// journaler persists checkout records; an error stops the step that
+// wrote it (engine.step), so nothing is answered that was not written.
 type journaler interface {
 	record(r checkout.Record) error
 }
 
+// payCall bounds one request to the payment system. An answer that takes
+// longer is an unknown outcome, which the checkout resolves by queries.
+const payCall = 20 * time.Second
+
 // performer carries out checkout effects. It runs in the engine loop; work
-// that waits on the network (Charge) runs in its own goroutine and comes
-// back as an event.
+// that waits on the network (Charge, QueryCharge, ReverseCharge) runs in
+// its own goroutine and comes back as a ChargeResult event.
 type performer struct {
 	ctx     context.Context
 	log     *slog.Logger
@@ -33,18 +38,22 @@ type performer struct {
 	screen  screen
 	scanner scanner.Scanner // never nil: noScanner when absent
 	journal journaler
-	payer   payhost.Client // nil when direct mode has no payment host
+	payer   payhost.Client // noPayer when no payment host is configured
 	poiID   string
+	// sign adds the terminal's signed statement to a charge request.
+	sign func(req *payhost.PayRequest) error
+	// settle stores the final answer of a request a restart cut short, for
+	// the POS's TransactionStatus.
+	settle func(checkout.Settle) error
 }
 
 // perform executes one effect. Ordering within a step is the checkout's:
-// Journal before Reply, Stop* before Reply, Show last.
-func (p *performer) perform(ef checkout.Effect) {
+// Journal before Reply and Charge, Stop* before Reply, Show last. Only a
+// Journal effect reports an error.
+func (p *performer) perform(ef checkout.Effect) error {
 	switch ef := ef.(type) {
 	case checkout.Journal:
-		if err := p.journal.record(ef.Record); err != nil {
-			p.log.Error("journal write failed", "kind", ef.Record.Kind, "err", err)
-		}
+		return p.journal.record(ef.Record)
 	case checkout.Reply:
 		p.e.answer(ef)
 	case checkout.Show:
@@ -62,54 +71,96 @@ func (p *performer) perform(ef checkout.Effect) {
 	case checkout.StopCamera:
 	case checkout.Charge:
 		go p.charge(ef)
+	case checkout.QueryCharge:
+		go p.ask(ef.Ref, "query", p.payer.Query)
+	case checkout.ReverseCharge:
+		go p.ask(ef.Ref, "reverse", p.payer.Reverse)
+	case checkout.Settle:
+		if err := p.settle(ef); err != nil {
+			p.log.Error("settled answer not stored", "request", ef.Req, "out_trade_no", ef.Ref, "err", err)
+		}
 	case checkout.Beep:
 		p.log.Debug("beep", "ok", ef.OK)
 	default:
 		p.log.Error("unknown effect", "effect", fmt.Sprintf("%T", ef))
 	}
+	return nil
 }
 
-// charge asks the payment system and feeds the outcome back, but only to
-// the session that asked: after an Abort or a new order it is logged and
-// dropped (the operator reverses it by its out_trade_no).
+// charge asks the payment system to charge attempt c and posts what it
+// answered. The attempt is already in the journal under c.Attempt.Ref.
 func (p *performer) charge(c checkout.Charge) {
-	outcome := checkout.Outcome{}
-	// One reference per attempt: a customer who retries with a fresh code
-	// after a decline is a new payment, while the hash part lets the
-	// operator find every attempt at one order.
-	outTradeNo := fmt.Sprintf("%s-%s-%x", safeRef(p.poiID), c.Hash.String()[:16], p.e.now().UnixNano())
-	if p.payer == nil {
-		outcome.Reason = "payment system unreachable: none configured"
-	} else {
-		ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
-		pay, err := p.payer.Pay(ctx, payhost.PayRequest{
-			OutTradeNo:  outTradeNo,
-			AuthCode:    c.Credential.Code,
-			Amount:      c.Order.Total,
-			Currency:    c.Order.Currency.Code,
-			OrderHash:   c.Hash.String(),
-			TerminalID:  p.poiID,
-			Description: "order " + c.Order.ID,
-		})
+	res := checkout.ChargeResult{Ref: c.Attempt.Ref}
+	auth := c.Credential.Code
+	if c.Credential.Method == checkout.Face {
+		auth = payhost.FacePrefix + auth
+	}
+	req := payhost.PayRequest{
+		OutTradeNo:  c.Attempt.Ref,
+		AuthCode:    auth,
+		Amount:      c.Order.Total,
+		Currency:    c.Order.Currency.Code,
+		OrderHash:   c.Hash.String(),
+		TerminalID:  p.poiID,
+		Description: "order " + c.Order.ID,
+	}
+	switch err := p.sign(&req); {
+	case err != nil:
+		// Nothing was sent: a definite refusal.
+		res.Status, res.Reason = checkout.ChargeDeclined, "terminal cannot sign the charge"
+		p.log.Error("charge not signed", "out_trade_no", req.OutTradeNo, "err", err)
+	default:
+		ctx, cancel := context.WithTimeout(p.ctx, payCall)
+		pay, err := p.payer.Pay(ctx, req)
 		cancel()
-		switch {
-		case err != nil:
-			outcome.Reason = "payment system unreachable"
-			p.log.Error("charge failed", "out_trade_no", outTradeNo, "code", payhost.MaskCode(c.Credential.Code), "err", err)
-		case pay.Paid():
-			outcome = checkout.Outcome{Approved: true, Reference: pay.TradeNo}
-		default:
-			outcome.Reason = declineText(pay.Reason)
+		res = chargeResult(c.Attempt.Ref, pay, err)
+		if err != nil {
+			p.log.Warn("charge answer", "out_trade_no", req.OutTradeNo, "code", payhost.MaskCode(auth), "status", res.Status, "err", err)
 		}
 	}
-	p.e.do(p.ctx, func() {
-		s := p.e.state
-		if s.Phase() != checkout.Captured || s.Confirmed() != c.Hash {
-			p.log.Warn("charge outcome for a session that ended; reverse it if paid", "out_trade_no", outTradeNo, "approved", outcome.Approved)
-			return
-		}
-		p.e.step(outcome)
-	})
+	p.post(res)
+}
+
+// ask queries or reverses attempt ref and posts what the payment system
+// said.
+func (p *performer) ask(ref, what string, call func(context.Context, string) (payhost.Payment, error)) {
+	ctx, cancel := context.WithTimeout(p.ctx, payCall)
+	pay, err := call(ctx, ref)
+	cancel()
+	res := chargeResult(ref, pay, err)
+	if errors.Is(err, payhost.ErrNotFound) {
+		res = checkout.ChargeResult{Ref: ref, Status: checkout.ChargeNotFound}
+	}
+	p.log.Info("charge "+what, "out_trade_no", ref, "status", res.Status, "err", err)
+	p.post(res)
+}
+
+// post hands a result to the checkout; bounded so that a shutdown does
+// not leave the goroutine behind.
+func (p *performer) post(res checkout.ChargeResult) {
+	if !p.e.post(p.ctx, res) {
+		p.log.Warn("charge result dropped at shutdown; resolved at the next start", "out_trade_no", res.Ref)
+	}
+}
+
+// chargeResult reads a payment system answer. Only a stored Payment is
+// definite; a refused request was not stored and charged nothing; any
+// other error leaves the outcome unknown.
+func chargeResult(ref string, pay payhost.Payment, err error) checkout.ChargeResult {
+	res := checkout.ChargeResult{Ref: ref}
+	switch {
+	case errors.Is(err, payhost.ErrInvalidRequest):
+		res.Status, res.Reason = checkout.ChargeDeclined, "payment request refused by the payment system"
+	case err != nil:
+		res.Status = checkout.ChargeUnknown
+	case pay.Status == payhost.StatusSuccess:
+		res.Status, res.Reference = checkout.ChargePaid, pay.TradeNo
+	case pay.Status == payhost.StatusReversed:
+		res.Status = checkout.ChargeReversed
+	default:
+		res.Status, res.Reason = checkout.ChargeDeclined, declineText(pay.Reason)
+	}
+	return res
 }
 
 // declineText turns a payment system reason into words for the customer.
@@ -133,17 +184,18 @@ func declineText(reason string) string {
 	return "declined: " + reason
 }
 
-// safeRef keeps the characters a payment reference may hold.
-func safeRef(s string) string {
-	b := []byte(s)
-	out := b[:0]
-	for _, c := range b {
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' {
-			out = append(out, c)
-		}
-	}
-	if len(out) > 24 {
-		out = out[:24]
-	}
-	return string(out)
+// noPayer stands in for a missing payment host: it charges nothing and
+// says so definitely, so no attempt is left in doubt.
+type noPayer struct{}
+
+var errNoPayer = fmt.Errorf("no payment system configured: %w", payhost.ErrInvalidRequest)
+
+func (noPayer) Pay(context.Context, payhost.PayRequest) (payhost.Payment, error) {
+	return payhost.Payment{}, errNoPayer
+}
+func (noPayer) Query(context.Context, string) (payhost.Payment, error) {
+	return payhost.Payment{}, payhost.ErrNotFound
+}
+func (noPayer) Reverse(_ context.Context, ref string) (payhost.Payment, error) {
+	return payhost.Payment{OutTradeNo: ref, Status: payhost.StatusReversed, Reason: payhost.ReasonNotPaid}, nil
 }

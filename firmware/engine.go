@@ -18,7 +18,9 @@ type engine struct {
 	tick    time.Duration
 	inbox   chan func()
 	state   checkout.State
-	perform func(checkout.Effect) // set by the wiring; runs in the loop
+	// perform carries out one effect; set by the wiring, runs in the
+	// loop. An error from a Journal effect stops the step (see step).
+	perform func(checkout.Effect) error
 
 	mu      sync.Mutex
 	pending map[checkout.RequestID]chan checkout.Reply
@@ -53,11 +55,28 @@ func (e *engine) run(ctx context.Context) error {
 }
 
 // step feeds one event and performs the effects. Runs in the loop only.
+//
+// A Journal effect that cannot be written stops the step: nothing after
+// it is performed (the checkout orders records before the replies and
+// charges they explain), the state goes back to what it was before the
+// step, and the checkout is told with a JournalFailed event, which it
+// answers without writing to the journal again.
 func (e *engine) step(ev checkout.Event) {
+	prev := e.state
 	next, effects := checkout.Step(e.state, ev)
 	e.state = next
 	for _, ef := range effects {
-		e.perform(ef)
+		err := e.perform(ef)
+		j, isRecord := ef.(checkout.Journal)
+		if err == nil || !isRecord {
+			continue
+		}
+		e.log.Error("journal write failed: stopping this step", "kind", j.Record.Kind, "err", err)
+		e.state = prev
+		if _, again := ev.(checkout.JournalFailed); !again {
+			e.step(checkout.JournalFailed{Kind: j.Record.Kind, Err: err.Error()})
+		}
+		return
 	}
 }
 

@@ -7,16 +7,33 @@ import (
 	"payterm/firmware/journal"
 )
 
-// journalAdapter writes checkout records into the signed journal.
-type journalAdapter struct{ j *journal.Journal }
+// journalAdapter writes checkout records into the signed journal and
+// tells the terminal's payment memory what was written.
+type journalAdapter struct {
+	j        *journal.Journal
+	payments *payments
+}
 
 func (a journalAdapter) record(r checkout.Record) error {
-	method := ""
-	if r.Method != checkout.NoMethod {
-		method = r.Method.String()
+	jr := journalRecord(r)
+	if _, err := a.j.Append(jr); err != nil {
+		return err
 	}
-	_, err := a.j.Append(journal.Record{Kind: r.Kind, OrderHash: r.Hash, Method: method, Detail: r.Detail})
-	return err
+	a.payments.note(jr)
+	return nil
+}
+
+// journalRecord is r in the journal's terms.
+func journalRecord(r checkout.Record) journal.Record {
+	jr := journal.Record{Kind: r.Kind, OrderHash: r.Hash, Detail: r.Detail, Ref: r.Ref, Request: string(r.Req),
+		Amount: r.Amount, Currency: r.Currency, Reference: r.Reference}
+	if r.Method != checkout.NoMethod {
+		jr.Method = r.Method.String()
+	}
+	if r.Status != checkout.ChargeUnknown {
+		jr.Status = r.Status.String()
+	}
+	return jr
 }
 
 // logJournalOpened logs how many entries the journal holds (entries are

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"payterm/board"
+	"payterm/firmware/checkout"
 	"payterm/firmware/pid1"
 	"payterm/firmware/poslink"
 	"payterm/firmware/poslink/stream"
@@ -179,4 +180,18 @@ func logLines(r *pid1.Ring) []string {
 		}
 	}
 	return strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+}
+
+// settle stores the final answer of a Payment a restart cut short, so that
+// the POS's TransactionStatus (or a repeat) gets it.
+func (l *link) settle(st checkout.Settle) error {
+	saleID, serviceID, ok := strings.Cut(string(st.Req), "/")
+	if !ok {
+		return fmt.Errorf("link: settle: request %q is not SaleID/ServiceID", st.Req)
+	}
+	res := poslink.Result{Approved: st.Approved, Hash: st.Hash, Reason: st.Reason, Reference: st.Reference, Ref: st.Ref}
+	if !st.Approved {
+		res.Condition = condition(st.Cond)
+	}
+	return l.srv.Settle(saleID, serviceID, res, st.Currency, st.Amount)
 }

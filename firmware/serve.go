@@ -84,7 +84,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	defer jr.Close()
 	logJournalOpened(jr, log)
-	store, err := poslink.OpenStore(filepath.Join(cfg.DataDir, "services.db"), poslink.StoreOptions{})
+	pays := newPayments()
+	if err := pays.load(jr); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	store, err := poslink.OpenStore(filepath.Join(cfg.DataDir, "services.db"), poslink.StoreOptions{Log: log})
 	if err != nil {
 		return fmt.Errorf("service store: %w", err)
 	}
@@ -109,23 +113,31 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	scr := &uiScreen{log: log, r: renderer, disp: devs.display}
 
 	hasScan := devs.scanner != scanner.None
-	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan})
-	var payer payhost.Client
+	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan, TerminalID: cfg.POIID})
+	var payer payhost.Client = noPayer{}
 	if cfg.PayHost != "" {
-		payer = payhost.NewHTTPClient(cfg.PayHost, &http.Client{Timeout: 30 * time.Second})
+		payer = payhost.NewHTTPClient(cfg.PayHost, &http.Client{Timeout: payCall})
 	}
-	p := &performer{ctx: ctx, log: log, e: e, screen: scr, scanner: devs.scanner, journal: journalAdapter{jr}, payer: payer, poiID: cfg.POIID}
+	p := &performer{ctx: ctx, log: log, e: e, screen: scr, scanner: devs.scanner, journal: journalAdapter{jr, pays},
+		payer: payer, poiID: cfg.POIID, sign: func(*payhost.PayRequest) error { return nil }}
 	e.perform = p.perform
-	term := &terminal{e: e, poiID: cfg.POIID, key: key, modes: modes}
+	term := &terminal{e: e, poiID: cfg.POIID, key: key, modes: modes, payments: pays, stop: ctx}
 
 	link, err := newLink(cfg, term, store, func() string { return terminalStatus(e) }, log)
 	if err != nil {
 		return err
 	}
+	p.settle = link.settle
 
 	g, ctx := errgroup.WithContext(ctx)
-	p.ctx = ctx
+	p.ctx, term.stop = ctx, ctx
 	scr.show(checkout.View{Screen: checkout.ScreenIdle})
+	// Attempts a restart left open are resolved before any order: the
+	// checkout refuses orders until they are.
+	if open := pays.openAttempts(); len(open) > 0 {
+		log.Warn("charge attempts left open by a restart: resolving them first", "count", len(open))
+		e.step(checkout.Recovered{Attempts: open})
+	}
 	g.Go(func() error { return e.run(ctx) })
 	g.Go(func() error { readCodes(ctx, e, devs.scanner.Codes()); return nil })
 	if devs.touch != nil {

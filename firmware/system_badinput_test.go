@@ -319,10 +319,16 @@ func TestBadInputOverHTTPS(t *testing.T) {
 			// Still usable, and the refused ServiceID was not kept.
 			a := s.Agent()
 			a.NewServiceID = func() string { return svc }
-			if out := s.payByCode(a, o, pos.Direct, s.Code(cust.ID)); !out.Paid {
+			// A new sale: the same one again would be answered with its
+			// first payment, not charged.
+			next, err := pos.SampleOrder("T-BAD-" + svc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out := s.payByCode(a, next, pos.Direct, s.Code(cust.ID)); !out.Paid {
 				t.Fatalf("payment after the refused request: %+v", out)
 			}
-			if got, want := s.Balance(cust.ID), before-o.Total; got != want {
+			if got, want := s.Balance(cust.ID), before-next.Total; got != want {
 				t.Fatalf("balance %d after the next payment, want %d", got, want)
 			}
 			s.WaitScreen("paid")

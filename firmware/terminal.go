@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"payterm/firmware/attest"
@@ -15,12 +14,15 @@ import (
 )
 
 // terminal adapts the link's calls to checkout events and the checkout's
-// replies back to link results.
+// replies back to link results. It decides nothing: the checkout does.
 type terminal struct {
-	e     *engine
-	poiID string
-	key   ed25519.PrivateKey
-	modes map[checkout.Mode]bool // which modes this merchant allows
+	e        *engine
+	poiID    string
+	key      ed25519.PrivateKey
+	modes    map[checkout.Mode]bool // which modes this merchant allows
+	payments *payments
+	// stop ends every wait for the checkout: the terminal is shutting down.
+	stop context.Context
 }
 
 var _ poslink.Terminal = (*terminal)(nil)
@@ -28,6 +30,10 @@ var _ poslink.Terminal = (*terminal)(nil)
 func requestID(c poslink.Call) checkout.RequestID {
 	return checkout.RequestID(c.SaleID + "/" + c.ServiceID)
 }
+
+// owner names the POS and link key behind a call: only they may abort the
+// session it starts or report its outcome.
+func owner(c poslink.Call) string { return c.SaleID }
 
 func (t *terminal) Payment(ctx context.Context, c poslink.Call, o order.Order) poslink.Result {
 	return t.session(ctx, c, o, checkout.Direct)
@@ -38,43 +44,43 @@ func (t *terminal) Acquire(ctx context.Context, c poslink.Call, o order.Order) p
 }
 
 // session runs one customer session for a POS request and waits for its
-// reply. If the POS goes away first, the session is aborted so the
-// customer is not left paying for an order nobody waits for.
+// reply, which the checkout always gives exactly once. If the POS goes
+// away first, the checkout is told — an AbortRequest as an Abort, a
+// hang-up as a Hangup — and decides: a session with nothing in flight
+// ends at once, a charge in flight is reversed (Abort) or finished
+// (Hangup), and its final answer is what TransactionStatus repeats.
 func (t *terminal) session(ctx context.Context, c poslink.Call, o order.Order, mode checkout.Mode) poslink.Result {
 	if !t.modes[mode] {
-		return poslink.Result{Condition: "NotAllowed", Reason: fmt.Sprintf("%s mode is not enabled on this terminal", mode)}
+		return poslink.Result{Condition: poslink.CondNotAllowed, Reason: fmt.Sprintf("%s mode is not enabled on this terminal", mode)}
 	}
 	id := requestID(c)
 	replies := t.e.expect(id)
-	if !t.e.post(ctx, checkout.OrderReceived{Req: id, Order: o, Mode: mode}) {
+	ev := checkout.OrderReceived{Req: id, Order: o, Mode: mode, Owner: owner(c), History: t.payments.history(o.Hash())}
+	if !t.e.post(ctx, ev) {
 		t.e.forget(id)
-		return poslink.Result{Condition: "Aborted", Reason: "request cancelled"}
+		return poslink.Result{Condition: poslink.CondAborted, Reason: "request cancelled"}
 	}
 	select {
 	case r := <-replies:
-		return t.result(c, r)
+		return t.result(c, o, r)
 	case <-ctx.Done():
 	}
-	// The POS hung up or aborted: end the session if it is still ours. A
-	// reply may race in; prefer it.
 	// The reason is left empty so the link reports the POS's own
 	// AbortReason when an Abort ended the call.
-	if t.e.forget(id) {
-		t.abortIfPending(id)
-		return poslink.Result{Condition: "Aborted"}
-	}
+	t.e.post(t.stop, checkout.Abort{Req: id, Owner: owner(c), Hangup: !poslink.AbortRequested(ctx), Reason: "POS request ended"})
 	select {
 	case r := <-replies:
-		return t.result(c, r)
-	case <-time.After(time.Second):
-		return poslink.Result{Condition: "Aborted"}
+		return t.result(c, o, r)
+	case <-t.stop.Done():
+		t.e.forget(id)
+		return poslink.Result{Condition: poslink.CondAborted, Reason: "terminal shutting down"}
 	}
 }
 
 // result maps a checkout reply to the link's result. A relay credential is
 // Approved only in the sense "captured": the link reports it in a
 // CardAcquisition response, never as a paid PaymentResponse.
-func (t *terminal) result(c poslink.Call, r checkout.Reply) poslink.Result {
+func (t *terminal) result(c poslink.Call, o order.Order, r checkout.Reply) poslink.Result {
 	switch r.Kind {
 	case checkout.ReplyCredential:
 		method := r.Credential.Method.String()
@@ -88,44 +94,49 @@ func (t *terminal) result(c poslink.Call, r checkout.Reply) poslink.Result {
 			}),
 		}
 	case checkout.ReplyResult:
-		res := poslink.Result{Approved: r.Approved, Hash: r.Hash, Reason: r.Reason, Reference: r.Reference}
+		res := poslink.Result{Approved: r.Approved, Hash: r.Hash, Reason: r.Reason, Reference: r.Reference, Ref: r.Ref}
 		if !r.Approved {
-			res.Condition = failureCondition(r.Reason)
+			res.Condition = condition(r.Cond)
 		}
 		return res
 	case checkout.ReplyFlagged:
-		return poslink.Result{Condition: "Cancel", Reason: "customer reported wrong items", Flagged: r.Lines}
+		return poslink.Result{Condition: poslink.CondCancel, Reason: "customer reported wrong items", Flagged: r.Lines}
 	case checkout.ReplyRefused:
-		cond := "MessageFormat"
-		if strings.HasPrefix(r.Reason, "busy") {
-			cond = "Busy"
-		}
-		return poslink.Result{Condition: cond, Reason: r.Reason}
+		return poslink.Result{Condition: condition(r.Cond), Reason: r.Reason}
 	}
-	return poslink.Result{Condition: "UnavailableService", Reason: "unexpected reply"}
+	return poslink.Result{Condition: poslink.CondUnavailableService, Reason: "unexpected reply"}
 }
 
-// failureCondition picks the nexo ErrorCondition for a failed session.
-func failureCondition(reason string) string {
-	switch {
-	case strings.Contains(reason, "abort"):
-		return "Aborted"
-	case strings.Contains(reason, "cancel"), strings.Contains(reason, "timed out"), strings.Contains(reason, "timeout"):
-		return "Cancel"
-	case strings.Contains(reason, "unreachable"):
-		return "UnreachableHost"
+// condition is the nexo ErrorCondition for a checkout's typed reason.
+func condition(c checkout.Cond) string {
+	switch c {
+	case checkout.CondAborted, checkout.CondNotCharged:
+		return poslink.CondAborted
+	case checkout.CondCancelled, checkout.CondTimeout:
+		return poslink.CondCancel
+	case checkout.CondBusy:
+		return poslink.CondBusy
+	case checkout.CondInvalid:
+		return poslink.CondMessageFormat
+	case checkout.CondNoMethod, checkout.CondNotOwner:
+		return poslink.CondNotAllowed
+	case checkout.CondStorage:
+		return poslink.CondUnavailableService
 	}
-	return "Refusal"
+	return poslink.CondRefusal
 }
 
+// Outcome (relay): the POS reports the charge of the credential it
+// acquired; it counts only for the session awaiting it, from its owner.
 func (t *terminal) Outcome(ctx context.Context, c poslink.Call, approved bool, reason string) error {
 	var err error
 	derr := t.e.do(ctx, func() {
-		if t.e.state.Phase() != checkout.Captured {
-			err = fmt.Errorf("no payment awaits an outcome (terminal is %s)", t.e.state.Phase())
+		req := t.e.state.RelayRequest()
+		if !t.e.state.AwaitsOutcome(req, owner(c)) {
+			err = fmt.Errorf("no payment of yours awaits an outcome (terminal is %s)", t.e.state.Phase())
 			return
 		}
-		t.e.step(checkout.Outcome{Approved: approved, Reason: reason})
+		t.e.step(checkout.Outcome{Req: req, Owner: owner(c), Approved: approved, Reason: reason})
 	})
 	return errors.Join(derr, err)
 }
@@ -134,7 +145,7 @@ func (t *terminal) Abort(ctx context.Context, c poslink.Call, reason string) {
 	if reason == "" {
 		reason = "aborted by POS"
 	}
-	t.e.post(ctx, checkout.Abort{Reason: reason})
+	t.e.post(ctx, checkout.Abort{Owner: owner(c), Reason: reason})
 }
 
 // errNotIdle refuses a Display while the customer's screen is in use.
@@ -154,17 +165,16 @@ func (t *terminal) Confirm(ctx context.Context, c poslink.Call, text string) (bo
 	select {
 	case r = <-replies:
 	case <-ctx.Done():
-		// The POS hung up or its MaxInputTime passed: take the question
-		// off the screen if it is still ours (checked again in the loop,
-		// so a payment that started meanwhile is left alone). A reply
-		// may race in; prefer it.
-		if t.e.forget(id) {
-			t.abortIfPending(id)
-			return false, ctx.Err()
-		}
+		// The POS hung up or its MaxInputTime passed: the checkout takes
+		// the question off the screen if it is still this one.
+		t.e.post(t.stop, checkout.Abort{Req: id, Owner: owner(c), Reason: "POS request ended"})
 		select {
 		case r = <-replies:
 		case <-time.After(time.Second):
+			t.e.forget(id)
+			return false, ctx.Err()
+		}
+		if r.Kind == checkout.ReplyAnswer && r.Cond != checkout.CondNone {
 			return false, ctx.Err()
 		}
 	}
@@ -172,27 +182,9 @@ func (t *terminal) Confirm(ctx context.Context, c poslink.Call, text string) (bo
 	case checkout.ReplyAnswer:
 		return r.Approved, nil
 	case checkout.ReplyRefused:
-		cond := "MessageFormat"
-		if r.Reason == checkout.ReasonBusy {
-			cond = "Busy"
-		}
-		return false, &poslink.ConditionError{Condition: cond, Reason: r.Reason}
+		return false, &poslink.ConditionError{Condition: condition(r.Cond), Reason: r.Reason}
 	}
-	return false, &poslink.ConditionError{Condition: "UnavailableService", Reason: "unexpected reply"}
-}
-
-// abortIfPending ends the session or question that request id started,
-// if it is still the one on screen and unanswered: a request that was
-// refused as busy, or already answered, must not end someone else's
-// session. Bounded: an engine that stopped (shutdown) runs nothing.
-func (t *terminal) abortIfPending(id checkout.RequestID) {
-	stop, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	t.e.do(stop, func() {
-		if t.e.state.Pending() == id {
-			t.e.step(checkout.Abort{Reason: "POS request ended"})
-		}
-	})
+	return false, &poslink.ConditionError{Condition: poslink.CondUnavailableService, Reason: "unexpected reply"}
 }
 
 func (t *terminal) Display(ctx context.Context, c poslink.Call, text string) error {

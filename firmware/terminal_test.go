@@ -16,17 +16,18 @@ import (
 func startEngine(t *testing.T) (*engine, *terminal) {
 	t.Helper()
 	e := newEngine(slog.New(slog.DiscardHandler), time.Now, checkout.Config{HasScan: true})
-	e.perform = func(ef checkout.Effect) {
+	e.perform = func(ef checkout.Effect) error {
 		if r, ok := ef.(checkout.Reply); ok {
 			e.answer(r)
 		}
+		return nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { e.run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 	return e, &terminal{e: e, poiID: devPOIID, key: attest.DevKey(),
-		modes: map[checkout.Mode]bool{checkout.Relay: true, checkout.Direct: true}}
+		modes: map[checkout.Mode]bool{checkout.Relay: true, checkout.Direct: true}, payments: newPayments(), stop: ctx}
 }
 
 func pendingOf(t *testing.T, e *engine) (checkout.Phase, checkout.RequestID) {

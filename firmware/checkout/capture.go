@@ -74,10 +74,10 @@ func release(s State, c Credential) (State, []Effect) {
 	s, out := s.stopDevices()
 	out = append(out, Journal{Record{Kind: RecordCaptured, Hash: s.confirmed, Method: c.Method, Detail: s.mode.String()}})
 	if s.mode == Direct {
-		out = append(out, Charge{Order: cloneOrder(s.order), Hash: s.confirmed, Credential: c})
+		s, out = beginCharge(s, c, out)
 	} else {
 		out = append(out, Reply{To: s.pending, Kind: ReplyCredential, Hash: s.confirmed, Credential: c})
-		s.pending = ""
+		s.relayReq, s.pending = s.pending, ""
 	}
 	s.released = true
 	s = s.enter(Captured)
@@ -99,10 +99,11 @@ func (s State) stopDevices() (State, []Effect) {
 }
 
 // fail ends an active session unpaid: devices stop, the journal records
-// kind and detail, a pending request is answered not approved with
-// replyReason, and the customer sees message until dismissed or the result
-// times out.
-func (s State) fail(kind, detail, replyReason, message string) (State, []Effect) {
+// kind and detail, a pending request is answered not approved with cond
+// and replyReason, and the customer sees message until dismissed or the
+// result times out. Never called with a charge in flight: only its
+// outcome ends that.
+func (s State) fail(kind, detail string, cond Cond, replyReason, message string) (State, []Effect) {
 	s, out := s.stopDevices()
 	if s.phase == Captured {
 		detail += "; " + s.inFlight()
@@ -110,7 +111,7 @@ func (s State) fail(kind, detail, replyReason, message string) (State, []Effect)
 	}
 	out = append(out, Journal{Record{Kind: kind, Hash: s.hash, Method: s.method, Detail: detail}})
 	if s.pending != "" {
-		out = append(out, Reply{To: s.pending, Kind: ReplyResult, Hash: s.confirmed, Reason: replyReason})
+		out = append(out, Reply{To: s.pending, Kind: ReplyResult, Hash: s.confirmed, Cond: cond, Reason: replyReason})
 		s.pending = ""
 	}
 	s = s.enter(Done)

@@ -23,7 +23,7 @@ func Example() {
 		checkout.Touch{Action: checkout.ActConfirm},
 		checkout.Touch{Action: checkout.ActChooseCode},
 		checkout.CodeScanned{Code: "283456789012345678"},
-		checkout.Outcome{Approved: true, Reference: "PSP-7"},
+		checkout.Outcome{Req: "sale-1/42", Approved: true, Reference: "PSP-7"},
 	} {
 		var effects []checkout.Effect
 		s, effects = checkout.Step(s, ev)

@@ -6,28 +6,28 @@ import (
 	"payterm/firmware/order"
 )
 
-// onOutcome shows the charge's result. In direct mode the payment system
-// reported it and the POS still waits for the answer; in relay mode the
-// POS reported it, so the customer is only shown it. An Outcome after the
-// session was aborted or timed out in Captured is journaled for the
-// operator and otherwise ignored; any other stray Outcome is ignored.
+// AwaitsOutcome reports whether the relay session whose credential request
+// req released is waiting for owner to report its outcome.
+func (s State) AwaitsOutcome(req RequestID, owner string) bool {
+	return s.phase == Captured && s.mode == Relay && s.relayReq != "" && s.relayReq == req &&
+		(s.owner == "" || owner == s.owner)
+}
+
+// onOutcome shows the customer the result the POS reports for a relay
+// session's credential. It counts only for the session it names and from
+// its owner. An Outcome after the session was aborted or timed out in
+// Captured is journaled for the operator and otherwise ignored; any other
+// stray Outcome is ignored.
 func onOutcome(s State, e Outcome) (State, []Effect) {
-	if s.phase != Captured {
-		if s.unsettled.IsZero() {
+	if !s.AwaitsOutcome(e.Req, e.Owner) {
+		if s.unsettled.IsZero() || s.phase == Captured {
 			return s, nil
 		}
 		h := s.unsettled
 		s.unsettled = order.Hash{}
 		return s, []Effect{Journal{Record{Kind: RecordOutcome, Hash: h, Detail: "late, session already ended: " + outcomeDetail(e)}}}
 	}
-	out := []Effect{Journal{Record{Kind: RecordOutcome, Hash: s.confirmed, Method: s.method, Detail: outcomeDetail(e)}}}
-	if s.mode == Direct && s.pending != "" {
-		out = append(out, Reply{
-			To: s.pending, Kind: ReplyResult, Hash: s.confirmed,
-			Approved: e.Approved, Reason: e.Reason, Reference: e.Reference,
-		})
-		s.pending = ""
-	}
+	out := []Effect{Journal{Record{Kind: RecordOutcome, Hash: s.confirmed, Method: s.method, Detail: outcomeDetail(e), Reference: e.Reference}}}
 	s = s.enter(Done)
 	if e.Approved {
 		return s, append(out, s.show(s.sessionView(ScreenPaid, "")))
@@ -44,8 +44,14 @@ func outcomeDetail(e Outcome) string {
 	if !e.Approved {
 		d = fmt.Sprintf("declined: %q", e.Reason)
 	}
-	if e.Reference != "" {
-		d += fmt.Sprintf(", reference %q", e.Reference)
-	}
 	return d
+}
+
+// RelayRequest is the request whose credential the relay session released,
+// or "" when none awaits an outcome.
+func (s State) RelayRequest() RequestID {
+	if s.phase != Captured || s.mode != Relay {
+		return ""
+	}
+	return s.relayReq
 }

@@ -112,10 +112,25 @@ func runSequence(c chooser, n int) error {
 		if s, err = o.apply(s, Abort{Reason: "end"}); err != nil {
 			return o.failure(err)
 		}
-		if s.Phase() != Idle {
+		if _, charging := s.Charging(); !charging && s.Phase() != Idle {
 			return o.failure(fmt.Errorf("Abort left the machine in %s", s.Phase()))
 		}
-		return nil
+	}
+	// Open attempts end only by the payment system's answer: a far-future
+	// Tick asks, the answer settles each.
+	for i := 0; len(s.OpenRefs()) > 0; i++ {
+		if i == 10 {
+			return o.failure(fmt.Errorf("attempts %v still open after %d answers", s.OpenRefs(), i))
+		}
+		g.now = g.now.Add(time.Hour)
+		if s, err = o.apply(s, Tick{Now: g.now}); err != nil {
+			return o.failure(err)
+		}
+		for _, ref := range s.OpenRefs() {
+			if s, err = o.apply(s, ChargeResult{Ref: ref, Status: ChargeReversed}); err != nil {
+				return o.failure(err)
+			}
+		}
 	}
 	// Far-future Ticks: one to arm a deadline that waits for its first
 	// Tick, one to end the phase, one more for Done's result screen.
@@ -147,11 +162,27 @@ type gen struct {
 func (g *gen) pick(options ...string) string { return options[g.c.intn(len(options))] }
 
 func (g *gen) event(s State) Event {
-	w := g.c.intn(108)
+	w := g.c.intn(124)
 	if s.Phase() == Capturing && w < 40 {
 		w += 50 // mostly scans and faces
 	}
+	if len(s.OpenRefs()) > 0 && w < 30 {
+		w = 108 + w%10 // mostly answers from the payment system
+	}
 	switch {
+	case w >= 122:
+		return Health{Storage: g.pick("", "", "", "data partition missing: running from tmpfs")}
+	case w >= 120:
+		return JournalFailed{Kind: "outcome", Err: "disk full"}
+	case w >= 118:
+		return Recovered{Attempts: []OpenAttempt{{Ref: g.pick("PT-o1-1", "PT-o2-3"), Req: "old/1", Amount: 100, Currency: "EUR"}}}
+	case w >= 108:
+		refs := append(s.OpenRefs(), "PT-o9-9")
+		st := ChargeStatus(g.c.intn(len(chargeStatusNames) + 2))
+		if int(st) >= len(chargeStatusNames) {
+			st = ChargeUnknown
+		}
+		return ChargeResult{Ref: refs[g.c.intn(len(refs))], Status: st, Reference: g.pick("", "SBX0000000000000001"), Reason: g.pick("", "INSUFFICIENT_FUNDS")}
 	case w >= 100:
 		return g.ask(s)
 	case w < 12:
@@ -163,9 +194,19 @@ func (g *gen) event(s State) Event {
 	case w < 78:
 		return FaceCaptured{Token: g.pick("face-token-"+fmt.Sprint(g.c.intn(1e6)), "", strings.Repeat("f", MaxFaceToken+1), strings.Repeat("f", MaxFaceToken))}
 	case w < 84:
-		return Outcome{Approved: g.c.intn(2) == 0, Reason: g.pick("", "declined"), Reference: g.pick("", "PH-1")}
+		return Outcome{Req: RequestID(fmt.Sprintf("r%d", g.reqs-g.c.intn(2))), Owner: g.pick("", "pos-a", "pos-b"),
+			Approved: g.c.intn(2) == 0, Reason: g.pick("", "declined"), Reference: g.pick("", "PH-1")}
 	case w < 87:
-		return Abort{Reason: g.pick("", "POS request ended")}
+		a := Abort{Reason: g.pick("", "POS request ended")}
+		switch g.c.intn(6) {
+		case 0:
+			a.Req, a.Hangup = s.Pending(), true
+		case 1:
+			a.Req = RequestID(fmt.Sprintf("r%d", g.reqs-g.c.intn(3)))
+		case 2:
+			a.Owner = g.pick("pos-a", "pos-b")
+		}
+		return a
 	}
 	switch g.c.intn(20) {
 	case 0:
@@ -201,7 +242,12 @@ func (g *gen) order(s State) OrderReceived {
 	case 1, 2, 3, 4:
 		mode = Direct
 	}
-	return OrderReceived{Req: req, Mode: mode, Order: orderPool(g.c.intn(8))}
+	e := OrderReceived{Req: req, Mode: mode, Order: orderPool(g.c.intn(8)), Owner: g.pick("", "pos-a", "pos-b")}
+	e.History.Attempts = g.c.intn(3)
+	if g.c.intn(10) == 0 {
+		e.History.Paid, e.History.Ref, e.History.Reference = true, "PT-o1-1", "SBX0000000000000007"
+	}
+	return e
 }
 
 // orderPool returns a fresh copy of one of a few orders; the last three
@@ -378,7 +424,7 @@ func (o *observer) check(prev State, ev Event, next State, effects []Effect) err
 	if err := o.question(prev, ev, next, effects); err != nil {
 		return err
 	}
-	return o.rest(ev, next)
+	return o.rest(prev, ev, next)
 }
 
 // question checks what an Ask did, and that the question on screen ends
@@ -392,7 +438,7 @@ func (o *observer) question(prev State, ev Event, next State, effects []Effect) 
 				return fmt.Errorf("Ask nobody new waits for had effects %v", effects)
 			}
 		case active(prev.Phase()) || prev.Phase() == Asking:
-			want := []Effect{Reply{To: e.Req, Kind: ReplyRefused, Reason: ReasonBusy}}
+			want := []Effect{Reply{To: e.Req, Kind: ReplyRefused, Cond: CondBusy, Reason: ReasonBusy}}
 			if !reflect.DeepEqual(effects, want) {
 				return fmt.Errorf("Ask in %s: %v, want %v", prev.Phase(), effects, want)
 			}
@@ -436,7 +482,7 @@ func rank(e Effect) int {
 		return 0
 	case Journal:
 		return 1
-	case Reply, Charge:
+	case Reply, Charge, QueryCharge, ReverseCharge, Settle:
 		return 2
 	case StartScanner, StartCamera:
 		return 3
@@ -525,8 +571,8 @@ func (o *observer) effect(prev State, ev Event, eff Effect) error {
 			}
 			return o.release(prev, ev, e.Hash, e.Credential)
 		case ReplyResult:
-			if out, ok := ev.(Outcome); e.Approved && !(ok && out.Approved && o.shownMode == Direct && prev.Phase() == Captured) {
-				return errors.New("approved result without an approved outcome of a direct charge")
+			if e.Approved && !paidBy(prev, ev) {
+				return errors.New("approved result without the payment system's approval of the charge in flight, or an earlier payment")
 			}
 		}
 	case Show:
@@ -551,12 +597,28 @@ func (o *observer) effect(prev State, ev Event, eff Effect) error {
 		case ScreenIdle, ScreenRefused:
 			o.shown, o.confirmed = order.Hash{}, order.Hash{}
 		case ScreenPaid:
-			if out, ok := ev.(Outcome); !ok || !out.Approved || !prev.Released() {
+			out, ok := ev.(Outcome)
+			relayPaid := ok && out.Approved && prev.Released() && prev.AwaitsOutcome(out.Req, out.Owner)
+			if !relayPaid && !paidBy(prev, ev) {
 				return errors.New("paid screen without an approved outcome of a released credential")
 			}
 		}
 	}
 	return nil
+}
+
+// paidBy reports whether ev says the payment in prev is paid: the payment
+// system approved the charge in flight, or the terminal had charged the
+// order before.
+func paidBy(prev State, ev Event) bool {
+	switch e := ev.(type) {
+	case ChargeResult:
+		a, ok := prev.Charging()
+		return ok && e.Status == ChargePaid && e.Ref == a.Ref && prev.charge.inflight && !prev.charge.aborting
+	case OrderReceived:
+		return e.Mode == Direct && e.History.Paid
+	}
+	return false
 }
 
 // answer checks a question's answer against what ended it.
@@ -626,8 +688,9 @@ func (o *observer) release(prev State, ev Event, h order.Hash, c Credential) err
 }
 
 // rest checks the state after the step against what was observed.
-func (o *observer) rest(ev Event, next State) error {
-	if _, ok := ev.(Abort); ok && next.Phase() != Idle {
+func (o *observer) rest(prev State, ev Event, next State) error {
+	_, charging := prev.Charging()
+	if a, ok := ev.(Abort); ok && a.Req == "" && a.Owner == "" && !charging && next.Phase() != Idle {
 		return fmt.Errorf("Abort left the machine in %s", next.Phase())
 	}
 	if (o.scanner || o.camera) && next.Phase() != Capturing {

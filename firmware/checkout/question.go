@@ -29,10 +29,10 @@ func onAsk(s State, e Ask) (State, []Effect) {
 		return s, nil
 	}
 	if active(s.phase) || s.phase == Asking {
-		return s, []Effect{Reply{To: e.Req, Kind: ReplyRefused, Reason: ReasonBusy}}
+		return s, []Effect{Reply{To: e.Req, Kind: ReplyRefused, Cond: CondBusy, Reason: ReasonBusy}}
 	}
 	if err := checkQuestion(e.Text); err != nil {
-		return s, []Effect{Reply{To: e.Req, Kind: ReplyRefused, Reason: err.Error()}}
+		return s, []Effect{Reply{To: e.Req, Kind: ReplyRefused, Cond: CondInvalid, Reason: err.Error()}}
 	}
 	s = s.toIdle()
 	s.pending = e.Req
@@ -66,9 +66,9 @@ func checkQuestion(text string) error {
 func touchQuestion(s State, t Touch) (State, []Effect) {
 	switch t.Action {
 	case ActYes:
-		return s.answer(true, "")
+		return s.answer(true, CondNone, "")
 	case ActNo:
-		return s.answer(false, "")
+		return s.answer(false, CondNone, "")
 	}
 	return s, nil
 }
@@ -76,8 +76,8 @@ func touchQuestion(s State, t Touch) (State, []Effect) {
 // answer ends the question: the POS gets the answer, the customer the
 // idle screen. reason says why the customer gave none (timeout, abort);
 // it is "" when they did.
-func (s State) answer(yes bool, reason string) (State, []Effect) {
-	r := Reply{To: s.pending, Kind: ReplyAnswer, Approved: yes, Reason: reason}
+func (s State) answer(yes bool, cond Cond, reason string) (State, []Effect) {
+	r := Reply{To: s.pending, Kind: ReplyAnswer, Approved: yes, Cond: cond, Reason: reason}
 	s = s.toIdle()
 	return s, []Effect{r, s.show(View{Screen: ScreenIdle})}
 }

@@ -41,15 +41,15 @@ func TestQuestionAnswered(t *testing.T) {
 // TestQuestionEnds: a question nobody answers times out as no, and an
 // Abort answers it no; neither is journaled (there is no order).
 func TestQuestionEnds(t *testing.T) {
-	cfg := Config{Timeouts: Timeouts{Question: 7 * time.Second}}
+	cfg := Config{HasScan: true, Timeouts: Timeouts{Question: 7 * time.Second}}
 	tests := []struct {
 		name string
 		ev   Event
 		want Reply
 	}{
-		{"timeout", Tick{Now: epoch.Add(7 * time.Second)}, Reply{To: "q1", Kind: ReplyAnswer, Reason: ReasonTimeout}},
-		{"abort", Abort{Reason: "sale voided"}, Reply{To: "q1", Kind: ReplyAnswer, Reason: "aborted: sale voided"}},
-		{"abort without reason", Abort{}, Reply{To: "q1", Kind: ReplyAnswer, Reason: ReasonAborted}},
+		{"timeout", Tick{Now: epoch.Add(7 * time.Second)}, Reply{To: "q1", Kind: ReplyAnswer, Cond: CondTimeout, Reason: ReasonTimeout}},
+		{"abort", Abort{Reason: "sale voided"}, Reply{To: "q1", Kind: ReplyAnswer, Cond: CondAborted, Reason: "aborted: sale voided"}},
+		{"abort without reason", Abort{}, Reply{To: "q1", Kind: ReplyAnswer, Cond: CondAborted, Reason: ReasonAborted}},
 	}
 	for _, tt := range tests {
 		s, out := Step(reach(t, cfg, Asking, Relay), tt.ev)
@@ -79,7 +79,7 @@ func TestQuestionEnds(t *testing.T) {
 // order; whatever was on goes on untouched.
 func TestQuestionBusy(t *testing.T) {
 	busy := func(req RequestID) []Effect {
-		return []Effect{Reply{To: req, Kind: ReplyRefused, Reason: ReasonBusy}}
+		return []Effect{Reply{To: req, Kind: ReplyRefused, Cond: CondBusy, Reason: ReasonBusy}}
 	}
 	for _, p := range []Phase{OrderShown, Flagged, Confirmed, Capturing, Captured, Asking} {
 		for _, mode := range []Mode{Relay, Direct} {
@@ -90,7 +90,7 @@ func TestQuestionBusy(t *testing.T) {
 			}
 		}
 	}
-	s := reach(t, Config{}, Asking, Relay)
+	s := reach(t, Config{HasScan: true}, Asking, Relay)
 	next, out := Step(s, OrderReceived{Req: "r2", Order: orderPool(0), Mode: Relay})
 	if !reflect.DeepEqual(next, s) || !reflect.DeepEqual(out, busy("r2")) {
 		t.Errorf("order while asking: %s %v, want %v and no change", next.Phase(), out, busy("r2"))
@@ -163,7 +163,7 @@ func TestQuestionText(t *testing.T) {
 		{"invalid UTF-8", "Receipt\xff?", errQuestionText},
 	}
 	for _, tt := range tests {
-		s := reach(t, Config{}, Done, Relay)
+		s := reach(t, Config{HasScan: true}, Done, Relay)
 		next, out := Step(s, Ask{Req: "q1", Text: tt.text})
 		if tt.want == nil {
 			if next.Phase() != Asking || next.View().Message != tt.text {
@@ -172,7 +172,7 @@ func TestQuestionText(t *testing.T) {
 			continue
 		}
 		err := checkQuestion(tt.text)
-		want := []Effect{Reply{To: "q1", Kind: ReplyRefused, Reason: err.Error()}}
+		want := []Effect{Reply{To: "q1", Kind: ReplyRefused, Cond: CondInvalid, Reason: err.Error()}}
 		if !errors.Is(err, tt.want) || !reflect.DeepEqual(next, s) || !reflect.DeepEqual(out, want) {
 			t.Errorf("%s: %v; %s %v, want %v refused and no change", tt.name, err, next.Phase(), out, tt.want)
 		}

@@ -21,25 +21,33 @@ func onOrder(s State, e OrderReceived) (State, []Effect) {
 		return s, nil
 	}
 	if active(s.phase) && s.phase != Flagged || s.phase == Asking {
-		return s, []Effect{Reply{To: e.Req, Kind: ReplyRefused, Reason: ReasonBusy}}
+		return s, []Effect{Reply{To: e.Req, Kind: ReplyRefused, Cond: CondBusy, Reason: ReasonBusy}}
+	}
+	if len(s.recovering) > 0 {
+		return s, []Effect{Reply{To: e.Req, Kind: ReplyRefused, Cond: CondBusy, Reason: ReasonResolving}}
 	}
 	corrected := s.phase == Flagged
 	o := cloneOrder(e.Order)
 	h := o.Hash()
 	s = s.toIdle()
-	if err := check(&o, e.Mode); err != nil {
+	if cond, why, msg := s.refuse(&o, e.Mode); cond != CondNone {
 		s.hash = h
 		s = s.enter(Refused)
-		return s, []Effect{
-			Journal{Record{Kind: RecordRefused, Hash: h, Detail: err.Error()}},
-			Reply{To: e.Req, Kind: ReplyRefused, Reason: err.Error()},
-			s.show(View{Screen: ScreenRefused, Message: refusal(err)}),
+		out := []Effect{Reply{To: e.Req, Kind: ReplyRefused, Cond: cond, Reason: why}}
+		if cond != CondStorage {
+			out = append([]Effect{Journal{Record{Kind: RecordRefused, Hash: h, Detail: why}}}, out...)
 		}
+		return s, append(out, s.show(View{Screen: ScreenRefused, Message: msg}))
+	}
+	if e.Mode == Direct && e.History.Paid {
+		return alreadyPaid(s, e, o, h)
 	}
 	s.mode = e.Mode
 	s.order = o
 	s.hash = h
 	s.pending = e.Req
+	s.owner = e.Owner
+	s.history = e.History
 	s.corrected = corrected
 	s = s.enter(OrderShown)
 	detail := e.Mode.String()
@@ -49,6 +57,36 @@ func onOrder(s State, e OrderReceived) (State, []Effect) {
 	return s, []Effect{
 		Journal{Record{Kind: RecordReceived, Hash: h, Detail: detail}},
 		s.show(s.sessionView(ScreenOrder, "")),
+	}
+}
+
+// refuse says why an order cannot be taken at all — the terminal cannot
+// record payments, no fitted reader can take one, or the order itself is
+// invalid — as the condition, the POS's reason and the customer's
+// message; CondNone takes it.
+func (s State) refuse(o *order.Order, m Mode) (Cond, string, string) {
+	if err := check(o, m); err != nil {
+		return CondInvalid, err.Error(), refusal(err)
+	}
+	switch {
+	case s.storage != "":
+		return CondStorage, "terminal cannot record payments: " + s.storage, "This terminal cannot take payments now."
+	case len(s.methods()) == 0:
+		return CondNoMethod, ReasonNoMethod, "No payment method is available on this terminal."
+	}
+	return CondNone, "", ""
+}
+
+// alreadyPaid answers a direct payment for an order this terminal has
+// charged before with that first payment: an order is paid once.
+func alreadyPaid(s State, e OrderReceived, o order.Order, h order.Hash) (State, []Effect) {
+	s.mode, s.order, s.hash, s.confirmed = Direct, o, h, h
+	s = s.enter(Done)
+	return s, []Effect{
+		Journal{Record{Kind: RecordReceived, Hash: h, Ref: e.History.Ref, Reference: e.History.Reference, Status: ChargePaid,
+			Detail: "direct, already paid: answered with the first payment"}},
+		Reply{To: e.Req, Kind: ReplyResult, Hash: h, Approved: true, Ref: e.History.Ref, Reference: e.History.Reference},
+		s.show(s.sessionView(ScreenPaid, "")),
 	}
 }
 

@@ -32,6 +32,17 @@ type State struct {
 	scanner bool // StartScanner issued, StopScanner not yet
 	camera  bool // StartCamera issued, StopCamera not yet
 
+	owner    string     // OrderReceived.Owner of the session
+	relayReq RequestID  // relay: the request whose credential was released
+	history  History    // earlier attempts at this order (OrderReceived.History)
+	charge   *charging  // direct: the attempt in flight; never mutated, replaced
+
+	// recovering are attempts left open by a restart, resolved one at a
+	// time before new orders are taken; replaced, never mutated.
+	recovering []recovery
+	// storage says why payments cannot be recorded; "" when healthy.
+	storage string
+
 	// unsettled is the hash of a released credential or charge whose
 	// Outcome never came because the session was aborted or timed out;
 	// a late Outcome for it is journaled so the operator can reverse it.
@@ -146,17 +157,38 @@ func (s State) timeout(p Phase) time.Duration {
 }
 
 // toIdle ends the session: every session field is cleared; the clock,
-// configuration and unsettled hash survive.
+// configuration, storage health, open recoveries and unsettled hash
+// survive.
 func (s State) toIdle() State {
 	return State{
-		cfg:       s.cfg,
-		phase:     Idle,
-		unsettled: s.unsettled,
-		now:       s.now,
-		ticked:    s.ticked,
-		view:      View{Screen: ScreenIdle},
+		cfg:        s.cfg,
+		phase:      Idle,
+		unsettled:  s.unsettled,
+		recovering: s.recovering,
+		storage:    s.storage,
+		now:        s.now,
+		ticked:     s.ticked,
+		view:       View{Screen: ScreenIdle},
 	}
 }
+
+// Charging reports the attempt in flight in this session, if any.
+func (s State) Charging() (Attempt, bool) {
+	if s.charge == nil {
+		return Attempt{}, false
+	}
+	return s.charge.attempt, true
+}
+
+// Recovering is how many attempts left open by a restart are still being
+// resolved.
+func (s State) Recovering() int { return len(s.recovering) }
+
+// Storage is why payments cannot be recorded, or "" when they can.
+func (s State) Storage() string { return s.storage }
+
+// Owner is the session's owner (OrderReceived.Owner).
+func (s State) Owner() string { return s.owner }
 
 // active reports whether p is a session a new order must not interrupt.
 func active(p Phase) bool {
@@ -165,4 +197,17 @@ func active(p Phase) bool {
 		return true
 	}
 	return false
+}
+
+// OpenRefs are the attempts whose outcome is still being resolved: the
+// session's charge first, then those a restart left open.
+func (s State) OpenRefs() []string {
+	var refs []string
+	if s.charge != nil {
+		refs = append(refs, s.charge.ref)
+	}
+	for _, r := range s.recovering {
+		refs = append(refs, r.ref)
+	}
+	return refs
 }

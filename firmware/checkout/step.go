@@ -22,6 +22,14 @@ func Step(s State, ev Event) (State, []Effect) {
 		return onTick(s, e)
 	case Ask:
 		return onAsk(s, e)
+	case ChargeResult:
+		return onChargeResult(s, e)
+	case Recovered:
+		return onRecovered(s, e)
+	case JournalFailed:
+		return onJournalFailed(s, e)
+	case Health:
+		return onHealth(s, e)
 	}
 	return s, nil
 }

@@ -110,7 +110,11 @@ func TestPhaseTimeouts(t *testing.T) {
 		{Asking, cfg.Timeouts.Question, Idle},
 	}
 	for _, tt := range tests {
-		s := reach(t, cfg, tt.phase, Direct)
+		mode := Direct
+		if tt.phase == Captured {
+			mode = Relay // a direct charge in flight does not time out (TestChargeInFlight)
+		}
+		s := reach(t, cfg, tt.phase, mode)
 		d, ok := s.Deadline()
 		if !ok || d != epoch.Add(tt.after) {
 			t.Errorf("%s: deadline %v %t, want %v", tt.phase, d.Sub(epoch), ok, tt.after)
@@ -127,7 +131,7 @@ func TestPhaseTimeouts(t *testing.T) {
 // TestDeadlineWaitsForFirstTick: with no Tick yet there is no time to
 // count from; the first Tick starts the phase's timeout.
 func TestDeadlineWaitsForFirstTick(t *testing.T) {
-	s, _ := Step(New(Config{}), OrderReceived{Req: "r1", Order: orderPool(0)})
+	s, _ := Step(New(Config{HasScan: true}), OrderReceived{Req: "r1", Order: orderPool(0)})
 	if _, ok := s.Deadline(); ok {
 		t.Fatal("deadline armed before any Tick")
 	}
@@ -151,7 +155,7 @@ func TestBusy(t *testing.T) {
 			if !reflect.DeepEqual(next, s) {
 				t.Errorf("%s %s: busy request changed the session", p, mode)
 			}
-			want := []Effect{Reply{To: "r2", Kind: ReplyRefused, Reason: ReasonBusy}}
+			want := []Effect{Reply{To: "r2", Kind: ReplyRefused, Cond: CondBusy, Reason: ReasonBusy}}
 			if !reflect.DeepEqual(out, want) {
 				t.Errorf("%s %s: effects %v, want %v", p, mode, out, want)
 			}
@@ -230,7 +234,6 @@ func TestDevices(t *testing.T) {
 		{Config{HasScan: true, HasCamera: true}, []Method{Code, Face}, StartScanner{}},
 		{Config{HasScan: true}, []Method{Code}, StartScanner{}},
 		{Config{HasCamera: true}, []Method{Code, Face}, StartCamera{Purpose: Code}},
-		{Config{}, nil, nil}, // nothing can read a code: none is asked for
 	}
 	for _, tt := range tests {
 		s := reach(t, tt.cfg, Confirmed, Relay)
@@ -275,7 +278,7 @@ func TestRefusals(t *testing.T) {
 	for _, tt := range tests {
 		o := orderPool(0)
 		tt.mutate(&o)
-		s, out := Step(reach(t, Config{}, Idle, Relay), OrderReceived{Req: "r9", Order: o, Mode: tt.mode})
+		s, out := Step(reach(t, Config{HasScan: true}, Idle, Relay), OrderReceived{Req: "r9", Order: o, Mode: tt.mode})
 		if s.Phase() != Refused || len(out) != 3 {
 			t.Errorf("%s: %s %v, want refused with journal, reply, show", tt.name, s.Phase(), out)
 			continue
@@ -327,7 +330,7 @@ func TestCorrectionNeedsFreshConfirm(t *testing.T) {
 func TestEventOrderCopied(t *testing.T) {
 	o := orderPool(0)
 	want := o.Hash()
-	s, _ := Step(New(Config{}), OrderReceived{Req: "r1", Order: o})
+	s, _ := Step(New(Config{HasScan: true}), OrderReceived{Req: "r1", Order: o})
 	o.Lines[0].Label = "changed after sending"
 	if s.Hash() != want || s.View().Order.Hash() != want {
 		t.Fatal("the machine's order changed with the caller's")
@@ -342,10 +345,15 @@ func TestUnknownEvent(t *testing.T) {
 }
 
 // TestAbortEveryPhase: from every phase Abort reaches Idle with an idle
-// screen, answering the pending request and journaling active sessions.
+// screen, answering the pending request and journaling active sessions —
+// but for a direct charge in flight, which it reverses first
+// (TestChargeResolution).
 func TestAbortEveryPhase(t *testing.T) {
 	for _, p := range allPhases {
 		for _, mode := range []Mode{Relay, Direct} {
+			if p == Captured && mode == Direct {
+				continue
+			}
 			s := reach(t, Config{HasScan: true}, p, mode)
 			next, out := Step(s, Abort{Reason: "test"})
 			if next.Phase() != Idle || next.View().Screen != ScreenIdle {

@@ -141,5 +141,5 @@ func (s State) hasLine(id string) bool {
 
 // cancel ends the session at the customer's wish.
 func (s State) cancel() (State, []Effect) {
-	return s.fail(RecordCancelled, ReasonCancelled, ReasonCancelled, ReasonCancelled)
+	return s.fail(RecordCancelled, ReasonCancelled, CondCancelled, ReasonCancelled, ReasonCancelled)
 }

@@ -246,9 +246,35 @@ func parseEvent(s string) (Event, error) {
 		if arg(0) != "approved" && arg(0) != "declined" {
 			return nil, fmt.Errorf("outcome: want approved or declined, got %q", arg(0))
 		}
-		return Outcome{Approved: arg(0) == "approved", Reason: one(kv, "reason"), Reference: one(kv, "ref")}, nil
+		return Outcome{Req: RequestID(one(kv, "req")), Owner: one(kv, "owner"), Approved: arg(0) == "approved",
+			Reason: one(kv, "reason"), Reference: one(kv, "ref")}, nil
 	case "abort":
-		return Abort{Reason: one(kv, "reason")}, nil
+		return Abort{Req: RequestID(one(kv, "req")), Owner: one(kv, "owner"), Hangup: arg(0) == "hangup", Reason: one(kv, "reason")}, nil
+	case "charged":
+		st := slices.Index(chargeStatusNames[:], arg(0))
+		if st < 0 {
+			return nil, fmt.Errorf("charged: unknown status %q", arg(0))
+		}
+		return ChargeResult{Ref: one(kv, "ref"), Status: ChargeStatus(st), Reference: one(kv, "reference"), Reason: one(kv, "reason")}, nil
+	case "recovered":
+		var r Recovered
+		for _, spec := range kv["attempt"] {
+			p := strings.Split(spec, "|")
+			if len(p) != 5 {
+				return nil, fmt.Errorf("recovered: attempt %q: want ref|req|hash-hex|amount|currency", spec)
+			}
+			a := OpenAttempt{Ref: p[0], Req: RequestID(p[1]), Currency: p[4]}
+			copy(a.Hash[:], []byte(p[2]))
+			if a.Amount, err = strconv.ParseInt(p[3], 10, 64); err != nil {
+				return nil, fmt.Errorf("recovered: %w", err)
+			}
+			r.Attempts = append(r.Attempts, a)
+		}
+		return r, nil
+	case "journal-failed":
+		return JournalFailed{Kind: one(kv, "kind"), Err: one(kv, "err")}, nil
+	case "health":
+		return Health{Storage: one(kv, "storage")}, nil
 	case "ask":
 		return Ask{Req: RequestID(one(kv, "req")), Text: one(kv, "text")}, nil
 	case "tick":
@@ -262,7 +288,16 @@ func parseEvent(s string) (Event, error) {
 }
 
 func parseOrder(kv map[string][]string) (OrderReceived, error) {
-	e := OrderReceived{Req: RequestID(one(kv, "req"))}
+	e := OrderReceived{Req: RequestID(one(kv, "req")), Owner: one(kv, "owner")}
+	if n := one(kv, "attempts"); n != "" {
+		var err error
+		if e.History.Attempts, err = strconv.Atoi(n); err != nil {
+			return e, fmt.Errorf("order: attempts: %w", err)
+		}
+	}
+	if ref := one(kv, "paid"); ref != "" {
+		e.History.Paid, e.History.Ref, e.History.Reference = true, ref, one(kv, "paid-reference")
+	}
 	switch m := one(kv, "mode"); m {
 	case "relay":
 		e.Mode = Relay
@@ -353,10 +388,35 @@ func formatEffect(e Effect) string {
 		if r.Detail != "" {
 			s += " detail=" + strconv.Quote(r.Detail)
 		}
+		if r.Ref != "" {
+			s += " ref=" + r.Ref
+		}
+		if r.Req != "" {
+			s += fmt.Sprintf(" req=%s amount=%d %s", r.Req, r.Amount, r.Currency)
+		}
+		if r.Kind == RecordOutcome && r.Status != ChargeUnknown {
+			s += " status=" + r.Status.String()
+		}
+		if r.Reference != "" {
+			s += " reference=" + strconv.Quote(r.Reference)
+		}
 		return s
 	case Charge:
-		return fmt.Sprintf("charge order=%s@%s hash=%s %s:%s",
+		return fmt.Sprintf("charge %s req=%s order=%s@%s hash=%s %s:%s", e.Attempt.Ref, e.Req,
 			e.Order.ID, short(e.Order.Hash()), short(e.Hash), e.Credential.Method, e.Credential.Code)
+	case QueryCharge:
+		return "query " + e.Ref
+	case ReverseCharge:
+		return "reverse " + e.Ref
+	case Settle:
+		s := fmt.Sprintf("settle req=%s %s approved=%t amount=%d %s", e.Req, e.Ref, e.Approved, e.Amount, e.Currency)
+		if e.Cond != CondNone {
+			s += " cond=" + e.Cond.String()
+		}
+		if e.Reference != "" {
+			s += " reference=" + strconv.Quote(e.Reference)
+		}
+		return s
 	case Reply:
 		s := fmt.Sprintf("reply to=%s %s hash=%s", e.To, replyKinds[e.Kind], short(e.Hash))
 		switch e.Kind {
@@ -367,8 +427,14 @@ func formatEffect(e Effect) string {
 		case ReplyFlagged:
 			s += " lines=" + strings.Join(e.Lines, ",")
 		}
+		if e.Cond != CondNone {
+			s += " cond=" + e.Cond.String()
+		}
 		if e.Reason != "" {
 			s += " reason=" + strconv.Quote(e.Reason)
+		}
+		if e.Ref != "" {
+			s += " attempt=" + e.Ref
 		}
 		if e.Reference != "" {
 			s += " ref=" + strconv.Quote(e.Reference)
@@ -411,6 +477,12 @@ func formatView(v View) string {
 func formatState(s State) string {
 	out := s.Phase().String()
 	if s.Phase() == Idle {
+		if refs := s.OpenRefs(); len(refs) > 0 {
+			out += " open=" + strings.Join(refs, ",")
+		}
+		if s.Storage() != "" {
+			out += " storage=" + strconv.Quote(s.Storage())
+		}
 		return out
 	}
 	if s.Phase() != Refused && s.Phase() != Asking {
@@ -424,6 +496,12 @@ func formatState(s State) string {
 	}
 	if s.Released() {
 		out += " released"
+	}
+	if refs := s.OpenRefs(); len(refs) > 0 {
+		out += " open=" + strings.Join(refs, ",")
+	}
+	if s.Storage() != "" {
+		out += " storage=" + strconv.Quote(s.Storage())
 	}
 	if d, ok := s.Deadline(); ok {
 		out += " deadline=" + d.Sub(epoch).String()

@@ -119,6 +119,9 @@ type Config struct {
 	Timeouts  Timeouts
 	HasCamera bool // offer Face; also scan codes by camera when no scanner
 	HasScan   bool // a scanner is fitted
+	// TerminalID (the POIID) names this terminal's charge attempts
+	// (AttemptRef); "" names them by order hash and number alone.
+	TerminalID string
 }
 
 // Action is what a touch on the screen means; ui's hit-testing turns a
@@ -159,6 +162,22 @@ type OrderReceived struct {
 	Req   RequestID
 	Order order.Order
 	Mode  Mode
+	// Owner names the POS and link key that sent it ("<SaleID>|<key>");
+	// only the owner may abort the session or report its outcome.
+	Owner string
+	// History is what the terminal already did for this order's hash,
+	// read from its journal by the firmware: a paid order is answered
+	// with its first payment and never charged again.
+	History History
+}
+
+// History is the terminal's record of earlier charge attempts at one
+// order hash.
+type History struct {
+	Attempts  int    // charge attempts already made (direct mode)
+	Paid      bool   // one of them was charged and not reversed
+	Ref       string // Paid: the attempt's out_trade_no
+	Reference string // Paid: the payment system's reference
 }
 
 // Touch: the customer touched a control.
@@ -176,16 +195,84 @@ type CodeScanned struct{ Code string }
 // the image itself never leaves the face module).
 type FaceCaptured struct{ Token string }
 
-// Outcome: the result of the charge — from the POS in relay mode, from the
-// payment system in direct mode.
+// Outcome (relay mode): the POS reports the result of charging the
+// credential released for request Req. It counts only from the session's
+// owner and for the session it names.
 type Outcome struct {
+	Req       RequestID // the relay request whose credential was charged
+	Owner     string    // who reports it (OrderReceived.Owner)
 	Approved  bool
 	Reason    string // why not, for the customer
 	Reference string // payment system's reference
 }
 
-// Abort: the POS (or the operator) abandons the session.
-type Abort struct{ Reason string }
+// Abort: the POS (or the operator) abandons the session. Req, when set,
+// names the request the abort is for: it acts only while that request is
+// the pending one. Owner, when set, must be the session's. Hangup means
+// the POS went away without asking to abort: a charge in flight goes on
+// and its result is kept for TransactionStatus.
+type Abort struct {
+	Req    RequestID
+	Owner  string
+	Hangup bool
+	Reason string
+}
+
+// ChargeResult: the payment system's answer to a ChargeRequest,
+// QueryCharge or ReverseCharge effect for attempt Ref, as the firmware
+// read it. Unknown means no answer (timeout, reset, unreachable).
+type ChargeResult struct {
+	Ref       string
+	Status    ChargeStatus
+	Reference string // the payment system's reference when charged
+	Reason    string // the payment system's reason when declined
+}
+
+// ChargeStatus is what the payment system said of an attempt.
+type ChargeStatus int
+
+const (
+	ChargeUnknown  ChargeStatus = iota // no answer: the attempt may or may not have charged
+	ChargePaid                         // charged, not reversed
+	ChargeDeclined                     // refused; nothing moved
+	ChargeNotFound                     // the payment system has no such attempt
+	ChargeReversed                     // reversed (or closed unpaid): no money moved in the end
+)
+
+var chargeStatusNames = [...]string{"unknown", "paid", "declined", "not-found", "reversed"}
+
+func (c ChargeStatus) String() string {
+	if c >= 0 && int(c) < len(chargeStatusNames) {
+		return chargeStatusNames[c]
+	}
+	return "status?"
+}
+
+// Recovered: at start, the charge attempts the journal holds without an
+// outcome (the terminal stopped while they were in flight). They are
+// resolved with the payment system before any new order is taken.
+type Recovered struct{ Attempts []OpenAttempt }
+
+// OpenAttempt is a charge attempt whose outcome is unknown.
+type OpenAttempt struct {
+	Ref      string     // out_trade_no
+	Req      RequestID  // the POS request it answered
+	Hash     order.Hash // the confirmed order
+	Amount   int64
+	Currency string
+}
+
+// JournalFailed: a Journal effect could not be written. The firmware
+// performed nothing after it in that step and steps this event from the
+// state before that step; the core answers it (nothing unrecorded leaves).
+type JournalFailed struct {
+	Kind string // the record's kind
+	Err  string
+}
+
+// Health: the terminal's storage health. A non-empty Storage says why
+// payments cannot be recorded; orders are refused until it is "".
+type Health struct{ Storage string }
 
 // Tick: the clock, delivered by the firmware at least once a second.
 type Tick struct{ Now time.Time }
@@ -208,6 +295,10 @@ func (Outcome) isEvent()       {}
 func (Abort) isEvent()         {}
 func (Tick) isEvent()          {}
 func (Ask) isEvent()           {}
+func (ChargeResult) isEvent()  {}
+func (Recovered) isEvent()     {}
+func (JournalFailed) isEvent() {}
+func (Health) isEvent()        {}
 
 // Effect is an output of Step for the firmware to perform, in slice order.
 type Effect interface{ isEffect() }
@@ -225,11 +316,43 @@ type StartCamera struct{ Purpose Method }
 type StopCamera struct{}
 
 // Charge (direct mode only): charge Credential for Order through the
-// payment system; the firmware feeds the result back as an Outcome.
+// payment system as attempt Attempt; the firmware feeds the answer back as
+// a ChargeResult. The Journal effect before it has recorded the attempt.
 type Charge struct {
+	Attempt    Attempt
+	Req        RequestID // the POS request being paid
 	Order      order.Order
 	Hash       order.Hash
 	Credential Credential
+}
+
+// Attempt names one charge attempt at an order: Ref is the out_trade_no
+// (AttemptRef of the terminal, the hash and N), N counts from 1 per order.
+type Attempt struct {
+	Ref string
+	N   int
+}
+
+// QueryCharge: ask the payment system what became of attempt Ref; the
+// answer comes back as a ChargeResult.
+type QueryCharge struct{ Ref string }
+
+// ReverseCharge: give back (or close unpaid) attempt Ref; the answer
+// comes back as a ChargeResult (ChargeReversed when done).
+type ReverseCharge struct{ Ref string }
+
+// Settle: the final answer to a POS request whose reply was lost to a
+// restart; the firmware stores it for TransactionStatus.
+type Settle struct {
+	Req       RequestID
+	Approved  bool
+	Cond      Cond
+	Reason    string
+	Ref       string
+	Reference string
+	Hash      order.Hash
+	Amount    int64
+	Currency  string
 }
 
 // Credential is what the customer presented. Code is secret: log it masked.
@@ -256,9 +379,38 @@ type Reply struct {
 	Hash       order.Hash // the confirmed order's hash (Credential, Result)
 	Credential Credential // ReplyCredential only
 	Approved   bool       // ReplyResult; ReplyAnswer: the customer said yes
+	Cond       Cond       // ReplyResult when not approved, ReplyRefused, ReplyAnswer not given: why, typed
 	Reason     string     // ReplyResult when not approved, ReplyRefused; ReplyAnswer not given by the customer (timeout, aborted)
+	Ref        string     // ReplyResult (direct): the attempt's out_trade_no, for reconciliation
 	Reference  string     // ReplyResult: payment system's reference
 	Lines      []string   // ReplyFlagged
+}
+
+// Cond is why a request was not approved, for the firmware to map to the
+// link's error conditions without reading the text.
+type Cond int
+
+const (
+	CondNone        Cond = iota
+	CondAborted          // the POS or operator aborted; nothing was charged (or it was reversed)
+	CondCancelled        // the customer cancelled
+	CondTimeout          // the customer or the question timed out
+	CondDeclined         // the payment system refused the charge
+	CondNotCharged       // the payment system could not be reached; the attempt was closed unpaid
+	CondBusy             // another session or question is active, or earlier payments are being resolved
+	CondInvalid          // the order or question cannot be taken as sent
+	CondNoMethod         // no fitted reader can take any payment method
+	CondStorage          // the terminal cannot record payments (storage failed)
+	CondNotOwner         // the request is not from the session's owner, or names another session
+)
+
+var condNames = [...]string{"none", "aborted", "cancelled", "timeout", "declined", "not-charged", "busy", "invalid", "no-method", "storage", "not-owner"}
+
+func (c Cond) String() string {
+	if c >= 0 && int(c) < len(condNames) {
+		return condNames[c]
+	}
+	return "cond?"
 }
 
 // Journal: persist this record before performing the effects after it.
@@ -266,10 +418,18 @@ type Journal struct{ Record Record }
 
 // Record is one journal entry: what happened to which order.
 type Record struct {
-	Kind   string // "received", "confirmed", "flagged", "captured", "outcome", "aborted", "timeout", "refused"
-	Hash   order.Hash
-	Method Method
-	Detail string // never a credential
+	Kind     string // "received", "confirmed", "flagged", "captured", "attempt", "outcome", "aborted", "timeout", "refused"
+	Hash     order.Hash
+	Method   Method
+	Detail   string    // never a credential
+	Ref      string    // attempt, outcome: the attempt's out_trade_no
+	Req      RequestID // attempt: the POS request it pays
+	Amount   int64     // attempt: minor units
+	Currency string    // attempt
+	// Reference is the payment system's reference of a paid outcome.
+	Reference string
+	// Status is an outcome's ChargeStatus (paid, declined, reversed).
+	Status ChargeStatus
 }
 
 // Beep: a short sound; LED: the status light.
@@ -280,7 +440,10 @@ func (StartScanner) isEffect() {}
 func (StopScanner) isEffect()  {}
 func (StartCamera) isEffect()  {}
 func (StopCamera) isEffect()   {}
-func (Charge) isEffect()       {}
+func (Charge) isEffect()        {}
+func (QueryCharge) isEffect()   {}
+func (ReverseCharge) isEffect() {}
+func (Settle) isEffect()        {}
 func (Reply) isEffect()        {}
 func (Journal) isEffect()      {}
 func (Beep) isEffect()         {}

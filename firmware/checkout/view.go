@@ -84,3 +84,6 @@ func sortedMarked(marked map[string]bool) []string {
 	slices.Sort(ids)
 	return ids
 }
+
+// methods are the payment methods this terminal's readers can take.
+func (s State) methods() []Method { return offered(s.cfg) }

@@ -52,6 +52,8 @@ func formatOf(e *Entry) byte {
 //	request  uint32 big-endian length, bytes
 //	amount   int64 big-endian
 //	currency uint32 big-endian length, bytes
+//	reference uint32 big-endian length, bytes
+//	status   uint32 big-endian length, bytes
 //
 // Every field has one encoding, so equal entries encode alike and decoding
 // followed by encoding gives back the stored bytes.
@@ -68,7 +70,9 @@ func appendBody(dst []byte, e *Entry) []byte {
 	dst = appendString(dst, e.Ref)
 	dst = appendString(dst, e.Request)
 	dst = binary.BigEndian.AppendUint64(dst, uint64(e.Amount))
-	return appendString(dst, e.Currency)
+	dst = appendString(dst, e.Currency)
+	dst = appendString(dst, e.Reference)
+	return appendString(dst, e.Status)
 }
 
 func appendString(dst []byte, s string) []byte {
@@ -112,9 +116,11 @@ func decodeEntry(b []byte) (Entry, error) {
 	e.Detail = d.string(maxDetail)
 	if e.format != formatV1 {
 		e.Ref = d.string(maxRef)
-		e.Request = d.string(maxRef)
+		e.Request = d.string(maxRequest)
 		e.Amount = int64(d.uint64())
 		e.Currency = d.string(maxCurrency)
+		e.Reference = d.string(maxRef)
+		e.Status = d.string(maxStatus)
 	}
 	copy(e.Prev[:], d.bytes(len(e.Prev)))
 	copy(e.Hash[:], d.bytes(len(e.Hash)))

@@ -22,8 +22,14 @@ type Record struct {
 	// [A-Za-z0-9._:/-].
 	Ref string
 	// Request is the POS request it answers, "<SaleID>/<ServiceID>";
-	// empty for none. Same charset and limit as Ref.
+	// empty for none. At most 160 bytes of printable ASCII, no spaces.
 	Request string
+	// Reference is the payment system's reference of a paid outcome
+	// ("SBX0000000000000001"); same charset and limit as Ref.
+	Reference string
+	// Status is an outcome's status word ("paid", "declined",
+	// "reversed"); at most 16 bytes of [a-z-].
+	Status string
 	// Amount is in minor units of Currency (order's money model); zero
 	// with an empty Currency for none.
 	Amount int64
@@ -57,7 +63,9 @@ const (
 	maxKind     = 64
 	maxMethod   = 64
 	maxDetail   = 4096
-	maxRef      = 64 // Ref and Request
+	maxRef      = 64  // Ref and Reference
+	maxRequest  = 160 // a SaleID and a ServiceID of 64 bytes each, and more
+	maxStatus   = 16
 	maxCurrency = 3
 )
 
@@ -82,7 +90,7 @@ func (r Record) validate() error {
 	if hasDigitRun(r.Kind, codeDigits) || hasDigitRun(r.Method, codeDigits) {
 		return ErrLooksLikeCode
 	}
-	for _, s := range []string{r.Detail, r.Ref, r.Request} {
+	for _, s := range []string{r.Detail, r.Ref, r.Request, r.Reference} {
 		if looksLikeCode(s) {
 			return ErrLooksLikeCode
 		}
@@ -90,7 +98,13 @@ func (r Record) validate() error {
 	if err := checkRef("ref", r.Ref); err != nil {
 		return err
 	}
-	if err := checkRef("request", r.Request); err != nil {
+	if err := checkRef("reference", r.Reference); err != nil {
+		return err
+	}
+	if err := checkRequest(r.Request); err != nil {
+		return err
+	}
+	if err := checkStatus(r.Status); err != nil {
 		return err
 	}
 	if err := checkMoney(r.Amount, r.Currency); err != nil {
@@ -109,6 +123,33 @@ func checkRef(name, s string) error {
 		c := s[i]
 		if !(isASCIILetter(c) || c >= '0' && c <= '9' || c == '.' || c == '_' || c == ':' || c == '/' || c == '-') {
 			return fmt.Errorf("journal: %s holds %q at byte %d; want [A-Za-z0-9._:/-]", name, c, i)
+		}
+	}
+	return nil
+}
+
+// checkRequest: at most maxRequest bytes of printable ASCII without
+// spaces, which is what SaleIDs and ServiceIDs hold.
+func checkRequest(s string) error {
+	if len(s) > maxRequest {
+		return fmt.Errorf("journal: request of %d bytes, over %d", len(s), maxRequest)
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return fmt.Errorf("journal: request holds %q at byte %d; want printable ASCII", s[i], i)
+		}
+	}
+	return nil
+}
+
+// checkStatus: a status is a short lowercase word.
+func checkStatus(s string) error {
+	if len(s) > maxStatus {
+		return fmt.Errorf("journal: status of %d bytes, over %d", len(s), maxStatus)
+	}
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= 'a' && s[i] <= 'z' || s[i] == '-') {
+			return fmt.Errorf("journal: status holds %q at byte %d; want [a-z-]", s[i], i)
 		}
 	}
 	return nil

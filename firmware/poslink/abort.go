@@ -10,6 +10,12 @@ import (
 // AbortRequest ended it (context.Cause tells it from a hang-up).
 var errAbortRequested = errors.New("poslink: aborted by the POS (AbortRequest)")
 
+// AbortRequested reports whether ctx, a Terminal call's context, was
+// ended by the POS's AbortRequest rather than by the POS hanging up.
+func AbortRequested(ctx context.Context) bool {
+	return errors.Is(context.Cause(ctx), errAbortRequested)
+}
+
 // pending tracks the Terminal calls in progress so that an AbortRequest,
 // which arrives on another connection, can end them. The zero value is
 // ready.

@@ -7,11 +7,12 @@ import (
 
 // AdditionalResponse keys written by this terminal.
 const (
-	AddMessage   = "message"   // readable reason
-	AddOrderHash = "orderHash" // hex order.Hash of the confirmed order
-	AddFlagged   = "flagged"   // ItemIDs the customer reported, comma-separated
-	AddMethod    = "method"    // "code" or "face" (never the credential)
-	AddState     = "state"     // TransactionStatus: "interrupted"
+	AddMessage   = "message"    // readable reason
+	AddOrderHash = "orderHash"  // hex order.Hash of the confirmed order
+	AddFlagged   = "flagged"    // ItemIDs the customer reported, comma-separated
+	AddMethod    = "method"     // "code" or "face" (never the credential)
+	AddState     = "state"      // TransactionStatus: "interrupted"
+	AddAttempt   = "outTradeNo" // the terminal's reference of the charge attempt at the payment system
 )
 
 // formatAdditional writes key=value pairs in the given order, joined by

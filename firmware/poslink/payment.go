@@ -9,10 +9,20 @@ import (
 // Terminal charged (Result.Approved from Terminal.Payment).
 func (s *Server) payment(ctx context.Context, pc *pendingCall, r *request, p *PaymentRequest) (string, any) {
 	res := refuseInvalid(r, s.term.Payment(ctx, s.call(r, &p.SaleData), r.order))
+	out := s.paymentResponse(r, res, pc, ctx.Err() != nil, p.SaleData)
+	s.log.Info("payment", "sale", r.hdr.SaleID, "service", r.hdr.ServiceID,
+		"result", out.Response.Result, "condition", out.Response.ErrorCondition, "reference", res.Reference, "attempt", res.Ref)
+	return "PaymentResponse", out
+}
+
+// paymentResponse is the PaymentResponse to r for the Terminal's res:
+// with the authorised amount and the payment system's reference when
+// charged.
+func (s *Server) paymentResponse(r *request, res Result, pc *pendingCall, ended bool, sale SaleData) PaymentResponse {
 	now := s.now()
 	out := PaymentResponse{
-		Response: s.resultResponse(res, pc, ctx.Err() != nil, CondRefusal),
-		SaleData: echoSale(p.SaleData),
+		Response: s.resultResponse(res, pc, ended, CondRefusal),
+		SaleData: echoSale(sale),
 		POIData:  poiData(now, r.hdr.ServiceID),
 	}
 	if res.Approved {
@@ -27,9 +37,7 @@ func (s *Server) payment(ctx context.Context, pc *pendingCall, r *request, p *Pa
 			},
 		}
 	}
-	s.log.Info("payment", "sale", r.hdr.SaleID, "service", r.hdr.ServiceID,
-		"result", out.Response.Result, "condition", out.Response.ErrorCondition, "reference", res.Reference)
-	return "PaymentResponse", out
+	return out
 }
 
 // acquire runs a relay-mode CardAcquisitionRequest: Success means a
@@ -99,7 +107,7 @@ func instrument(res Result, r *request) (*PaymentInstrumentData, string) {
 func (s *Server) resultResponse(res Result, pc *pendingCall, ended bool, def string) Response {
 	hash := orderHashOf(res)
 	if res.Approved {
-		return Response{Result: ResultSuccess, AdditionalResponse: formatAdditional(AddOrderHash, hash)}
+		return Response{Result: ResultSuccess, AdditionalResponse: formatAdditional(AddOrderHash, hash, AddAttempt, res.Ref)}
 	}
 	aborted, abortReason := s.pending.wasAborted(pc)
 	cond, reason := res.Condition, res.Reason
@@ -120,7 +128,7 @@ func (s *Server) resultResponse(res Result, pc *pendingCall, ended bool, def str
 		Result:         ResultFailure,
 		ErrorCondition: cond,
 		AdditionalResponse: formatAdditional(AddMessage, reason,
-			AddFlagged, strings.Join(res.Flagged, ","), AddOrderHash, hash),
+			AddFlagged, strings.Join(res.Flagged, ","), AddOrderHash, hash, AddAttempt, res.Ref),
 	}
 }
 

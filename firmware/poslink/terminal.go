@@ -53,6 +53,10 @@ type Result struct {
 	Condition string
 	Reason    string     // readable, for AdditionalResponse
 	Reference string     // payment system reference (Payment)
+	// Ref is the terminal's own reference of the charge attempt (its
+	// out_trade_no at the payment system), for reconciliation; direct
+	// mode, whenever a charge was attempted.
+	Ref     string
 	Hash      order.Hash // hash of the order the customer confirmed
 	Flagged   []string   // line IDs the customer reported as wrong
 	// Acquire only: the credential, and the terminal's signature over

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"sync"
+
+	"payterm/firmware/checkout"
+	"payterm/firmware/journal"
+	"payterm/firmware/order"
+)
+
+// payments is the terminal's memory of its charge attempts, read from
+// the journal at start and kept up to date with every record written:
+// which attempts are still open (a restart cut them short) and what each
+// order hash has seen (how many attempts, which one was paid). The
+// checkout decides with it; this only remembers.
+type payments struct {
+	mu     sync.Mutex
+	byHash map[order.Hash]checkout.History
+	open   map[string]checkout.OpenAttempt
+	order  []string // open refs, oldest first
+}
+
+func newPayments() *payments {
+	return &payments{byHash: map[order.Hash]checkout.History{}, open: map[string]checkout.OpenAttempt{}}
+}
+
+// load replays the journal's entries.
+func (p *payments) load(j *journal.Journal) error {
+	return j.Scan(0, func(e journal.Entry) error {
+		p.note(e.Record)
+		return nil
+	})
+}
+
+// note takes one record as written.
+func (p *payments) note(r journal.Record) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch r.Kind {
+	case checkout.RecordAttempt:
+		h := p.byHash[r.OrderHash]
+		h.Attempts++
+		p.byHash[r.OrderHash] = h
+		if _, ok := p.open[r.Ref]; !ok {
+			p.order = append(p.order, r.Ref)
+		}
+		p.open[r.Ref] = checkout.OpenAttempt{Ref: r.Ref, Req: checkout.RequestID(r.Request), Hash: r.OrderHash,
+			Amount: r.Amount, Currency: r.Currency}
+	case checkout.RecordOutcome:
+		if r.Ref == "" {
+			return
+		}
+		a, wasOpen := p.open[r.Ref]
+		delete(p.open, r.Ref)
+		hash := r.OrderHash
+		if wasOpen {
+			hash = a.Hash
+		}
+		h := p.byHash[hash]
+		switch r.Status {
+		case checkout.ChargePaid.String():
+			h.Paid, h.Ref, h.Reference = true, r.Ref, r.Reference
+		case checkout.ChargeReversed.String():
+			if h.Ref == r.Ref {
+				h.Paid, h.Ref, h.Reference = false, "", ""
+			}
+		}
+		p.byHash[hash] = h
+	}
+}
+
+// history is what the terminal did for order hash h.
+func (p *payments) history(h order.Hash) checkout.History {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.byHash[h]
+}
+
+// openAttempts are the attempts without an outcome, oldest first.
+func (p *payments) openAttempts() []checkout.OpenAttempt {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []checkout.OpenAttempt
+	for _, ref := range p.order {
+		if a, ok := p.open[ref]; ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}
