@@ -13,11 +13,11 @@ import (
 // Everything else talks to it by posting closures (do) or events (post);
 // effects are performed in the loop, in the order Step returned them.
 type engine struct {
-	log     *slog.Logger
-	now     func() time.Time
-	tick    time.Duration
-	inbox   chan func()
-	state   checkout.State
+	log   *slog.Logger
+	now   func() time.Time
+	tick  time.Duration
+	inbox chan func()
+	state checkout.State
 	// perform carries out one effect; set by the wiring, runs in the
 	// loop. An error from a Journal effect stops the step (see step).
 	perform func(checkout.Effect) error

@@ -32,10 +32,10 @@ type State struct {
 	scanner bool // StartScanner issued, StopScanner not yet
 	camera  bool // StartCamera issued, StopCamera not yet
 
-	owner    string     // OrderReceived.Owner of the session
-	relayReq RequestID  // relay: the request whose credential was released
-	history  History    // earlier attempts at this order (OrderReceived.History)
-	charge   *charging  // direct: the attempt in flight; never mutated, replaced
+	owner    string    // OrderReceived.Owner of the session
+	relayReq RequestID // relay: the request whose credential was released
+	history  History   // earlier attempts at this order (OrderReceived.History)
+	charge   *charging // direct: the attempt in flight; never mutated, replaced
 
 	// recovering are attempts left open by a restart, resolved one at a
 	// time before new orders are taken; replaced, never mutated.

@@ -391,17 +391,17 @@ type Reply struct {
 type Cond int
 
 const (
-	CondNone        Cond = iota
-	CondAborted          // the POS or operator aborted; nothing was charged (or it was reversed)
-	CondCancelled        // the customer cancelled
-	CondTimeout          // the customer or the question timed out
-	CondDeclined         // the payment system refused the charge
-	CondNotCharged       // the payment system could not be reached; the attempt was closed unpaid
-	CondBusy             // another session or question is active, or earlier payments are being resolved
-	CondInvalid          // the order or question cannot be taken as sent
-	CondNoMethod         // no fitted reader can take any payment method
-	CondStorage          // the terminal cannot record payments (storage failed)
-	CondNotOwner         // the request is not from the session's owner, or names another session
+	CondNone       Cond = iota
+	CondAborted         // the POS or operator aborted; nothing was charged (or it was reversed)
+	CondCancelled       // the customer cancelled
+	CondTimeout         // the customer or the question timed out
+	CondDeclined        // the payment system refused the charge
+	CondNotCharged      // the payment system could not be reached; the attempt was closed unpaid
+	CondBusy            // another session or question is active, or earlier payments are being resolved
+	CondInvalid         // the order or question cannot be taken as sent
+	CondNoMethod        // no fitted reader can take any payment method
+	CondStorage         // the terminal cannot record payments (storage failed)
+	CondNotOwner        // the request is not from the session's owner, or names another session
 )
 
 var condNames = [...]string{"none", "aborted", "cancelled", "timeout", "declined", "not-charged", "busy", "invalid", "no-method", "storage", "not-owner"}
@@ -435,18 +435,18 @@ type Record struct {
 // Beep: a short sound; LED: the status light.
 type Beep struct{ OK bool }
 
-func (Show) isEffect()         {}
-func (StartScanner) isEffect() {}
-func (StopScanner) isEffect()  {}
-func (StartCamera) isEffect()  {}
-func (StopCamera) isEffect()   {}
+func (Show) isEffect()          {}
+func (StartScanner) isEffect()  {}
+func (StopScanner) isEffect()   {}
+func (StartCamera) isEffect()   {}
+func (StopCamera) isEffect()    {}
 func (Charge) isEffect()        {}
 func (QueryCharge) isEffect()   {}
 func (ReverseCharge) isEffect() {}
 func (Settle) isEffect()        {}
-func (Reply) isEffect()        {}
-func (Journal) isEffect()      {}
-func (Beep) isEffect()         {}
+func (Reply) isEffect()         {}
+func (Journal) isEffect()       {}
+func (Beep) isEffect()          {}
 
 // Screen is which screen the ui draws.
 type Screen int

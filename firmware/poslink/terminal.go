@@ -51,14 +51,14 @@ type Result struct {
 	// "Cancel", "Refusal", "Busy", "MessageFormat", "NotAllowed",
 	// "UnreachableHost", "InProgress", "NotFound", "WrongPIN"...
 	Condition string
-	Reason    string     // readable, for AdditionalResponse
-	Reference string     // payment system reference (Payment)
+	Reason    string // readable, for AdditionalResponse
+	Reference string // payment system reference (Payment)
 	// Ref is the terminal's own reference of the charge attempt (its
 	// out_trade_no at the payment system), for reconciliation; direct
 	// mode, whenever a charge was attempted.
 	Ref     string
-	Hash      order.Hash // hash of the order the customer confirmed
-	Flagged   []string   // line IDs the customer reported as wrong
+	Hash    order.Hash // hash of the order the customer confirmed
+	Flagged []string   // line IDs the customer reported as wrong
 	// Acquire only: the credential, and the terminal's signature over
 	// (POIID, TransactionID, Hash, Method, Code).
 	Method    string // "code" or "face"
