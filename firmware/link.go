@@ -30,7 +30,7 @@ type link struct {
 	log *slog.Logger
 }
 
-func newLink(cfg config, term poslink.Terminal, store *poslink.Store, status func() string, log *slog.Logger) (*link, error) {
+func newLink(cfg config, term poslink.Terminal, store *poslink.Store, status func() string, jexp poslink.JournalSource, log *slog.Logger) (*link, error) {
 	var sks []poslink.SecurityKey
 	for _, k := range cfg.Keys {
 		sks = append(sks, poslink.SecurityKey{KeyIdentifier: k.ID, KeyVersion: k.Version, Passphrase: k.Passphrase})
@@ -43,6 +43,7 @@ func newLink(cfg config, term poslink.Terminal, store *poslink.Store, status fun
 		POIID:             cfg.POIID,
 		Keys:              keys,
 		RequireEncryption: cfg.RequireEncryption,
+		Journal:           jexp,
 		Diagnose: func() poslink.Diagnosis {
 			return poslink.Diagnosis{Status: status(), Log: logLines(cfg.logRing)}
 		},

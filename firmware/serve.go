@@ -123,7 +123,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	e.perform = p.perform
 	term := &terminal{e: e, poiID: cfg.POIID, key: key, modes: modes, payments: pays, stop: ctx}
 
-	link, err := newLink(cfg, term, store, func() string { return terminalStatus(e) }, log)
+	link, err := newLink(cfg, term, store, func() string { return terminalStatus(e) }, newJournalExport(jr, log), log)
 	if err != nil {
 		return err
 	}

@@ -23,8 +23,8 @@ func saleRecords(n int) []Record {
 		{Kind: "confirmed", OrderHash: o, Request: req, Amount: amount, Currency: "CNY", Detail: "customer confirmed 7 lines"},
 		{Kind: "captured", OrderHash: o, Method: "code", Request: req, Detail: "payment code captured; credential digest 3fa9c0d2e1b4a5f6"},
 		{Kind: "attempt", OrderHash: o, Method: "code", Ref: ref, Request: req, Amount: amount, Currency: "CNY", Detail: "charge attempt 1 sent to the payment host"},
-		{Kind: "outcome", OrderHash: o, Method: "code", Ref: fmt.Sprintf("SBX%016d", n), Request: req, Amount: amount, Currency: "CNY",
-			Detail: fmt.Sprintf("SUCCESS out_trade_no %s", ref)},
+		{Kind: "outcome", OrderHash: o, Method: "code", Ref: ref, Request: req, Amount: amount, Currency: "CNY",
+			Detail: fmt.Sprintf("SUCCESS trade_no SBX%016d", n)},
 	}
 }
 

@@ -220,6 +220,9 @@ func readBatch(r *bufio.Reader) ([]byte, error) {
 	if _, err := io.ReadFull(r, buf); err != nil {
 		return nil, cutShort(err)
 	}
+	if string(buf[:len(exportMagic)]) != exportMagic {
+		return nil, errors.New("not an export batch")
+	}
 	if buf[fixed] == 1 {
 		cp := make([]byte, checkpointSize)
 		if _, err := io.ReadFull(r, cp); err != nil {

@@ -141,7 +141,7 @@ func (r *request) decodeBody(e *envelope) error {
 	want := bodyName(cat, TypeRequest)
 	switch cat {
 	case CategoryPayment, CategoryCardAcquisition, CategoryAbort,
-		CategoryTransactionStatus, CategoryInput, CategoryDisplay, CategoryDiagnosis:
+		CategoryTransactionStatus, CategoryInput, CategoryDisplay, CategoryDiagnosis, CategoryAdmin:
 	default:
 		return refuse(CondUnavailableService, fmt.Errorf("MessageCategory %s: %w", cat, ErrUnsupported))
 	}
@@ -171,6 +171,8 @@ func (r *request) decodeBody(e *envelope) error {
 		d := new(DiagnosisRequest)
 		err = unmarshalBody("DiagnosisRequest", e.Body, d)
 		r.body = d
+	case CategoryAdmin:
+		err = r.decodeAdmin(e.Body)
 	}
 	if err == nil {
 		return nil

@@ -79,7 +79,7 @@ func FuzzDecodeRequest(f *testing.F) {
 			if err := r.order.Validate(); err != nil {
 				t.Fatalf("accepted an invalid order: %v", err)
 			}
-		case *AbortRequest, *TransactionStatusRequest, *DisplayRequest, *InputRequest:
+		case *AbortRequest, *TransactionStatusRequest, *DisplayRequest, *InputRequest, *DiagnosisRequest, *AdminRequest:
 		default:
 			t.Fatalf("accepted a request without a body: %+v", r)
 		}

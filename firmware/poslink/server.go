@@ -43,6 +43,9 @@ type ServerConfig struct {
 	// Diagnose answers a DiagnosisRequest: the terminal's status and the
 	// last lines of its log. nil: status OK and no log.
 	Diagnose func() Diagnosis
+	// Journal answers the journal export (AdminRequest, encrypted only);
+	// nil refuses it with UnavailableService.
+	Journal JournalSource
 }
 
 // Diagnosis is what a DiagnosisRequest reports.
@@ -135,6 +138,8 @@ func (s *Server) serve(ctx context.Context, body []byte) ([]byte, error) {
 		return s.status(r), nil
 	case CategoryDiagnosis:
 		return s.diagnosis(r), nil
+	case CategoryAdmin:
+		return s.admin(r), nil
 	}
 	return s.runOnce(ctx, r), nil
 }

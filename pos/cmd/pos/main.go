@@ -5,6 +5,7 @@
 //	pos send -order order.json [-mode relay|direct] [-terminal URL | serial:/dev/ttyUSB0]
 //	pos demo   # press Enter to send a sample order; prints a fresh payment code
 //	pos logs   # the terminal's status and the tail of its log
+//	pos journal -out FILE -terminal-key HEX   # append the terminal's journal to FILE, verify, let it prune
 package main
 
 import (
@@ -58,6 +59,7 @@ type options struct {
 	terminalKey string
 	baud        int
 	orderFile   string
+	outFile     string
 }
 
 func (o *options) register(fs *flag.FlagSet) {
@@ -77,7 +79,7 @@ func (o *options) register(fs *flag.FlagSet) {
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: pos send|demo|logs [flags]")
+		return errors.New("usage: pos send|demo|logs|journal [flags]")
 	}
 	var o options
 	fs := flag.NewFlagSet("pos "+args[0], flag.ContinueOnError)
@@ -85,9 +87,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	switch args[0] {
 	case "send":
 		fs.StringVar(&o.orderFile, "order", "", "order file (JSON)")
+	case "journal":
+		fs.StringVar(&o.outFile, "out", "", "export file: the journal's batches, appended")
 	case "demo", "logs":
 	default:
-		return fmt.Errorf("unknown command %q: want send, demo or logs", args[0])
+		return fmt.Errorf("unknown command %q: want send, demo, logs or journal", args[0])
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -111,6 +115,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 			fmt.Fprintln(stdout, l)
 		}
 		return nil
+	case "journal":
+		return exportJournal(ctx, agent, o, agent.TerminalKey, stdout)
 	}
 	return demo(ctx, agent, o, stdin, stdout)
 }
