@@ -64,7 +64,7 @@ func TestFaults(t *testing.T) {
 	byKind := map[string]int{}
 	patterns := map[string]int{}
 	modes := map[pos.Mode]int{}
-	paidSales := 0
+	paidSales, wrongSales := 0, 0
 	for i, seed := range seeds {
 		s := &sale{index: i, seed: seed}
 		if err := g.runSale(ctx, s); err != nil {
@@ -79,12 +79,12 @@ func TestFaults(t *testing.T) {
 			t.Logf("sale %d seed %d %s order %s: %s\n  %s\n  %s", i, seed, s.mode, s.hash[:12], strings.Join(kinds, "; "), detail,
 				strings.Join(s.trace, "\n  "))
 		}
+		if len(kinds) > 0 {
+			wrongSales++
+		}
 		for _, k := range kinds {
 			byKind[k]++
-			// The failing attempt's plan is the last one's (the answer and
-			// the customer's view come from it) unless an earlier one
-			// already moved money.
-			patterns[fmt.Sprintf("%s | %s | %s", s.mode, k, s.attempts[len(s.attempts)-1].signature())]++
+			patterns[fmt.Sprintf("%s | %s | %s", s.mode, k, s.pattern())]++
 			wrong = append(wrong, fmt.Sprintf("seed %d (sale %d, %s, %d attempt(s)): %s", seed, i, s.mode, len(s.attempts), k))
 		}
 	}
@@ -103,12 +103,14 @@ func TestFaults(t *testing.T) {
 	for _, k := range g.stats.keys() {
 		fmt.Fprintf(&b, "  %-62s %d\n", k, g.stats.get(k))
 	}
-	fmt.Fprintf(&b, "wrong charges: %d\n", len(wrong))
+	fmt.Fprintf(&b, "terminal log: %d \"journal write failed\", %d \"charge failed\", %d \"charge outcome for a session that ended\"\n",
+		g.term.logCount(`msg="journal write failed"`), g.term.logCount(`msg="charge failed"`), g.term.logCount(`msg="charge outcome for a session that ended`))
+	fmt.Fprintf(&b, "wrong charges: %d in %d sales\n", len(wrong), wrongSales)
 	for _, k := range []string{wrongMoneyNoAnswer, wrongAnswerNoMoney, wrongSawPaidNoMoney, wrongMoneyUnseen, wrongDouble} {
 		fmt.Fprintf(&b, "  %-42s %d\n", k, byKind[k])
 	}
 	if len(patterns) > 0 {
-		fmt.Fprintf(&b, "top patterns (mode | wrong | last attempt's main fault):\n")
+		fmt.Fprintf(&b, "top patterns (mode | wrong | main fault of each attempt that charged the order, else of the last attempt):\n")
 		type pc struct {
 			p string
 			n int

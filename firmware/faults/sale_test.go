@@ -106,11 +106,30 @@ type sale struct {
 	hash     string
 	account  string
 	attempts []attemptPlan
+	charged  []int // charges for the order at the host after each attempt
 	trace    []string
 
 	paid       bool   // the POS's final answer
 	answer     string // the POS's final answer in words
 	unresolved bool   // TransactionStatus never gave a final answer
+}
+
+// pattern names the attempts that charged the order by their main fault
+// ("kill after-charge-answer + delays only"), or the last attempt when
+// none did: what a wrong charge is grouped by.
+func (s *sale) pattern() string {
+	var parts []string
+	prev := 0
+	for i, n := range s.charged {
+		if n > prev {
+			parts = append(parts, s.attempts[i].signature())
+		}
+		prev = n
+	}
+	if len(parts) == 0 {
+		return s.attempts[len(s.attempts)-1].signature()
+	}
+	return strings.Join(parts, " + ")
 }
 
 func (s *sale) logf(format string, args ...any) {
@@ -157,6 +176,13 @@ func (g *rig) runSale(ctx context.Context, s *sale) error {
 		if err := g.cleanup(ctx, s); err != nil {
 			return err
 		}
+		g.hostProxy.WaitQuiet(2 * time.Second)
+		g.payProxy.WaitQuiet(2 * time.Second)
+		cs, err := g.host.charges(ctx, s.hash)
+		if err != nil {
+			return err
+		}
+		s.charged = append(s.charged, len(cs))
 		if kind == answerPaid || r.Float64() < 0.15 {
 			break
 		}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -293,4 +294,10 @@ func (tp *terminalProc) logTail(n int) string {
 		b = b[len(b)-n:]
 	}
 	return string(b)
+}
+
+// logCount counts the terminal log's lines (all boots) holding text.
+func (tp *terminalProc) logCount(text string) int {
+	b, _ := os.ReadFile(tp.logPath)
+	return strings.Count(string(b), text)
 }
