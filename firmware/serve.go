@@ -202,6 +202,7 @@ func simState(e *engine, scr *uiScreen, sc scanner.Scanner, key ed25519.PrivateK
 			Rect: rect{b.Rect.Min.X, b.Rect.Min.Y, b.Rect.Dx(), b.Rect.Dy()}})
 	}
 	st["buttons"] = bs
+	st["results"] = scr.shownResults()
 	if armed, ok := sc.(interface{ Armed() bool }); ok {
 		st["scanner_armed"] = armed.Armed()
 	}

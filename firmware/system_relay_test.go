@@ -49,7 +49,11 @@ func TestRelayOverHTTPS(t *testing.T) {
 	if got, want := s.Balance(cust.ID), int64(100000)-o.Total; got != want {
 		t.Fatalf("balance %d, want %d", got, want)
 	}
-	if st := s.WaitScreen("paid"); st.ScannerArmed {
+	st = s.WaitScreen("paid")
+	if st.ScannerArmed {
 		t.Fatal("scanner still armed after the payment")
+	}
+	if n := len(st.Results); n == 0 || st.Results[n-1].OrderHash != o.Hash().String() || st.Results[n-1].Screen != "paid" {
+		t.Fatalf("/sim/state results %+v, want the paid screen of order %s last", st.Results, o.Hash())
 	}
 }

@@ -164,6 +164,10 @@ type simStateJSON struct {
 		Line   string `json:"line"`
 		Rect   struct{ X, Y, W, H int }
 	} `json:"buttons"`
+	Results []struct {
+		OrderHash string `json:"order_hash"`
+		Screen    string `json:"screen"`
+	} `json:"results"` // result screens shown, oldest first (sim only)
 }
 
 func (s *system) State() simStateJSON {

@@ -21,7 +21,23 @@ type uiScreen struct {
 	mu   sync.Mutex
 	view checkout.View
 	btns []ui.Button
+	// results are the last result screens shown (paid, failed), oldest
+	// first, at most maxResults: the virtual terminal's record of what the
+	// customer saw, for tests that check it against the money.
+	results []shownResult
+	seq     uint64
 }
+
+// shownResult is one result screen as /sim/state reports it.
+type shownResult struct {
+	Seq       uint64 `json:"seq"` // 1, 2, … since this process started
+	OrderHash string `json:"order_hash"`
+	OrderID   string `json:"order_id"`
+	Screen    string `json:"screen"`
+	Message   string `json:"message,omitempty"`
+}
+
+const maxResults = 64
 
 func (s *uiScreen) show(v checkout.View) {
 	img, damage := s.r.Render(v)
@@ -32,7 +48,19 @@ func (s *uiScreen) show(v checkout.View) {
 	}
 	s.mu.Lock()
 	s.view, s.btns = v, s.r.Buttons()
+	if (v.Screen == checkout.ScreenPaid || v.Screen == checkout.ScreenFailed) && v.Order != nil {
+		s.seq++
+		r := shownResult{Seq: s.seq, OrderHash: v.Order.Hash().String(), OrderID: v.Order.ID, Screen: v.Screen.String(), Message: v.Message}
+		s.results = append(s.results[max(0, len(s.results)+1-maxResults):], r)
+	}
 	s.mu.Unlock()
+}
+
+// shownResults returns a copy of the recent result screens, oldest first.
+func (s *uiScreen) shownResults() []shownResult {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]shownResult{}, s.results...)
 }
 
 func (s *uiScreen) hit(p image.Point) (checkout.Touch, bool) { return s.r.Hit(p) }
