@@ -129,15 +129,59 @@ func (a *Agent) relay(ctx context.Context, o order.Order) (Outcome, error) {
 	return out, nil
 }
 
-// charge pays, and on a transport error asks once what happened so that a
-// payment that went through is not reported as failed.
+// Resolving a charge whose answer was lost: queries, then reversals, each
+// retried with a doubling wait from firstWait up to maxWait.
+const (
+	resolveTries = 6
+	firstWait    = 100 * time.Millisecond
+	maxWait      = 2 * time.Second
+)
+
+// charge pays and returns what the payment system holds for the charge.
+// When the answer is lost it asks what happened; when the payment system
+// never saw the charge, or cannot say, the charge is reversed, which
+// closes it unpaid (or gives the money back), so the sale's outcome is
+// never "unknown" while money moved. An error remains only when the
+// payment system could not be reached at all.
 func (a *Agent) charge(ctx context.Context, req payhost.PayRequest) (payhost.Payment, error) {
 	pay, err := a.Payer.Pay(ctx, req)
 	if err == nil || errors.Is(err, payhost.ErrInvalidRequest) || errors.Is(err, payhost.ErrConflict) {
 		return pay, err
 	}
-	if q, qerr := a.Payer.Query(ctx, req.OutTradeNo); qerr == nil {
-		return q, nil
+	a.Log.Warn("charge answer lost: asking the payment system", "out_trade_no", req.OutTradeNo, "err", err)
+	for q := range retries(ctx) {
+		p, qerr := a.Payer.Query(ctx, req.OutTradeNo)
+		if qerr == nil {
+			return p, nil
+		}
+		if errors.Is(qerr, payhost.ErrNotFound) || q == resolveTries-1 {
+			break
+		}
+	}
+	for range retries(ctx) {
+		if p, rerr := a.Payer.Reverse(ctx, req.OutTradeNo); rerr == nil {
+			a.Log.Warn("charge closed by reversal", "out_trade_no", req.OutTradeNo, "status", p.Status)
+			return p, nil
+		}
 	}
 	return pay, err
+}
+
+// retries yields resolveTries attempt numbers, waiting between them,
+// until ctx ends.
+func retries(ctx context.Context) func(func(int) bool) {
+	return func(yield func(int) bool) {
+		wait := firstWait
+		for i := range resolveTries {
+			if !yield(i) {
+				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+			wait = min(2*wait, maxWait)
+		}
+	}
 }
