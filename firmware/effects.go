@@ -91,10 +91,7 @@ func (p *performer) perform(ef checkout.Effect) error {
 // answered. The attempt is already in the journal under c.Attempt.Ref.
 func (p *performer) charge(c checkout.Charge) {
 	res := checkout.ChargeResult{Ref: c.Attempt.Ref}
-	auth := c.Credential.Code
-	if c.Credential.Method == checkout.Face {
-		auth = payhost.FacePrefix + auth
-	}
+	auth := authCode(c.Credential.Method.String(), c.Credential.Code)
 	req := payhost.PayRequest{
 		OutTradeNo:  c.Attempt.Ref,
 		AuthCode:    auth,
@@ -178,6 +175,8 @@ func declineText(reason string) string {
 		return "insufficient funds"
 	case payhost.ReasonCurrencyMismatch:
 		return "account currency does not match"
+	case payhost.ReasonTerminalUnknown, payhost.ReasonSignatureInvalid, payhost.ReasonStatementStale:
+		return "this terminal is not accepted by the payment system"
 	case "":
 		return "declined"
 	}

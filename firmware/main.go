@@ -8,10 +8,15 @@
 //  3. open the journal and the ServiceID store in the data directory;
 //  4. start the checkout engine, then the POS link (HTTPS, serial);
 //  5. serve until SIGINT/SIGTERM, then halt the devices.
+//
+// With -identity it only prints "POIID KEYID HEXPUBKEY" of the configured
+// terminal key (what `payhost -terminal POIID=HEXPUBKEY` registers) and exits.
 package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,6 +27,7 @@ import (
 	"syscall"
 
 	"payterm/firmware/pid1"
+	"payterm/payhost"
 )
 
 func main() {
@@ -38,6 +44,8 @@ type flags struct {
 	https   string
 	serial  string
 	web     string
+
+	identity bool // print the terminal's identity and exit
 }
 
 func parseFlags(args []string) (flags, error) {
@@ -49,6 +57,7 @@ func parseFlags(args []string) (flags, error) {
 	fs.StringVar(&f.https, "https", "", "nexo HTTPS listen address; overrides the board's")
 	fs.StringVar(&f.serial, "serial", "", "POS serial port (\"-\" for none); overrides the board's")
 	fs.StringVar(&f.web, "web", "", "virtual terminal page address (board sim)")
+	fs.BoolVar(&f.identity, "identity", false, `print "POIID KEYID HEXPUBKEY" of the terminal's signing key (for payhost -terminal POIID=HEXPUBKEY) and exit`)
 	return f, fs.Parse(args)
 }
 
@@ -69,6 +78,9 @@ func run(args []string) error {
 			*dst = src
 		}
 	}
+	if f.identity {
+		return printIdentity(os.Stdout, cfg)
+	}
 	cfg.logRing = pid1.NewRing(0)
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(os.Stderr, cfg.logRing), &slog.HandlerOptions{Level: slog.LevelInfo}))
 	fmt.Fprint(os.Stderr, cfg.banner())
@@ -76,4 +88,17 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return serve(ctx, cfg, log)
+}
+
+// printIdentity writes "POIID KEYID HEXPUBKEY": the terminal's name and
+// the public half of the key it signs payment statements with, which the
+// payment host must have registered.
+func printIdentity(w io.Writer, cfg config) error {
+	key, err := cfg.terminalKey()
+	if err != nil {
+		return err
+	}
+	pub := key.Public().(ed25519.PublicKey)
+	_, err = fmt.Fprintln(w, cfg.POIID, payhost.KeyIDOf(pub), hex.EncodeToString(pub))
+	return err
 }

@@ -118,10 +118,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if cfg.PayHost != "" {
 		payer = payhost.NewHTTPClient(cfg.PayHost, &http.Client{Timeout: payCall})
 	}
+	stm := statements{poiID: cfg.POIID, key: key, now: time.Now}
 	p := &performer{ctx: ctx, log: log, e: e, screen: scr, scanner: devs.scanner, journal: journalAdapter{jr, pays},
-		payer: payer, poiID: cfg.POIID, sign: func(*payhost.PayRequest) error { return nil }}
+		payer: payer, poiID: cfg.POIID, sign: stm.sign}
 	e.perform = p.perform
-	term := &terminal{e: e, poiID: cfg.POIID, key: key, modes: modes, payments: pays, stop: ctx}
+	term := &terminal{e: e, statements: stm, modes: modes, payments: pays, stop: ctx}
 
 	link, err := newLink(cfg, term, store, func() string { return terminalStatus(e) }, newJournalExport(jr, log), log)
 	if err != nil {

@@ -58,7 +58,7 @@ func freeAddr(t *testing.T) string {
 // configuration first (serial port, TLS files, modes...).
 func startSystem(t *testing.T, edit func(*config)) *system {
 	t.Helper()
-	host := sandboxtest.Start(t, sandbox.Options{})
+	host := sandboxtest.StartLive(t, sandbox.Options{})
 	cfg := defaultConfig()
 	cfg.DataDir = filepath.Join(t.TempDir(), "terminal")
 	cfg.HTTPS = freeAddr(t)
@@ -71,6 +71,12 @@ func startSystem(t *testing.T, edit func(*config)) *system {
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
+	// The payment host knows the terminal's key, as an acquirer would.
+	key, err := cfg.terminalKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	host.RegisterTerminal(t, cfg.POIID, key.Public().(ed25519.PublicKey))
 	logs := &lockedWriter{w: &bytes.Buffer{}}
 	cfg.logRing = pid1.NewRing(0)
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(logs, cfg.logRing), &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"time"
 
-	"payterm/firmware/attest"
 	"payterm/firmware/checkout"
 	"payterm/firmware/order"
 	"payterm/firmware/poslink"
@@ -16,10 +14,9 @@ import (
 // terminal adapts the link's calls to checkout events and the checkout's
 // replies back to link results. It decides nothing: the checkout does.
 type terminal struct {
-	e        *engine
-	poiID    string
-	key      ed25519.PrivateKey
-	modes    map[checkout.Mode]bool // which modes this merchant allows
+	e          *engine
+	statements statements
+	modes      map[checkout.Mode]bool // which modes this merchant allows
 	payments *payments
 	// stop ends every wait for the checkout: the terminal is shutting down.
 	stop context.Context
@@ -84,15 +81,13 @@ func (t *terminal) result(c poslink.Call, o order.Order, r checkout.Reply) posli
 	switch r.Kind {
 	case checkout.ReplyCredential:
 		method := r.Credential.Method.String()
-		return poslink.Result{
-			Approved: true,
-			Hash:     r.Hash,
-			Method:   method,
-			Code:     r.Credential.Code,
-			Signature: attest.Sign(t.key, attest.Claim{
-				POIID: t.poiID, TransactionID: c.TransactionID, Hash: r.Hash, Method: method, Code: r.Credential.Code,
-			}),
+		st, sig, err := t.statements.make(r.Hash, o.Total, o.Currency.Code, authCode(method, r.Credential.Code))
+		if err != nil {
+			// The credential is useless without it: withhold it.
+			return poslink.Result{Condition: poslink.CondUnavailableService, Reason: "terminal cannot sign the confirmation"}
 		}
+		return poslink.Result{Approved: true, Hash: r.Hash, Method: method, Code: r.Credential.Code,
+			Statement: st.Encode(), Signature: sig}
 	case checkout.ReplyResult:
 		res := poslink.Result{Approved: r.Approved, Hash: r.Hash, Reason: r.Reason, Reference: r.Reference, Ref: r.Ref}
 		if !r.Approved {

@@ -9,7 +9,13 @@ import "context"
 // not accepted or its outcome is unknown (see the package doc).
 type Client interface {
 	// Pay charges req.AuthCode for req.Amount. Repeating the same request
-	// returns the stored result without charging twice.
+	// returns the stored result without charging twice. An order is paid
+	// once: when req.OrderHash already has a SUCCESS payment (not
+	// reversed) under another OutTradeNo, the answer is that payment,
+	// under its own OutTradeNo and TradeNo, and nothing is charged (see
+	// PaidEarlier). The request must carry a Statement signed by a
+	// registered terminal that matches it, or it is refused (a FAIL with
+	// one of the ReasonStatement… reasons, not stored).
 	Pay(ctx context.Context, req PayRequest) (Payment, error)
 	// Query returns the payment stored for outTradeNo, or ErrNotFound.
 	Query(ctx context.Context, outTradeNo string) (Payment, error)

@@ -16,5 +16,13 @@
 // unknown outcome, Query or Reverse the same OutTradeNo; never charge again
 // under a new one.
 //
+// Binding: every charge carries the Statement the terminal signed when
+// the customer confirmed (terminal, key id, order hash, total, currency,
+// a digest of the credential, a one-time nonce, the time). The payment
+// system checks it against the terminal's registered key and the request
+// before any money moves, and refuses a mismatch with its own reason
+// (ReasonStatementMissing … ReasonStatementStale), answering only that
+// request. An order hash is paid once: a second payment gets the first.
+//
 // Payment codes are secrets: log them only through MaskCode.
 package payhost

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"payterm/firmware/order"
 )
 
 // HTTPClient is the Client for the payment system's HTTP API:
@@ -40,6 +42,8 @@ func NewHTTPClient(baseURL string, hc *http.Client) *HTTPClient {
 }
 
 // Pay validates req locally (an invalid one never leaves), then posts it.
+// An answer for another OutTradeNo is accepted only as Client.Pay allows:
+// the SUCCESS payment of the same order.
 func (c *HTTPClient) Pay(ctx context.Context, req PayRequest) (Payment, error) {
 	if err := req.Validate(); err != nil {
 		return Payment{}, err
@@ -48,7 +52,26 @@ func (c *HTTPClient) Pay(ctx context.Context, req PayRequest) (Payment, error) {
 	if err != nil {
 		return Payment{}, fmt.Errorf("payhost: pay %s: %w", req.OutTradeNo, err)
 	}
-	return c.call(ctx, http.MethodPost, "/v1/pay", body, req.OutTradeNo)
+	p, err := c.call(ctx, http.MethodPost, "/v1/pay", body, "")
+	if err != nil {
+		return Payment{}, err
+	}
+	if p.OutTradeNo != req.OutTradeNo && !PaidEarlier(p, req) {
+		return Payment{}, fmt.Errorf("payhost: POST /v1/pay: answer is for out_trade_no %q", p.OutTradeNo)
+	}
+	return p, nil
+}
+
+// PaidEarlier reports whether p answers req with the order's earlier
+// payment: a SUCCESS under another OutTradeNo for the same order hash.
+// Nothing was charged for req then; the order is paid by p.
+func PaidEarlier(p Payment, req PayRequest) bool {
+	if p.OutTradeNo == req.OutTradeNo || !p.Paid() {
+		return false
+	}
+	ph, err1 := order.ParseHash(p.OrderHash)
+	rh, err2 := order.ParseHash(req.OrderHash)
+	return err1 == nil && err2 == nil && ph == rh
 }
 
 // Query fetches the payment stored for outTradeNo.
@@ -67,9 +90,9 @@ func (c *HTTPClient) Reverse(ctx context.Context, outTradeNo string) (Payment, e
 	return c.call(ctx, http.MethodPost, "/v1/pay/"+url.PathEscape(outTradeNo)+"/reverse", nil, outTradeNo)
 }
 
-// call performs one request and decodes a Payment for want. An answer for
-// another OutTradeNo is a protocol error: trusting it could mark the wrong
-// order paid.
+// call performs one request and decodes a Payment for want (any, when
+// want is empty). An answer for another OutTradeNo is a protocol error:
+// trusting it could mark the wrong order paid.
 func (c *HTTPClient) call(ctx context.Context, method, path string, body []byte, want string) (Payment, error) {
 	var rd io.Reader
 	if body != nil {
@@ -95,7 +118,7 @@ func (c *HTTPClient) call(ctx context.Context, method, path string, body []byte,
 	if err != nil {
 		return Payment{}, fmt.Errorf("payhost: %s %s: %w", method, path, err)
 	}
-	if p.OutTradeNo != want {
+	if want != "" && p.OutTradeNo != want {
 		return Payment{}, fmt.Errorf("payhost: %s %s: answer is for out_trade_no %q", method, path, p.OutTradeNo)
 	}
 	return p, nil

@@ -31,17 +31,28 @@ func TestHTTPClientAgainstSandbox(t *testing.T) {
 	acct := env.Account(t, "Lu", "CNY", 10000)
 	code := env.Code(t, acct.ID)
 
-	paid, err := c.Pay(ctx, request("o1", code, 3000))
+	o1 := env.Sign(request("o1", code, 3000))
+	paid, err := c.Pay(ctx, o1)
 	if err != nil || !paid.Paid() || paid.AccountID != acct.ID || paid.TradeNo == "" {
 		t.Fatalf("pay: %+v %v", paid, err)
 	}
-	if again, err := c.Pay(ctx, request("o1", code, 3000)); err != nil || again.TradeNo != paid.TradeNo {
+	if again, err := c.Pay(ctx, o1); err != nil || again.TradeNo != paid.TradeNo {
 		t.Errorf("repeat pay: %+v %v", again, err)
 	}
 	// A refusal is a Payment, not an error.
-	fail, err := c.Pay(ctx, request("o2", code, 10))
+	fail, err := c.Pay(ctx, env.Sign(request("o2", code, 10)))
 	if err != nil || fail.Status != payhost.StatusFail || fail.Reason != payhost.ReasonCodeUsed {
 		t.Errorf("reused code: %+v %v", fail, err)
+	}
+	if unsigned, err := c.Pay(ctx, request("o2b", code, 10)); err != nil || unsigned.Reason != payhost.ReasonStatementMissing {
+		t.Errorf("unsigned: %+v %v", unsigned, err)
+	}
+	// The same order under a new out_trade_no: the client accepts the
+	// order's earlier payment, under its own out_trade_no.
+	same := o1
+	same.OutTradeNo = "o1-again"
+	if earlier, err := c.Pay(ctx, env.Sign(same)); err != nil || earlier.OutTradeNo != "o1" || earlier.TradeNo != paid.TradeNo {
+		t.Errorf("second payment of a paid order: %+v %v", earlier, err)
 	}
 	if q, err := c.Query(ctx, "o1"); err != nil || q.TradeNo != paid.TradeNo || q.Status != payhost.StatusSuccess {
 		t.Errorf("query: %+v %v", q, err)
@@ -193,5 +204,42 @@ func TestHTTPClientUnreachable(t *testing.T) {
 	var apiErr *payhost.APIError
 	if err == nil || errors.As(err, &apiErr) {
 		t.Errorf("pay to a closed port: %v, want a transport error", err)
+	}
+}
+
+// TestHTTPClientPayAcceptsOnlyTheOrdersEarlierPayment: an answer under
+// another out_trade_no is the order's earlier payment only when it is a
+// SUCCESS for the same order hash; anything else is a protocol error.
+func TestHTTPClientPayAcceptsOnlyTheOrdersEarlierPayment(t *testing.T) {
+	req := request("o2", "134567890123456789", 5)
+	answer := func(no, status, hash string) string {
+		reason := ""
+		if status == "FAIL" {
+			reason = `,"reason":"CODE_USED"`
+		}
+		return `{"out_trade_no":"` + no + `","trade_no":"T1","status":"` + status + `","amount":5,"currency":"CNY","order_hash":"` + hash + `"` + reason + `}`
+	}
+	cases := []struct {
+		name, body string
+		ok         bool
+	}{
+		{"own answer", answer("o2", "SUCCESS", req.OrderHash), true},
+		{"earlier payment of the order", answer("o1", "SUCCESS", req.OrderHash), true},
+		{"same order, hash in capitals", answer("o1", "SUCCESS", strings.ToUpper(req.OrderHash)), true},
+		{"another order's payment", answer("o1", "SUCCESS", strings.Repeat("0", 64)), false},
+		{"another's FAIL", answer("o1", "FAIL", req.OrderHash), false},
+		{"another's reversal", answer("o1", "REVERSED", req.OrderHash), false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Write([]byte(tc.body))
+			}))
+			defer srv.Close()
+			p, err := payhost.NewHTTPClient(srv.URL, srv.Client()).Pay(t.Context(), req)
+			if (err == nil) != tc.ok {
+				t.Fatalf("Pay = %+v, %v; want ok=%v", p, err, tc.ok)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 )
 
 // MaskCode hides a payment code (or face token) for logs: the first 2 and
@@ -24,10 +25,10 @@ func MaskCode(code string) string {
 }
 
 // String formats the request with its AuthCode masked, so %v and %+v never
-// leak a code.
+// leak a code. Of the statement it shows who signed and its nonce.
 func (r PayRequest) String() string {
-	return fmt.Sprintf("{OutTradeNo:%s AuthCode:%s Amount:%d Currency:%s OrderHash:%s TerminalID:%s}",
-		r.OutTradeNo, MaskCode(r.AuthCode), r.Amount, r.Currency, r.OrderHash, r.TerminalID)
+	return fmt.Sprintf("{OutTradeNo:%s AuthCode:%s Amount:%d Currency:%s OrderHash:%s TerminalID:%s Statement:%s}",
+		r.OutTradeNo, MaskCode(r.AuthCode), r.Amount, r.Currency, r.OrderHash, r.TerminalID, r.statementSummary())
 }
 
 // GoString masks the AuthCode for %#v too.
@@ -41,5 +42,16 @@ func (r PayRequest) LogValue() slog.Value {
 		slog.Int64("amount", r.Amount),
 		slog.String("currency", r.Currency),
 		slog.String("terminal_id", r.TerminalID),
+		slog.String("statement", r.statementSummary()),
 	)
+}
+
+// statementSummary names the statement without its credential digest
+// (a digest of a short code is worth keeping out of logs too).
+func (r PayRequest) statementSummary() string {
+	s := r.Statement
+	if s == nil {
+		return "none"
+	}
+	return fmt.Sprintf("%s/%s@%s#%s", s.TerminalID, s.KeyID, s.Time.UTC().Format(time.RFC3339), s.Nonce)
 }

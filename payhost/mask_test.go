@@ -28,7 +28,8 @@ func TestMaskCode(t *testing.T) {
 // request masks the code.
 func TestPayRequestNeverPrintsTheCode(t *testing.T) {
 	const code = "134567890123456789"
-	req := PayRequest{OutTradeNo: "o1", AuthCode: code, Amount: 5, Currency: "CNY"}
+	st := goodStatement()
+	req := PayRequest{OutTradeNo: "o1", AuthCode: code, Amount: 5, Currency: "CNY", Statement: &st, Signature: st.Sign(testKey("a"))}
 	var buf bytes.Buffer
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("pay", "req", req)
 	slog.New(slog.NewTextHandler(&buf, nil)).Info("pay", "req", req)
@@ -40,8 +41,11 @@ func TestPayRequestNeverPrintsTheCode(t *testing.T) {
 		"slog": buf.String(),
 	}
 	for how, out := range outputs {
-		if strings.Contains(out, code) {
-			t.Errorf("%s prints the code: %s", how, out)
+		if strings.Contains(out, code) || strings.Contains(out, st.Credential) {
+			t.Errorf("%s prints the code or its digest: %s", how, out)
+		}
+		if !strings.Contains(out, st.Nonce) {
+			t.Errorf("%s does not name the statement: %s", how, out)
 		}
 		if !strings.Contains(out, MaskCode(code)) || !strings.Contains(out, "o1") {
 			t.Errorf("%s lost the masked code or the reference: %s", how, out)

@@ -32,6 +32,12 @@ type PayRequest struct {
 	// Description is shown on the customer's statement; may be empty, at
 	// most 256 bytes of UTF-8.
 	Description string `json:"description,omitempty"`
+	// Statement is what the terminal signed when the customer confirmed
+	// (see Statement); the payment system refuses a request without one,
+	// or whose fields differ from it. Forward it unchanged.
+	Statement *Statement `json:"statement"`
+	// Signature is Statement.Sign by the terminal's key, standard base64.
+	Signature string `json:"signature"`
 }
 
 // Status is the state of a Payment.
@@ -63,6 +69,21 @@ const (
 	// OutTradeNo the system had never seen: it is closed so that a charge
 	// arriving late cannot take money.
 	ReasonNotPaid = "NOT_PAID"
+)
+
+// Reasons the statement check refused a request (see Statement). Such a
+// FAIL is not stored under the OutTradeNo, charges nothing and spends no
+// code or nonce: it answers only the request that carried it.
+const (
+	ReasonStatementMissing    = "STATEMENT_MISSING"    // no statement or signature
+	ReasonTerminalUnknown     = "TERMINAL_UNKNOWN"     // terminal or key not registered, or another terminal_id
+	ReasonSignatureInvalid    = "SIGNATURE_INVALID"    // the signature does not match the registered key
+	ReasonStatementAmount     = "STATEMENT_AMOUNT"     // amount differs from the statement's
+	ReasonStatementCurrency   = "STATEMENT_CURRENCY"   // currency differs
+	ReasonStatementOrder      = "STATEMENT_ORDER"      // order hash differs
+	ReasonStatementCredential = "STATEMENT_CREDENTIAL" // auth_code is not the one the statement digests
+	ReasonNonceReused         = "NONCE_REUSED"         // the nonce already served another out_trade_no
+	ReasonStatementStale      = "STATEMENT_STALE"      // signed too long ago, or in the future
 )
 
 // Payment is the payment system's record of one OutTradeNo. The JSON form

@@ -13,6 +13,7 @@ const (
 	MaxAuthCode    = 128
 	MaxTerminalID  = 64
 	MaxDescription = 256
+	MaxSignature   = 128 // a base64 Ed25519 signature is 88
 )
 
 // ValidOutTradeNo reports whether s can be an OutTradeNo: 1–MaxOutTradeNo
@@ -36,7 +37,10 @@ func ValidOutTradeNo(s string) bool {
 // Validate checks the protocol rules of PayRequest's fields. It does not
 // judge the AuthCode beyond presence and length: an unknown or malformed
 // code is the payment system's business answer (a FAIL), not a protocol
-// error. Errors wrap ErrInvalidRequest and never contain the AuthCode.
+// error. Likewise a missing statement or a signature that does not match
+// is refused by the payment system, not here; a statement present must
+// be well-formed (Statement.Validate). Errors wrap ErrInvalidRequest and
+// never contain the AuthCode.
 func (r PayRequest) Validate() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("payhost: %w: %s", ErrInvalidRequest, fmt.Sprintf(format, args...))
@@ -54,12 +58,17 @@ func (r PayRequest) Validate() error {
 		return bad("terminal_id must be UTF-8 of at most %d bytes", MaxTerminalID)
 	case len(r.Description) > MaxDescription || !utf8.ValidString(r.Description):
 		return bad("description must be UTF-8 of at most %d bytes", MaxDescription)
+	case len(r.Signature) > MaxSignature:
+		return bad("signature longer than %d bytes", MaxSignature)
 	}
 	if _, err := order.LookupCurrency(r.Currency); err != nil {
 		return bad("currency %q is not supported", r.Currency)
 	}
 	if _, err := order.ParseHash(r.OrderHash); err != nil {
 		return bad("order_hash must be 64 hex digits")
+	}
+	if r.Statement != nil {
+		return r.Statement.Validate()
 	}
 	return nil
 }

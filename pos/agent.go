@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"payterm/firmware/attest"
 	"payterm/firmware/order"
 	"payterm/firmware/poslink"
 	"payterm/payhost"
@@ -88,23 +87,23 @@ func (a *Agent) relay(ctx context.Context, o order.Order) (Outcome, error) {
 	if res.Hash != want {
 		return Outcome{}, fmt.Errorf("pos: terminal returned a credential for order %s, sent %s", res.Hash, want)
 	}
-	if a.TerminalKey != nil {
-		claim := attest.Claim{POIID: a.POIID, TransactionID: o.ID, Hash: res.Hash, Method: res.Method, Code: res.Code}
-		if err := attest.Verify(a.TerminalKey, claim, res.Signature); err != nil {
-			return Outcome{}, fmt.Errorf("pos: credential signature: %w", err)
-		}
-	}
 	authCode := res.Code
 	if res.Method == "face" {
 		authCode = payhost.FacePrefix + res.Code
 	}
+	st, err := a.checkStatement(o, authCode, res)
+	if err != nil {
+		return Outcome{}, err
+	}
 	req := payhost.PayRequest{
+		Statement:   &st,
+		Signature:   res.Signature,
 		OutTradeNo:  fmt.Sprintf("%s-%s-%x", a.SaleID, want.String()[:16], time.Now().UnixNano()),
 		AuthCode:    authCode,
 		Amount:      o.Total,
 		Currency:    o.Currency.Code,
 		OrderHash:   want.String(),
-		TerminalID:  a.POIID,
+		TerminalID:  st.TerminalID,
 		Description: "order " + o.ID,
 	}
 	a.Log.Info("charging", "out_trade_no", req.OutTradeNo, "code", payhost.MaskCode(authCode), "amount", order.Display(o.Total, o.Currency))
@@ -136,6 +135,31 @@ const (
 	firstWait    = 100 * time.Millisecond
 	maxWait      = 2 * time.Second
 )
+
+// checkStatement reads the terminal's statement of what the customer
+// confirmed and checks that it binds exactly this order and credential,
+// signed by the terminal (when its key is known; the payment system
+// checks it in any case).
+func (a *Agent) checkStatement(o order.Order, authCode string, res poslink.Result) (payhost.Statement, error) {
+	st, err := payhost.DecodeStatement(res.Statement)
+	if err != nil {
+		return st, fmt.Errorf("pos: terminal's statement: %w", err)
+	}
+	switch {
+	case st.OrderHash != o.Hash().String():
+		return st, fmt.Errorf("pos: terminal's statement is for order %s, sent %s", st.OrderHash, o.Hash())
+	case st.Amount != o.Total || st.Currency != o.Currency.Code:
+		return st, fmt.Errorf("pos: terminal's statement is for %d %s, order is %d %s", st.Amount, st.Currency, o.Total, o.Currency.Code)
+	case st.Credential != payhost.CredentialDigest(authCode):
+		return st, errors.New("pos: terminal's statement is for another credential")
+	}
+	if a.TerminalKey != nil {
+		if err := st.Verify(a.TerminalKey, res.Signature); err != nil {
+			return st, fmt.Errorf("pos: terminal's signature: %w", err)
+		}
+	}
+	return st, nil
+}
 
 // charge pays and returns what the payment system holds for the charge.
 // When the answer is lost it asks what happened; when the payment system

@@ -6,12 +6,13 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
-	"payterm/firmware/attest"
 	"payterm/firmware/order"
 	"payterm/firmware/poslink"
 	"payterm/firmware/poslink/poslinktest"
+	"payterm/payhost"
 	"payterm/payhost/sandbox"
 	"payterm/payhost/sandbox/sandboxtest"
 )
@@ -47,28 +48,41 @@ func newRig(t *testing.T) *rig {
 	}
 	n := 0
 	a := &Agent{Terminal: client, POIID: "PT1-0001", SaleID: "POS-1", Payer: host.Client,
-		TerminalKey: attest.DevKey().Public().(ed25519.PublicKey), Log: slog.New(slog.DiscardHandler),
+		TerminalKey: sandboxtest.TerminalKey().Public().(ed25519.PublicKey), Log: slog.New(slog.DiscardHandler),
 		NewServiceID: func() string { n++; return strconv.Itoa(n) }}
 	return &rig{agent: a, term: term, host: host, cust: host.Account(t, "Customer", "CNY", 100000)}
 }
 
-// signedAcquire captures code for the order, signed with the dev key as
-// the firmware does.
-func signedAcquire(code string, tamper func(*poslink.Result)) func(context.Context, poslink.Call, order.Order) poslink.Result {
+// signedAcquire captures code for the order with the statement the
+// firmware makes, signed by the sandbox's registered terminal at the
+// host's time.
+func (r *rig) signedAcquire(code string, tamper func(*poslink.Result)) func(context.Context, poslink.Call, order.Order) poslink.Result {
 	return func(_ context.Context, c poslink.Call, o order.Order) poslink.Result {
-		r := poslink.Result{Approved: true, Hash: o.Hash(), Method: "code", Code: code}
-		r.Signature = attest.Sign(attest.DevKey(), attest.Claim{POIID: c.POIID, TransactionID: c.TransactionID, Hash: r.Hash, Method: "code", Code: code})
+		res := poslink.Result{Approved: true, Hash: o.Hash(), Method: "code", Code: code}
+		st := sandboxtest.Statement(payhost.PayRequest{AuthCode: code, Amount: o.Total, Currency: o.Currency.Code, OrderHash: o.Hash().String()},
+			sandboxtest.TerminalID, sandboxtest.TerminalKey(), r.host.Clock.Now())
+		res.Statement, res.Signature = st.Encode(), st.Sign(sandboxtest.TerminalKey())
 		if tamper != nil {
-			tamper(&r)
+			tamper(&res)
 		}
-		return r
+		return res
+	}
+}
+
+// resign replaces the statement with an edited one, signed again by the
+// terminal's key: the POS must still refuse what does not match.
+func resign(edit func(*payhost.Statement)) func(*poslink.Result) {
+	return func(r *poslink.Result) {
+		st, _ := payhost.DecodeStatement(r.Statement)
+		edit(&st)
+		r.Statement, r.Signature = st.Encode(), st.Sign(sandboxtest.TerminalKey())
 	}
 }
 
 func TestRelayChargesAndShowsOutcome(t *testing.T) {
 	r := newRig(t)
 	o, _ := SampleOrder("R-1")
-	r.term.AcquireFunc = signedAcquire(r.host.Code(t, r.cust.ID), nil)
+	r.term.AcquireFunc = r.signedAcquire(r.host.Code(t, r.cust.ID), nil)
 	out, err := r.agent.Pay(t.Context(), o, Relay)
 	if err != nil || !out.Paid {
 		t.Fatalf("%v %v", out, err)
@@ -90,14 +104,21 @@ func TestRelayRefusesBadCredentials(t *testing.T) {
 		name   string
 		tamper func(*poslink.Result)
 	}{
-		{"signature over another code", func(r *poslink.Result) { r.Signature = attest.Sign(attest.DevKey(), attest.Claim{Code: "1"}) }},
+		{"statement for another code", resign(func(s *payhost.Statement) { s.Credential = payhost.CredentialDigest("1") })},
+		{"statement for another amount", resign(func(s *payhost.Statement) { s.Amount++ })},
+		{"statement for another order", resign(func(s *payhost.Statement) { s.OrderHash = strings.Repeat("0", 64) })},
 		{"no signature", func(r *poslink.Result) { r.Signature = "" }},
+		{"signature by another key", func(r *poslink.Result) {
+			st, _ := payhost.DecodeStatement(r.Statement)
+			r.Signature = st.Sign(ed25519.NewKeyFromSeed(make([]byte, 32)))
+		}},
+		{"no statement", func(r *poslink.Result) { r.Statement = "" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newRig(t)
 			o, _ := SampleOrder("R-2")
-			r.term.AcquireFunc = signedAcquire(r.host.Code(t, r.cust.ID), tt.tamper)
+			r.term.AcquireFunc = r.signedAcquire(r.host.Code(t, r.cust.ID), tt.tamper)
 			if out, err := r.agent.Pay(t.Context(), o, Relay); err == nil || out.Paid {
 				t.Fatalf("paid with a bad credential: %v %v", out, err)
 			}
@@ -114,7 +135,7 @@ func TestRelayDeclineIsShown(t *testing.T) {
 	o, _ := SampleOrder("R-3")
 	code := r.host.Code(t, r.cust.ID)
 	r.host.Clock.Advance(61e9) // the code expired while the customer hesitated
-	r.term.AcquireFunc = signedAcquire(code, nil)
+	r.term.AcquireFunc = r.signedAcquire(code, nil)
 	out, err := r.agent.Pay(t.Context(), o, Relay)
 	if err != nil || out.Paid || out.Reason != "CODE_EXPIRED" {
 		t.Fatalf("%+v %v", out, err)
@@ -154,7 +175,7 @@ func TestDirectReportsTerminalResult(t *testing.T) {
 func TestRelayPaymentHostDown(t *testing.T) {
 	r := newRig(t)
 	o, _ := SampleOrder("R-5")
-	r.term.AcquireFunc = signedAcquire(r.host.Code(t, r.cust.ID), nil)
+	r.term.AcquireFunc = r.signedAcquire(r.host.Code(t, r.cust.ID), nil)
 	r.host.Server.Close()
 	out, err := r.agent.Pay(t.Context(), o, Relay)
 	if err == nil || out.Paid || out.Condition != "UnreachableHost" {

@@ -10,6 +10,7 @@ go test -run '^$' -bench 'Order20Lines1280x800$|Order20LinesGGDrawString$|Toggle
 go test -run '^$' -bench 'LinkRoundTrip$|LinkLoopbackHTTPS$' -benchtime=500x ./firmware/poslink/ >>"$raw"
 go test -run '^$' -bench . -benchtime=200x ./firmware/checkout/ >>"$raw"
 go test -run '^$' -bench 'AppendAttempt$' -benchtime=500x ./firmware/journal/ >>"$raw"
+go test -run '^$' -bench 'StatementVerify$' -benchtime=5000x ./payhost/sandbox/ >>"$raw"
 # The image in QEMU (TCG): three power-ons, then one boot with 100 sales.
 go test -run '^$' -bench 'PowerOnToOrderScreen$' -benchtime=3x -timeout 20m ./rootfs/systemtest/ >>"$raw"
 go test -run '^$' -bench 'FirmwareAfter100Sales$' -benchtime=1x -timeout 40m ./rootfs/systemtest/ >>"$raw"
@@ -30,6 +31,8 @@ https50=$(metric LinkLoopbackHTTPS p50-ms)
 https99=$(metric LinkLoopbackHTTPS p99-ms)
 attempt50=$(metric AppendAttempt p50-ms)
 attempt99=$(metric AppendAttempt p99-ms)
+stmt99=$(metric StatementVerify p99-ms)
+stmt50=$(metric StatementVerify p50-ms)
 order_s=$(metric PowerOnToOrderScreen order-s)
 ready_s=$(metric PowerOnToOrderScreen ready-s)
 uboot_s=$(metric PowerOnToOrderScreen uboot-s)
@@ -61,6 +64,8 @@ row "whole payment over loopback HTTPS incl. fsyncs, p50 (ms)" "$https50" "" ""
 row "whole payment over loopback HTTPS incl. fsyncs, p99 (ms)" "$https99" "" ""
 row "charge attempt journaled before the request, fsync, p99 (ms)" "$attempt99" "≤ 10" "$(verdict "$attempt99" 10 '<=')"
 row "  same, p50 (ms)" "$attempt50" "" ""
+row "payment host: statement check (lookup+signature), p99 (ms)" "$stmt99" "≤ 0.1" "$(verdict "$stmt99" 0.1 '<=')"
+row "payment host: same, p50 (ms)" "$stmt50" "" ""
 row "QEMU power-on → order on screen, TCG, mean of 3 (s)" "$order_s" "≤ 6" "$(verdict "$order_s" 6 '<=')"
 row "  U-Boot (s)" "$uboot_s" "" ""
 row "  kernel: U-Boot's hand-off → PID 1's first line (s)" "$kernel_s" "" ""

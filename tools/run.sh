@@ -16,7 +16,11 @@ stop() {
 trap stop EXIT
 trap 'exit 130' INT TERM
 
-bin/payhost -listen 127.0.0.1:8090 -db "$dir/payhost.db" >"$dir/payhost.log" 2>&1 &
+# The payment host accepts only payments the terminal signed: register
+# the virtual terminal's key (the same configuration as below).
+identity=$(bin/payterm -board sim -data "$dir/terminal" -identity)
+read -r poiid _ pubkey <<<"$identity"
+bin/payhost -listen 127.0.0.1:8090 -db "$dir/payhost.db" -terminal "$poiid=$pubkey" >"$dir/payhost.log" 2>&1 &
 pids+=($!)
 bin/payterm -board sim -data "$dir/terminal" 2>"$dir/terminal.log" &
 pids+=($!)
@@ -39,7 +43,7 @@ payterm is running (logs in $dir/):
   virtual terminal   http://127.0.0.1:8080/   (the screen; click to touch)
   nexo link          https://127.0.0.1:8443/nexo  KeyIdentifier payterm-dev, KeyVersion 1,
                      passphrase payterm-dev-passphrase, POIID PT1-0001  (DEV keys)
-  payment host       http://127.0.0.1:8090/
+  payment host       http://127.0.0.1:8090/   (terminal $poiid's key registered)
 MSG
 
 # The demo POS reads Enter presses from standard input; without one it

@@ -13,6 +13,8 @@ const (
 	AddMethod    = "method"     // "code" or "face" (never the credential)
 	AddState     = "state"      // TransactionStatus: "interrupted"
 	AddAttempt   = "outTradeNo" // the terminal's reference of the charge attempt at the payment system
+	AddStatement = "statement"  // relay: the terminal's signed statement (payhost.Statement.Encode)
+	AddReference = "reference"  // the payment system's reference of a charge
 )
 
 // formatAdditional writes key=value pairs in the given order, joined by

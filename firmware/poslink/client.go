@@ -286,6 +286,7 @@ func resultFrom(r Response) Result {
 	if f := add.Get(AddFlagged); f != "" {
 		res.Flagged = strings.Split(f, ",")
 	}
+	res.Statement, res.Ref = add.Get(AddStatement), add.Get(AddAttempt)
 	return res
 }
 

@@ -63,7 +63,8 @@ func (s *Server) acquire(ctx context.Context, pc *pendingCall, r *request, c *Ca
 	}
 	out.Response = s.resultResponse(res, pc, ctx.Err() != nil, CondCancel)
 	if res.Approved {
-		out.Response.AdditionalResponse = formatAdditional(AddMethod, res.Method, AddOrderHash, res.Hash.String())
+		out.Response.AdditionalResponse = formatAdditional(AddMethod, res.Method, AddOrderHash, res.Hash.String(),
+			AddStatement, res.Statement)
 	}
 	s.log.Info("card acquisition", "sale", r.hdr.SaleID, "service", r.hdr.ServiceID,
 		"result", out.Response.Result, "condition", out.Response.ErrorCondition,

@@ -63,5 +63,9 @@ type Result struct {
 	// (POIID, TransactionID, Hash, Method, Code).
 	Method    string // "code" or "face"
 	Code      string // secret: masked in every log
+	// Statement is the terminal's statement of what the customer
+	// confirmed (payhost.Statement, encoded), which the payment system
+	// requires with the credential; Signature is the terminal's over it.
+	Statement string
 	Signature string // base64
 }

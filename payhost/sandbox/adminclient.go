@@ -3,6 +3,8 @@ package sandbox
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,8 +13,9 @@ import (
 	"strings"
 )
 
-// AdminClient drives a sandbox host's account API over HTTP: what a demo
-// or a test does to get a customer with money and a fresh payment code.
+// AdminClient drives a sandbox host's admin API over HTTP: what a demo
+// or a test does to get a customer with money and a fresh payment code,
+// and to register a terminal's key.
 type AdminClient struct {
 	Base string // "http://127.0.0.1:8090"
 	HC   *http.Client
@@ -34,6 +37,20 @@ func (c *AdminClient) Account(ctx context.Context, id string) (Account, error) {
 func (c *AdminClient) IssueCode(ctx context.Context, id string) (Code, error) {
 	var out Code
 	return out, c.call(ctx, http.MethodPost, "/accounts/"+url.PathEscape(id)+"/codes", struct{}{}, &out)
+}
+
+// RegisterTerminal lets the terminal id sign statements with pub,
+// replacing any key it had.
+func (c *AdminClient) RegisterTerminal(ctx context.Context, id string, pub ed25519.PublicKey) (Terminal, error) {
+	var out Terminal
+	return out, c.call(ctx, http.MethodPut, "/admin/terminals/"+url.PathEscape(id),
+		NewTerminal{PublicKey: hex.EncodeToString(pub)}, &out)
+}
+
+// Terminal reads a registered terminal.
+func (c *AdminClient) Terminal(ctx context.Context, id string) (Terminal, error) {
+	var out Terminal
+	return out, c.call(ctx, http.MethodGet, "/admin/terminals/"+url.PathEscape(id), nil, &out)
 }
 
 func (c *AdminClient) call(ctx context.Context, method, path string, in, out any) error {

@@ -128,6 +128,12 @@ func payReq(outTradeNo, code string, amount int64) payhost.PayRequest {
 	}
 }
 
+// req is payReq signed by the env's terminal at the clock's time. Send
+// the result again to replay it: signing anew draws a new nonce.
+func (a api) req(outTradeNo, code string, amount int64) payhost.PayRequest {
+	return a.env.Sign(payReq(outTradeNo, code, amount))
+}
+
 // seq names out_trade_nos uniquely within a test.
 type seq struct{ n int }
 

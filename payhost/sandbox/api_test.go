@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"regexp"
@@ -116,7 +117,7 @@ func TestIssueCodeNeverRepeatsALiveCode(t *testing.T) {
 		t.Fatalf("a live code was issued twice: %s", payhost.MaskCode(first))
 	}
 	// Used but not expired: still never reissued.
-	if p := a.pay(payReq("o1", first, 1)); p.Status != payhost.StatusSuccess {
+	if p := a.pay(a.req("o1", first, 1)); p.Status != payhost.StatusSuccess {
 		t.Fatalf("pay: %+v", p)
 	}
 	rr.blocks, rr.fill = 0, 7
@@ -130,7 +131,7 @@ func TestIssueCodeNeverRepeatsALiveCode(t *testing.T) {
 	if again != first {
 		t.Fatalf("expired code value not recycled (the reader was rewound)")
 	}
-	if p := a.pay(payReq("o2", again, 1)); p.Status != payhost.StatusSuccess {
+	if p := a.pay(a.req("o2", again, 1)); p.Status != payhost.StatusSuccess {
 		t.Fatalf("recycled code: %+v", p)
 	}
 }
@@ -163,7 +164,13 @@ func TestMalformedBodies(t *testing.T) {
 	a := newAPI(t, sandbox.Options{})
 	acct := a.account("Hal", "CNY", 10000)
 	code := a.code(acct.ID)
-	good := `{"out_trade_no":"o1","auth_code":"` + code + `","amount":100,"currency":"CNY","order_hash":"` + hashOf("o") + `"}`
+	goodJSON, err := json.Marshal(a.req("o1", code, 100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Replacements below change the first occurrence: the request's own
+	// field, which comes before the statement's.
+	good := string(goodJSON)
 	huge := `{"out_trade_no":"o1","auth_code":"` + code + `","amount":100,"currency":"CNY","order_hash":"` + hashOf("o") +
 		`","description":"` + strings.Repeat("x", payhost.MaxBodyBytes) + `"}`
 	padded := good + strings.Repeat(" ", payhost.MaxBodyBytes)
@@ -182,7 +189,12 @@ func TestMalformedBodies(t *testing.T) {
 		{"zero amount", "/v1/pay", strings.Replace(good, `"amount":100`, `"amount":0`, 1), http.StatusBadRequest, payhost.CodeBadRequest},
 		{"negative amount", "/v1/pay", strings.Replace(good, `"amount":100`, `"amount":-5`, 1), http.StatusBadRequest, payhost.CodeBadRequest},
 		{"no auth code", "/v1/pay", strings.Replace(good, code, ``, 1), http.StatusBadRequest, payhost.CodeBadRequest},
-		{"bad hash", "/v1/pay", strings.Replace(good, hashOf("o"), `abc`, 1), http.StatusBadRequest, payhost.CodeBadRequest},
+		{"bad hash", "/v1/pay", strings.Replace(good, hashOf("o1"), `abc`, 1), http.StatusBadRequest, payhost.CodeBadRequest},
+		{"statement not an object", "/v1/pay", strings.Replace(good, `"statement":{`, `"statement":"x","y":{`, 1), http.StatusBadRequest, payhost.CodeBadJSON},
+		{"unknown statement field", "/v1/pay", strings.Replace(good, `"nonce"`, `"nonse"`, 1), http.StatusBadRequest, payhost.CodeBadJSON},
+		{"short nonce", "/v1/pay", strings.Replace(good, `"nonce":"`, `"nonce":"ab`, 1), http.StatusBadRequest, payhost.CodeBadRequest},
+		{"statement without time", "/v1/pay", regexp.MustCompile(`,"time":"[^"]*"`).ReplaceAllString(good, ""), http.StatusBadRequest, payhost.CodeBadRequest},
+		{"huge signature", "/v1/pay", strings.Replace(good, `"signature":"`, `"signature":"`+strings.Repeat("A", payhost.MaxSignature), 1), http.StatusBadRequest, payhost.CodeBadRequest},
 		{"bad out_trade_no", "/v1/pay", strings.Replace(good, `"o1"`, `"o/1"`, 1), http.StatusBadRequest, payhost.CodeBadRequest},
 		{"oversized", "/v1/pay", huge, http.StatusRequestEntityTooLarge, payhost.CodeTooLarge},
 		{"padded past the cap", "/v1/pay", padded, http.StatusRequestEntityTooLarge, payhost.CodeTooLarge},
@@ -235,7 +247,7 @@ func TestEnrolFace(t *testing.T) {
 			t.Errorf("step %d: answer echoes the token", i)
 		}
 	}
-	p := a.pay(payReq("o1", payhost.FacePrefix+"face-7f3a", 60))
+	p := a.pay(a.req("o1", payhost.FacePrefix+"face-7f3a", 60))
 	if p.Status != payhost.StatusSuccess || p.AccountID != alice.ID {
 		t.Errorf("face pay: %+v, want a charge on %s", p, alice.ID)
 	}

@@ -19,7 +19,7 @@ func BenchmarkIssueAndPay(b *testing.B) {
 	for b.Loop() {
 		i++
 		code := env.Code(b, acct.ID)
-		p, err := env.Client.Pay(ctx, payReq(fmt.Sprint("b", i), code, 1))
+		p, err := env.Client.Pay(ctx, env.Sign(payReq(fmt.Sprint("b", i), code, 1)))
 		if err != nil || p.Status != payhost.StatusSuccess {
 			b.Fatalf("pay: %+v %v", p, err)
 		}
@@ -31,7 +31,7 @@ func BenchmarkVerify(b *testing.B) {
 	env := sandboxtest.Start(b, sandbox.Options{})
 	acct := env.Account(b, "Bench", "CNY", 1_000_000)
 	for i := range 300 {
-		env.Host.Pay(b.Context(), payReq(fmt.Sprint("v", i), env.Code(b, acct.ID), 1))
+		env.Host.Pay(b.Context(), env.Sign(payReq(fmt.Sprint("v", i), env.Code(b, acct.ID), 1)))
 	}
 	for b.Loop() {
 		if err := env.Host.Verify(b.Context()); err != nil {

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,4 +77,14 @@ func decodeNewFace(r io.Reader) (NewFace, error) {
 		return NewFace{}, err
 	}
 	return n, nil
+}
+
+// decodeNewTerminal reads a PUT /admin/terminals/{id} body and returns
+// its key.
+func decodeNewTerminal(r io.Reader) (ed25519.PublicKey, error) {
+	var n NewTerminal
+	if err := decodeStrict(r, &n); err != nil {
+		return nil, err
+	}
+	return n.Key()
 }

@@ -9,6 +9,8 @@
 //	GET  /accounts/{id}                  → Account with its balance
 //	POST /accounts/{id}/codes            → {"code","expires_at"} (201)
 //	POST /accounts/{id}/faces            {"token"} → {"account_id"} (201)
+//	PUT  /admin/terminals/{id}           {"public_key":"<hex>"} → Terminal (replaces a key)
+//	GET  /admin/terminals/{id}           → Terminal
 //	POST /v1/pay                         payhost.PayRequest → payhost.Payment
 //	GET  /v1/pay/{out_trade_no}          → payhost.Payment
 //	POST /v1/pay/{out_trade_no}/reverse  → payhost.Payment
@@ -22,6 +24,13 @@
 // written together or not at all, and bbolt runs one such transaction at a
 // time, so concurrent payments on one account cannot overdraw it. Verify
 // checks that each balance is the sum of its ledger.
+//
+// Binding: /v1/pay requires a payhost.Statement signed by a registered
+// terminal that matches the request (amount, currency, order hash,
+// credential), fresh (Options.MaxStatementAge) and with a nonce not spent
+// by another payment. Otherwise the answer is a FAIL with the reason,
+// stored nowhere, and nothing moves. An order hash with a SUCCESS payment
+// is paid once: a new out_trade_no for it gets that payment back.
 //
 // Faces: a face token stands in for the customer's face. Matching a camera
 // image to an enrolled face is later work; here "face:<token>" charges the

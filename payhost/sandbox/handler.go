@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"net/http"
+	"strings"
 
 	"payterm/payhost"
 )
@@ -19,16 +20,26 @@ func (h *Host) Handler() http.Handler {
 		{http.MethodGet, "/accounts/{id}", h.handleAccount},
 		{http.MethodPost, "/accounts/{id}/codes", h.handleIssueCode},
 		{http.MethodPost, "/accounts/{id}/faces", h.handleEnrolFace},
+		{http.MethodPut, "/admin/terminals/{id}", h.handleRegisterTerminal},
+		{http.MethodGet, "/admin/terminals/{id}", h.handleTerminal},
 		{http.MethodPost, "/v1/pay", h.handlePay},
 		{http.MethodGet, "/v1/pay/{out_trade_no}", h.handleQuery},
 		{http.MethodPost, "/v1/pay/{out_trade_no}/reverse", h.handleReverse},
 	}
+	allowed := map[string][]string{} // path → its methods, in order
+	var paths []string
 	for _, rt := range routes {
 		mux.Handle(rt.method+" "+rt.path, capBody(rt.fn))
-		// A method-less pattern is less specific than the one above, so
+		if allowed[rt.path] == nil {
+			paths = append(paths, rt.path)
+		}
+		allowed[rt.path] = append(allowed[rt.path], rt.method)
+	}
+	for _, path := range paths {
+		// A method-less pattern is less specific than the ones above, so
 		// it catches only the other methods.
-		allow := rt.method
-		mux.HandleFunc(rt.path, func(w http.ResponseWriter, r *http.Request) {
+		allow := strings.Join(allowed[path], ", ")
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
 			writeError(w, http.StatusMethodNotAllowed, payhost.CodeMethodNotAllowed, r.Method+" not allowed here")
 		})
@@ -99,6 +110,27 @@ func (h *Host) handleEnrolFace(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeFailure(w, h.log, err)
+}
+
+func (h *Host) handleRegisterTerminal(w http.ResponseWriter, r *http.Request) {
+	n, err := decodeNewTerminal(r.Body)
+	if err == nil {
+		var term Terminal
+		if term, err = h.registerTerminal(r.Context(), r.PathValue("id"), n); err == nil {
+			writeJSON(w, http.StatusOK, term)
+			return
+		}
+	}
+	writeFailure(w, h.log, err)
+}
+
+func (h *Host) handleTerminal(w http.ResponseWriter, r *http.Request) {
+	term, err := h.Terminal(r.Context(), r.PathValue("id"))
+	if err != nil {
+		writeFailure(w, h.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, term)
 }
 
 func (h *Host) handlePay(w http.ResponseWriter, r *http.Request) {

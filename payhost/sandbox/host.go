@@ -13,7 +13,8 @@ import (
 )
 
 // Options configure a Host. The zero value means: real clock, crypto
-// randomness, 60 s codes, no logging, a 1 s wait for the file lock.
+// randomness, 60 s codes, no logging, a 1 s wait for the file lock,
+// statements valid from 5 minutes old to 1 minute ahead.
 type Options struct {
 	// Now is the clock; nil means time.Now. Tests inject a fake one to
 	// expire codes without waiting.
@@ -30,10 +31,22 @@ type Options struct {
 	// LockTimeout is how long Open waits for another process to release
 	// the database file; zero means 1 s.
 	LockTimeout time.Duration
+	// MaxStatementAge is how old (by Now) a payment's statement may be;
+	// zero means DefaultMaxStatementAge. Its nonces are remembered that
+	// long.
+	MaxStatementAge time.Duration
+	// MaxStatementSkew is how far in the future a statement's time may
+	// be (the terminal's clock runs ahead); zero means
+	// DefaultMaxStatementSkew.
+	MaxStatementSkew time.Duration
 }
 
-// DefaultCodeTTL is a WeChat payment code's lifetime.
-const DefaultCodeTTL = 60 * time.Second
+// Defaults of the Options.
+const (
+	DefaultCodeTTL          = 60 * time.Second // a WeChat payment code's lifetime
+	DefaultMaxStatementAge  = 5 * time.Minute
+	DefaultMaxStatementSkew = time.Minute
+)
 
 // Host is the sandbox payment system. Its methods are safe for concurrent
 // use; it implements payhost.Client in-process.
@@ -43,13 +56,16 @@ type Host struct {
 	rand    io.Reader
 	codeTTL time.Duration
 	log     *slog.Logger
+	maxAge  time.Duration // of a statement
+	skew    time.Duration // of a statement from the future
 }
 
 var _ payhost.Client = (*Host)(nil)
 
 // Open opens (creating if needed) the database file at path.
 func Open(path string, opts Options) (*Host, error) {
-	h := &Host{now: opts.Now, rand: opts.Rand, codeTTL: opts.CodeTTL, log: opts.Logger}
+	h := &Host{now: opts.Now, rand: opts.Rand, codeTTL: opts.CodeTTL, log: opts.Logger,
+		maxAge: opts.MaxStatementAge, skew: opts.MaxStatementSkew}
 	if h.now == nil {
 		h.now = time.Now
 	}
@@ -58,6 +74,12 @@ func Open(path string, opts Options) (*Host, error) {
 	}
 	if h.codeTTL <= 0 {
 		h.codeTTL = DefaultCodeTTL
+	}
+	if h.maxAge <= 0 {
+		h.maxAge = DefaultMaxStatementAge
+	}
+	if h.skew <= 0 {
+		h.skew = DefaultMaxStatementSkew
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)

@@ -41,7 +41,9 @@ func move(tx *bolt.Tx, acct *Account, delta int64, kind, outTradeNo string, at t
 //     and (for pay and reverse) an existing payment;
 //   - a SUCCESS payment has exactly one pay entry of −Amount on its
 //     account; a charged-then-REVERSED one also has one reverse entry of
-//     +Amount; a FAIL or NOT_PAID payment has none.
+//     +Amount; a FAIL or NOT_PAID payment has none;
+//   - no order hash has two SUCCESS payments, and the order index names
+//     only SUCCESS payments of the order it is filed under.
 func (h *Host) Verify(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sandbox: verify: %w", err)
@@ -135,7 +137,7 @@ func (h *Host) Verify(ctx context.Context) error {
 				bad("payment %s (%s): ledger moves %+v, want %+v", no, p.Status, *m, want)
 			}
 		}
-		return nil
+		return verifyOrders(tx, payments, bad)
 	})
 	if err != nil {
 		return fmt.Errorf("sandbox: verify: %w", err)
@@ -154,6 +156,29 @@ func forEachJSON[T any](tx *bolt.Tx, bucket string, fn func(key string, v *T)) e
 			return fmt.Errorf("%s %q: %w", bucket, k, err)
 		}
 		fn(string(k), v)
+		return nil
+	})
+}
+
+// verifyOrders checks that each order is paid at most once and that the
+// index of paid orders points at those payments.
+func verifyOrders(tx *bolt.Tx, payments map[string]payhost.Payment, bad func(string, ...any)) error {
+	paidBy := map[string]string{}
+	for no, p := range payments {
+		if !p.Paid() {
+			continue
+		}
+		key := orderKey(p.OrderHash)
+		if other, dup := paidBy[key]; dup {
+			bad("order %s: paid twice, by %s and %s", key, min(no, other), max(no, other))
+		}
+		paidBy[key] = no
+	}
+	return tx.Bucket([]byte(bucketOrders)).ForEach(func(k, v []byte) error {
+		p, ok := payments[string(v)]
+		if !ok || !p.Paid() || orderKey(p.OrderHash) != string(k) {
+			bad("order index %s: names %q, not a SUCCESS payment of that order", k, v)
+		}
 		return nil
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -14,11 +15,19 @@ import (
 	"payterm/payhost"
 )
 
-// Pay charges req.AuthCode, all in one transaction: look up req.OutTradeNo
-// (a stored answer is replayed, or ErrConflict for different content),
-// resolve the credential, check currency and funds, debit through the
-// ledger, mark the code used, store the answer. A refusal is stored too,
-// as a FAIL, and leaves the balance and the code untouched.
+// Pay charges req.AuthCode, all in one transaction:
+//  1. look up req.OutTradeNo: a stored answer is replayed (even if its
+//     statement is stale by now), or ErrConflict for different content;
+//  2. check the statement (checkStatement): a refusal is a FAIL answered
+//     to this request only, not stored, and spends no code or nonce;
+//  3. spend the statement's nonce;
+//  4. an order already paid (SUCCESS, not reversed) is answered with that
+//     payment, under its own out_trade_no, and nothing is charged or stored;
+//  5. resolve the credential, check currency and funds, debit through the
+//     ledger, mark the code used, store the answer and index the order.
+//
+// A refusal in step 5 is stored too, as a FAIL, and leaves the balance
+// and the code untouched.
 func (h *Host) Pay(ctx context.Context, req payhost.PayRequest) (payhost.Payment, error) {
 	if err := req.Validate(); err != nil {
 		return payhost.Payment{}, err
@@ -28,8 +37,8 @@ func (h *Host) Pay(ctx context.Context, req payhost.PayRequest) (payhost.Payment
 	}
 	fp := fingerprint(req)
 	var (
-		p      payhost.Payment
-		replay bool
+		p       payhost.Payment
+		outcome = "new" // or replay, refused, paid-earlier
 	)
 	err := h.db.Update(func(tx *bolt.Tx) error {
 		var rec paymentRecord
@@ -41,11 +50,36 @@ func (h *Host) Pay(ctx context.Context, req payhost.PayRequest) (payhost.Payment
 			if rec.Fingerprint != "" && rec.Fingerprint != fp {
 				return fmt.Errorf("%w: out_trade_no reused with different content", payhost.ErrConflict)
 			}
-			p, replay = rec.Payment, true
+			p, outcome = rec.Payment, "replay"
 			return nil
 		}
-		if p, err = h.charge(tx, req, h.clock()); err != nil {
+		now := h.clock()
+		reason, err := h.checkStatement(tx, req, now)
+		if err != nil {
 			return err
+		}
+		if reason != "" {
+			p, outcome = refusal(req, reason), "refused"
+			return nil
+		}
+		if err := h.spendNonce(tx, *req.Statement, req.OutTradeNo, now); err != nil {
+			return err
+		}
+		earlier, paid, err := paidOrder(tx, req.OrderHash)
+		if err != nil {
+			return err
+		}
+		if paid {
+			p, outcome = earlier, "paid-earlier"
+			return nil
+		}
+		if p, err = h.charge(tx, req, now); err != nil {
+			return err
+		}
+		if p.Paid() {
+			if err := markOrderPaid(tx, p); err != nil {
+				return err
+			}
 		}
 		return putJSON(tx, bucketPayments, req.OutTradeNo,
 			paymentRecord{Payment: p, Fingerprint: fp, Credential: payhost.MaskCode(req.AuthCode)})
@@ -53,9 +87,20 @@ func (h *Host) Pay(ctx context.Context, req payhost.PayRequest) (payhost.Payment
 	if err != nil {
 		return payhost.Payment{}, fmt.Errorf("sandbox: pay %s: %w", req.OutTradeNo, err)
 	}
-	h.log.Info("pay", "out_trade_no", req.OutTradeNo, "code", payhost.MaskCode(req.AuthCode),
-		"amount", req.Amount, "currency", req.Currency, "status", p.Status, "reason", p.Reason, "replay", replay)
+	level := slog.LevelInfo
+	if outcome == "refused" {
+		level = slog.LevelWarn
+	}
+	h.log.Log(ctx, level, "pay", "out_trade_no", req.OutTradeNo, "code", payhost.MaskCode(req.AuthCode),
+		"amount", req.Amount, "currency", req.Currency, "status", p.Status, "reason", p.Reason,
+		"outcome", outcome, "answer_for", p.OutTradeNo)
 	return p, nil
+}
+
+// refusal is the answer to a request whose statement does not bind it.
+func refusal(req payhost.PayRequest, reason string) payhost.Payment {
+	return payhost.Payment{OutTradeNo: req.OutTradeNo, Status: payhost.StatusFail, Reason: reason,
+		Amount: req.Amount, Currency: req.Currency, OrderHash: req.OrderHash}
 }
 
 // charge decides and applies one new payment inside tx.
@@ -147,16 +192,30 @@ func resolveCredential(tx *bolt.Tx, auth string, now time.Time) (credential, str
 
 // fingerprint identifies a request's content for the idempotency check:
 // SHA-256 over every field but OutTradeNo, each length-prefixed so that
-// no two requests encode alike.
+// no two requests encode alike, then (when present) the statement's signed
+// encoding and the signature, so a replay with another statement is a
+// conflict. A request without a statement hashes as before statements
+// existed, so stored answers keep matching.
 func fingerprint(r payhost.PayRequest) string {
 	h := sha256.New()
 	var n [8]byte
-	for _, s := range []string{r.AuthCode, r.Currency, r.OrderHash, r.TerminalID, r.Description} {
+	field := func(s string) {
 		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
 		h.Write(n[:])
 		h.Write([]byte(s))
 	}
+	for _, s := range []string{r.AuthCode, r.Currency, r.OrderHash, r.TerminalID, r.Description} {
+		field(s)
+	}
 	binary.BigEndian.PutUint64(n[:], uint64(r.Amount))
 	h.Write(n[:])
+	if r.Statement != nil || r.Signature != "" {
+		stmt := "none"
+		if r.Statement != nil {
+			stmt = r.Statement.Encode()
+		}
+		field(stmt)
+		field(r.Signature)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }

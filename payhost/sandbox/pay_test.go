@@ -35,7 +35,7 @@ func TestPay(t *testing.T) {
 		{name: "code used", currency: "CNY", balance: 10000, amount: 100,
 			auth: func(a api, acct sandbox.Account) string {
 				code := a.code(acct.ID)
-				if p := a.pay(payReq("first-use", code, 100)); p.Status != payhost.StatusSuccess {
+				if p := a.pay(a.req("first-use", code, 100)); p.Status != payhost.StatusSuccess {
 					a.t.Fatalf("first use: %+v", p)
 				}
 				return code
@@ -78,7 +78,7 @@ func TestPay(t *testing.T) {
 			a.env.Clock.Advance(tc.advance)
 			before := a.balance(acct.ID)
 
-			req := payReq("order-1", auth, tc.amount)
+			req := a.req("order-1", auth, tc.amount)
 			p := a.pay(req)
 			if p.Status != tc.wantStatus || p.Reason != tc.wantReason {
 				t.Fatalf("pay: %s %q, want %s %q", p.Status, p.Reason, tc.wantStatus, tc.wantReason)
@@ -105,7 +105,7 @@ func TestPay(t *testing.T) {
 
 			retry := payReq("order-2", auth, 1)
 			retry.Currency = tc.currency
-			r := a.pay(retry)
+			r := a.pay(a.env.Sign(retry))
 			switch {
 			case tc.retry == "" && r.Status != payhost.StatusSuccess:
 				t.Errorf("retry with the same credential: %s %s, want SUCCESS", r.Status, r.Reason)
@@ -121,7 +121,7 @@ func TestPayIdempotent(t *testing.T) {
 	a := newAPI(t, sandbox.Options{})
 	acct := a.account("Bob", "CNY", 10000)
 	code := a.code(acct.ID)
-	req := payReq("order-1", code, 1234)
+	req := a.req("order-1", code, 1234)
 
 	first := a.pay(req)
 	if first.Status != payhost.StatusSuccess {
@@ -158,11 +158,12 @@ func TestPayIdempotent(t *testing.T) {
 	// the code would now be valid for a fresh request.
 	poor := a.account("Poor", "CNY", 50)
 	pcode := a.code(poor.ID)
-	fail := a.pay(payReq("order-poor", pcode, 100))
+	poorReq := a.req("order-poor", pcode, 100)
+	fail := a.pay(poorReq)
 	if fail.Status != payhost.StatusFail {
 		t.Fatalf("pay beyond balance: %+v", fail)
 	}
-	if again := a.pay(payReq("order-poor", pcode, 100)); again.Status != payhost.StatusFail || again.Reason != fail.Reason {
+	if again := a.pay(poorReq); again.Status != payhost.StatusFail || again.Reason != fail.Reason {
 		t.Errorf("repeat of a FAIL: %+v", again)
 	}
 	a.verify()
@@ -176,7 +177,7 @@ func stripTimes(p payhost.Payment) payhost.Payment {
 func TestReverse(t *testing.T) {
 	a := newAPI(t, sandbox.Options{})
 	acct := a.account("Carol", "CNY", 10000)
-	req := payReq("order-1", a.code(acct.ID), 4000)
+	req := a.req("order-1", a.code(acct.ID), 4000)
 	paid := a.pay(req)
 	if paid.Status != payhost.StatusSuccess {
 		t.Fatalf("pay: %+v", paid)
@@ -207,7 +208,7 @@ func TestReverse(t *testing.T) {
 	}
 
 	// Reversing a FAIL is a no-op that answers the FAIL.
-	fail := a.pay(payReq("order-2", "139999999999999999", 100))
+	fail := a.pay(a.req("order-2", "139999999999999999", 100))
 	status, raw := a.do("POST", "/v1/pay/order-2/reverse", nil)
 	if got := decode[payhost.Payment](t, raw); status != http.StatusOK || got != fail {
 		t.Errorf("reverse of a FAIL: %d %+v, want %+v", status, got, fail)
@@ -220,13 +221,13 @@ func TestReverse(t *testing.T) {
 		t.Fatalf("reverse of an unknown payment: %d %+v", status, closed)
 	}
 	code := a.code(acct.ID)
-	if late := a.pay(payReq("order-3", code, 100)); late.Status != payhost.StatusReversed || late.AccountID != "" {
+	if late := a.pay(a.req("order-3", code, 100)); late.Status != payhost.StatusReversed || late.AccountID != "" {
 		t.Errorf("late pay after closing: %+v", late)
 	}
 	if got := a.balance(acct.ID); got != 10000 {
 		t.Errorf("balance %d after a late pay on a closed order, want 10000", got)
 	}
-	if p := a.pay(payReq("order-4", code, 100)); p.Status != payhost.StatusSuccess {
+	if p := a.pay(a.req("order-4", code, 100)); p.Status != payhost.StatusSuccess {
 		t.Errorf("the late pay's code should still be unused: %+v", p)
 	}
 	a.verify()
@@ -235,7 +236,7 @@ func TestReverse(t *testing.T) {
 func TestQuery(t *testing.T) {
 	a := newAPI(t, sandbox.Options{})
 	acct := a.account("Dan", "CNY", 500)
-	paid := a.pay(payReq("order-1", a.code(acct.ID), 300))
+	paid := a.pay(a.req("order-1", a.code(acct.ID), 300))
 
 	cases := []struct {
 		path       string

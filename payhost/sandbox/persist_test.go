@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
@@ -34,11 +35,19 @@ func TestReopen(t *testing.T) {
 	if _, err := h.EnrolFace(ctx, acct.ID, sandbox.NewFace{Token: "ivy-face"}); err != nil {
 		t.Fatal(err)
 	}
-	paid, err := h.Pay(ctx, payReq("o1", used.Code, 2500))
+	key := sandboxtest.TerminalKey()
+	if err := h.RegisterTerminal(ctx, sandboxtest.TerminalID, key.Public().(ed25519.PublicKey)); err != nil {
+		t.Fatal(err)
+	}
+	sign := func(r payhost.PayRequest) payhost.PayRequest {
+		return sandboxtest.SignedPay(r, sandboxtest.TerminalID, key, clock.Now())
+	}
+	o1 := sign(payReq("o1", used.Code, 2500))
+	paid, err := h.Pay(ctx, o1)
 	if err != nil || !paid.Paid() {
 		t.Fatalf("pay: %+v %v", paid, err)
 	}
-	byFace, _ := h.Pay(ctx, payReq("o2", payhost.FacePrefix+"ivy-face", 500))
+	byFace, _ := h.Pay(ctx, sign(payReq("o2", payhost.FacePrefix+"ivy-face", 500)))
 	reversed, _ := h.Reverse(ctx, "o2")
 	if err := h.Close(); err != nil {
 		t.Fatal(err)
@@ -62,16 +71,16 @@ func TestReopen(t *testing.T) {
 		t.Errorf("face pay before reopen: %+v", byFace)
 	}
 	// The used code stays used, the unused one works, the face is enrolled,
-	// and a replay of o1 still charges nothing.
+	// the terminal is registered, and a replay of o1 still charges nothing.
 	checks := []struct {
 		req        payhost.PayRequest
 		wantStatus payhost.Status
 		wantReason string
 	}{
-		{payReq("o3", used.Code, 1), payhost.StatusFail, payhost.ReasonCodeUsed},
-		{payReq("o4", unused.Code, 1), payhost.StatusSuccess, ""},
-		{payReq("o5", payhost.FacePrefix+"ivy-face", 1), payhost.StatusSuccess, ""},
-		{payReq("o1", used.Code, 2500), payhost.StatusSuccess, ""},
+		{sign(payReq("o3", used.Code, 1)), payhost.StatusFail, payhost.ReasonCodeUsed},
+		{sign(payReq("o4", unused.Code, 1)), payhost.StatusSuccess, ""},
+		{sign(payReq("o5", payhost.FacePrefix+"ivy-face", 1)), payhost.StatusSuccess, ""},
+		{o1, payhost.StatusSuccess, ""},
 	}
 	for _, c := range checks {
 		p, err := h.Pay(ctx, c.req)
@@ -117,7 +126,7 @@ func TestLogsMaskCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, auth := range []string{code, payhost.FacePrefix + "kim-secret-face"} {
-		if _, err := env.Client.Pay(t.Context(), payReq("o-"+auth[len(auth)-4:], auth, 10)); err != nil {
+		if _, err := env.Client.Pay(t.Context(), env.Sign(payReq("o-"+auth[len(auth)-4:], auth, 10))); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -147,6 +147,7 @@ func runLedgerProperty(t *testing.T, seed uint64, steps int) {
 					req.Currency = m.accounts[c.account].currency
 				}
 			}
+			req = env.Sign(req)
 			status, reason, account := m.predict(req, env.Clock.Now())
 			p, err := env.Client.Pay(ctx, req)
 			if err != nil {
@@ -274,7 +275,7 @@ func TestConcurrentPays(t *testing.T) {
 	for i := range payers {
 		wg.Go(func() {
 			<-start
-			results[i], errs[i] = env.Client.Pay(ctx, payReq(fmt.Sprint("c", i), codes[i], amount))
+			results[i], errs[i] = env.Client.Pay(ctx, env.Sign(payReq(fmt.Sprint("c", i), codes[i], amount)))
 		})
 	}
 	close(start)

@@ -37,7 +37,7 @@ func (h *Host) Query(ctx context.Context, outTradeNo string) (payhost.Payment, e
 // payment changes nothing and returns it as stored. An unknown
 // outTradeNo is closed as REVERSED with ReasonNotPaid, so that a charge
 // delayed in the network cannot take money after the merchant gave up.
-// The code of a reversed payment stays used.
+// The code of a reversed payment stays used; its order may be paid again.
 func (h *Host) Reverse(ctx context.Context, outTradeNo string) (payhost.Payment, error) {
 	if !payhost.ValidOutTradeNo(outTradeNo) {
 		return payhost.Payment{}, fmt.Errorf("sandbox: reverse: %w: bad out_trade_no", payhost.ErrInvalidRequest)
@@ -67,6 +67,9 @@ func (h *Host) Reverse(ctx context.Context, outTradeNo string) (payhost.Payment,
 				return err
 			}
 			if err := move(tx, &acct, rec.Payment.Amount, entryReverse, outTradeNo, now); err != nil {
+				return err
+			}
+			if err := unmarkOrderPaid(tx, rec.Payment); err != nil {
 				return err
 			}
 			rec.Payment.Status, rec.Payment.ReversedAt = payhost.StatusReversed, now

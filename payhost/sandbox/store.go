@@ -18,10 +18,16 @@ const (
 	bucketFaces    = "faces"    // secretKey(token) → faceRecord
 	bucketPayments = "payments" // out_trade_no → paymentRecord
 	bucketLedger   = "ledger"   // big-endian sequence → ledgerEntry, in order of writing
+	// Binding of a charge to what the terminal signed (see statement.go).
+	bucketTerminals  = "terminals"   // terminal ID → terminalRecord
+	bucketNonces     = "nonces"      // nonce → nonceRecord
+	bucketNonceTimes = "nonce_times" // nonceTimeKey → nothing: the nonces by statement time, for pruning
+	bucketOrders     = "orders"      // lowercase order hash → out_trade_no of its SUCCESS payment
 )
 
 func createBuckets(tx *bolt.Tx) error {
-	for _, name := range []string{bucketAccounts, bucketCodes, bucketFaces, bucketPayments, bucketLedger} {
+	for _, name := range []string{bucketAccounts, bucketCodes, bucketFaces, bucketPayments, bucketLedger,
+		bucketTerminals, bucketNonces, bucketNonceTimes, bucketOrders} {
 		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 			return fmt.Errorf("bucket %s: %w", name, err)
 		}

@@ -3,10 +3,13 @@ package sandbox
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -38,6 +41,17 @@ func TestVerifyFindsBrokenBooks(t *testing.T) {
 		{"entry for an unknown account", func(tx *bolt.Tx) error {
 			return putJSON(tx, bucketLedger, seqKey(99), ledgerEntry{Seq: 99, AccountID: "acct-x", Delta: 5, Kind: entryOpen})
 		}, "unknown account"},
+		{"order paid twice", func(tx *bolt.Tx) error {
+			var r paymentRecord
+			getJSON(tx, bucketPayments, "paid-1", &r)
+			r.Payment.OutTradeNo, r.Payment.TradeNo = "paid-2", "SBX9"
+			putJSON(tx, bucketPayments, "paid-2", r)
+			a, _ := loadAccount(tx, "acct-000001")
+			return move(tx, &a, -r.Payment.Amount, entryPay, "paid-2", r.Payment.PaidAt)
+		}, "paid twice"},
+		{"order index names a failed payment", func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte(bucketOrders)).Put([]byte(strings.Repeat("cd", 32)), []byte("fail-1"))
+		}, "order index"},
 		{"negative balance", func(tx *bolt.Tx) error {
 			a, _ := loadAccount(tx, "acct-000001")
 			a.Balance = -1
@@ -77,11 +91,18 @@ func openBooks(t *testing.T) *Host {
 		t.Fatal(err)
 	}
 	c, _ := h.IssueCode(ctx, a.ID)
-	hash := strings.Repeat("ab", 32)
-	if p, err := h.Pay(ctx, payhost.PayRequest{OutTradeNo: "paid-1", AuthCode: c.Code, Amount: 4000, Currency: "CNY", OrderHash: hash}); err != nil || !p.Paid() {
+	key := testKey()
+	if err := h.RegisterTerminal(ctx, "T1", key.Public().(ed25519.PublicKey)); err != nil {
+		t.Fatal(err)
+	}
+	paid := signedForTest(payhost.PayRequest{OutTradeNo: "paid-1", AuthCode: c.Code, Amount: 4000, Currency: "CNY",
+		OrderHash: strings.Repeat("ab", 32)}, key, h.clock(), "01")
+	if p, err := h.Pay(ctx, paid); err != nil || !p.Paid() {
 		t.Fatalf("pay: %+v %v", p, err)
 	}
-	if p, err := h.Pay(ctx, payhost.PayRequest{OutTradeNo: "fail-1", AuthCode: c.Code, Amount: 1, Currency: "CNY", OrderHash: hash}); err != nil || p.Paid() {
+	fail := signedForTest(payhost.PayRequest{OutTradeNo: "fail-1", AuthCode: c.Code, Amount: 1, Currency: "CNY",
+		OrderHash: strings.Repeat("cd", 32)}, key, h.clock(), "02")
+	if p, err := h.Pay(ctx, fail); err != nil || p.Paid() {
 		t.Fatalf("pay: %+v %v", p, err)
 	}
 	return h
@@ -108,4 +129,24 @@ func TestDrawCode(t *testing.T) {
 	if _, err := drawCode(bytes.NewReader([]byte{1, 2, 3})); err == nil {
 		t.Error("drawCode on a short reader: no error")
 	}
+}
+
+// testKey is terminal T1's key in this package's tests (sandboxtest,
+// which has one, imports this package).
+func testKey() ed25519.PrivateKey {
+	seed := sha256.Sum256([]byte("sandbox internal test terminal"))
+	return ed25519.NewKeyFromSeed(seed[:])
+}
+
+// signedForTest returns req with a matching statement by T1 at at, its
+// nonce nonceTag repeated to length.
+func signedForTest(req payhost.PayRequest, key ed25519.PrivateKey, at time.Time, nonceTag string) payhost.PayRequest {
+	s := payhost.Statement{
+		TerminalID: "T1", KeyID: payhost.KeyIDOf(key.Public().(ed25519.PublicKey)),
+		OrderHash: req.OrderHash, Amount: req.Amount, Currency: req.Currency,
+		Credential: payhost.CredentialDigest(req.AuthCode),
+		Nonce:      strings.Repeat(nonceTag, payhost.NonceLen/len(nonceTag)), Time: at,
+	}
+	req.Statement, req.Signature = &s, s.Sign(key)
+	return req
 }

@@ -67,7 +67,9 @@ func newLink(t testing.TB, g *guest) (*poslink.Client, *replyTap) {
 func newCashier(t testing.TB, g *guest) *cashier {
 	t.Helper()
 	link, tap := newLink(t, g)
-	env := sandboxtest.Start(t, sandbox.Options{})
+	// The guest signs statements at its own (real) time with the dev key.
+	env := sandboxtest.StartLive(t, sandbox.Options{})
+	env.RegisterTerminal(t, poiID, attest.DevKey().Public().(ed25519.PublicKey))
 	var n atomic.Int64
 	agent := &pos.Agent{
 		Terminal: link, POIID: poiID, SaleID: "POS-QEMU", Payer: env.Client,

@@ -1,10 +1,20 @@
 // Command payhost serves the sandbox payment system over HTTP.
 //
-//	payhost -listen 127.0.0.1:8090 -db payhost.db [-seed-demo]
+//	payhost -listen 127.0.0.1:8090 -db payhost.db [-seed-demo] [-terminal ID=HEXPUBKEY]...
 //
 // With -seed-demo it makes sure an account "Demo customer" holding
 // CNY 1000.00 exists and prints its id, so a demo can issue codes for it
-// (POST /accounts/{id}/codes). It stops cleanly on SIGINT or SIGTERM.
+// (POST /accounts/{id}/codes).
+//
+// Payments need a statement signed by a registered terminal. Each
+// -terminal ID=HEXPUBKEY registers terminal ID (its POIID) with its
+// Ed25519 public key in hex before serving, replacing any key it had; the
+// firmware prints its own with `payterm -identity` ("POIID KEYID
+// HEXPUBKEY"). A running host takes new ones on its admin API:
+//
+//	curl -X PUT -d '{"public_key":"HEXPUBKEY"}' http://127.0.0.1:8090/admin/terminals/ID
+//
+// It stops cleanly on SIGINT or SIGTERM.
 package main
 
 import (

@@ -17,15 +17,17 @@ import (
 // shutdownGrace is how long in-flight requests may finish after a signal.
 const shutdownGrace = 5 * time.Second
 
-// run serves until ctx ends. It prints "listening on ADDR" (the real
-// address, useful with port 0) and, with -seed-demo, "demo account ID" to
-// out.
+// run serves until ctx ends. It prints "terminal ID registered" for each
+// -terminal, "demo account ID" with -seed-demo, and "listening on ADDR"
+// (the real address, useful with port 0) last, to out.
 func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("payhost", flag.ContinueOnError)
 	fs.SetOutput(out)
 	listen := fs.String("listen", "127.0.0.1:8090", "address to serve the HTTP API on")
 	dbPath := fs.String("db", "payhost.db", "database file (created if absent)")
 	seed := fs.Bool("seed-demo", false, `ensure an account "Demo customer" with CNY 1000.00 and print its id`)
+	var terminals terminalFlags
+	fs.Var(&terminals, "terminal", "register a terminal's Ed25519 key, `ID=HEXPUBKEY` (repeatable; replaces its key)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,6 +44,12 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		// Broken books are worth knowing at once, but the operator may
 		// still want to inspect them through the API.
 		log.Error("ledger does not verify", "err", err)
+	}
+	if err := terminals.register(ctx, host); err != nil {
+		return err
+	}
+	for _, t := range terminals {
+		fmt.Fprintln(out, "terminal", t.id, "registered")
 	}
 	if *seed {
 		acct, err := seedDemo(ctx, host)

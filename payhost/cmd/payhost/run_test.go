@@ -18,13 +18,14 @@ import (
 // startRun runs the command in the background and returns the demo
 // account id it printed, the address it listens on, and a stop function
 // that returns run's error.
-func startRun(t *testing.T, db string) (demoID, addr string, stop func() error) {
+func startRun(t *testing.T, db string, extra ...string) (demoID, addr string, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-db", db, "-seed-demo"}, pw, slog.New(slog.DiscardHandler))
+		args := append([]string{"-listen", "127.0.0.1:0", "-db", db, "-seed-demo"}, extra...)
+		done <- run(ctx, args, pw, slog.New(slog.DiscardHandler))
 		pw.Close()
 	}()
 	sc := bufio.NewScanner(pr)
@@ -94,10 +95,45 @@ func TestRunRefusesBadArguments(t *testing.T) {
 		{"-db", db, "extra"},
 		{"-db", db, "-listen", "not-an-address"},
 		{"-db", filepath.Join(t.TempDir(), "missing-dir", "x.db")},
+		{"-db", db, "-terminal", "PT1"},
+		{"-db", db, "-terminal", "PT1=abcd"},
+		{"-db", db, "-terminal", "=" + strings.Repeat("ab", 32)},
+		{"-db", db, "-terminal", "PT1=" + strings.Repeat("zz", 32)},
 	}
 	for _, args := range cases {
 		if err := run(t.Context(), args, io.Discard, slog.New(slog.DiscardHandler)); err == nil {
 			t.Errorf("run %q: no error", args)
 		}
+	}
+}
+
+// TestRunRegistersTerminals: each -terminal is registered before serving,
+// and a later start with another key replaces it.
+func TestRunRegistersTerminals(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "payhost.db")
+	keyA, keyB := strings.Repeat("ab", 32), strings.Repeat("cd", 32)
+	get := func(addr, id string) sandbox.Terminal {
+		t.Helper()
+		admin := &sandbox.AdminClient{Base: "http://" + addr}
+		term, err := admin.Terminal(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return term
+	}
+	_, addr, stop := startRun(t, db, "-terminal", "PT1-0001="+keyA, "-terminal", "a=b="+keyB)
+	if got := get(addr, "PT1-0001"); got.PublicKey != keyA {
+		t.Errorf("PT1-0001: %+v", got)
+	}
+	if got := get(addr, "a=b"); got.PublicKey != keyB {
+		t.Errorf("a=b: %+v", got)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	_, addr, stop = startRun(t, db, "-terminal", "PT1-0001="+keyB)
+	defer stop()
+	if got := get(addr, "PT1-0001"); got.PublicKey != keyB {
+		t.Errorf("PT1-0001 after re-registering: %+v", got)
 	}
 }
