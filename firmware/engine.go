@@ -19,6 +19,7 @@ type engine struct {
 	inbox   chan func()
 	state   checkout.State
 	perform func(checkout.Effect) // set by the wiring; runs in the loop
+	alive   *heartbeat            // beaten on every loop iteration; nil: none
 
 	mu      sync.Mutex
 	pending map[checkout.RequestID]chan checkout.Reply
@@ -41,6 +42,7 @@ func (e *engine) run(ctx context.Context) error {
 	t := time.NewTicker(e.tick)
 	defer t.Stop()
 	for {
+		e.alive.beat()
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -3,7 +3,8 @@
 // sim). main parses flags and calls run.
 //
 // Start sequence (run):
-//  1. read the configuration and pick the board;
+//  1. read the configuration and pick the board; without keys it may use
+//     (provision), show "not provisioned" and serve nothing else;
 //  2. open the board's devices (optional ones degrade with a log line);
 //  3. open the journal and the ServiceID store in the data directory;
 //  4. start the checkout engine, then the POS link (HTTPS, serial);
@@ -60,8 +61,16 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfigFile(f.config)
-	if err != nil {
+	var cfg config
+	if f.config == "" {
+		// No file: the dev defaults on board sim, not provisioned on any
+		// other.
+		name := f.board
+		if name == "" {
+			name = "sim"
+		}
+		cfg = provision(name, "(none: -config not given)", config{}, os.ErrNotExist)
+	} else if cfg, err = loadConfigFile(f.config); err != nil {
 		return err
 	}
 	for dst, src := range map[*string]string{&cfg.Board: f.board, &cfg.DataDir: f.dataDir, &cfg.HTTPS: f.https, &cfg.Serial: f.serial, &cfg.Web: f.web} {
@@ -69,11 +78,12 @@ func run(args []string) error {
 			*dst = src
 		}
 	}
+	cfg = cfg.withDevKeys()
 	cfg.logRing = pid1.NewRing(0)
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(os.Stderr, cfg.logRing), &slog.HandlerOptions{Level: slog.LevelInfo}))
 	fmt.Fprint(os.Stderr, cfg.banner())
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serve(ctx, cfg, log)
+	return runTerminal(ctx, cfg, log)
 }

@@ -80,13 +80,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 
 	jr, err := journal.Open(filepath.Join(cfg.DataDir, "journal.db"), key, time.Now)
 	if err != nil {
-		return fmt.Errorf("journal: %w", err)
+		return &storageError{"journal", err}
 	}
 	defer jr.Close()
 	logJournalOpened(jr, log)
-	store, err := poslink.OpenStore(filepath.Join(cfg.DataDir, "services.db"), poslink.StoreOptions{})
+	store, err := poslink.OpenStore(filepath.Join(cfg.DataDir, "services.db"), poslink.StoreOptions{Log: log})
 	if err != nil {
-		return fmt.Errorf("service store: %w", err)
+		return &storageError{"service store", err}
 	}
 	defer store.Close()
 
@@ -110,6 +110,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 
 	hasScan := devs.scanner != scanner.None
 	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan})
+	e.alive = cfg.alive
 	var payer payhost.Client
 	if cfg.PayHost != "" {
 		payer = payhost.NewHTTPClient(cfg.PayHost, &http.Client{Timeout: 30 * time.Second})
@@ -122,11 +123,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	status := func() string { return terminalStatus(e) }
+	link.srv.SetDiagnose(diagnosisParts{cfg: cfg, devs: devs, journal: jr, store: store, status: status}.diagnose)
 
 	g, ctx := errgroup.WithContext(ctx)
 	p.ctx = ctx
 	scr.show(checkout.View{Screen: checkout.ScreenIdle})
 	g.Go(func() error { return e.run(ctx) })
+	startTestHang(ctx, cfg, e, log)
 	g.Go(func() error { readCodes(ctx, e, devs.scanner.Codes()); return nil })
 	if devs.touch != nil {
 		g.Go(func() error { readTouches(ctx, e, devs.touch, scr); return nil })
