@@ -63,4 +63,3 @@ func TestNotProvisionedServesNoLink(t *testing.T) {
 		t.Fatalf("the log does not say why:\n%s", l)
 	}
 }
-
