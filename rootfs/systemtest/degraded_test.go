@@ -62,6 +62,7 @@ func fullDataDisk(t testing.TB, img terminalImage) string {
 	if err := os.Mkdir(data, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	copyDevConfig(t, data)
 	disk := filepath.Join(dir, "full.img")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
