@@ -48,7 +48,7 @@ type storageError struct {
 	err  error
 }
 
-func (e *storageError) Error() string { return e.what + ": " + e.err.Error() }
+func (e *storageError) Error() string { return e.what + " cannot be opened: " + e.err.Error() }
 func (e *storageError) Unwrap() error { return e.err }
 
 // storageFailure returns the storage health for err if serve stopped
