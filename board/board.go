@@ -92,6 +92,7 @@ var QEMUVirt = Board{
 		"virtio_pci", "virtio_blk", "crc32c_generic", "ext4", "evdev",
 		"drm", "drm_kms_helper", "drm_shmem_helper", "virtio_dma_buf", "virtio-gpu",
 		"virtio_input", "virtio_net", "vivid", "gpio_keys",
+		"i6300esb", // QEMU's watchdog (-device i6300esb), fed by PID 1
 	},
 	Network: Network{Interface: "eth0", Address: "10.0.2.15/24"},
 }

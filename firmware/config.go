@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"payterm/firmware/attest"
 	"payterm/firmware/checkout"
@@ -33,11 +34,28 @@ type config struct {
 	Web               string      `json:"web"`   // virtual terminal page (board sim)
 	Modes             []string    `json:"modes"` // "relay", "direct"
 	PayHost           string      `json:"payhost"`
-	TerminalKey       string      `json:"terminal_key"` // hex Ed25519 seed; "" → dev key
+	TerminalKey       string      `json:"terminal_key"` // hex Ed25519 seed; "" → dev key where allowed (devAllowed)
+	// Dev allows the public dev keys (link passphrase, terminal key) on
+	// a real board, for development; board sim always allows them.
+	Dev bool `json:"dev"`
 
 	// logRing keeps the tail of the log for the POS's DiagnosisRequest;
 	// nil keeps none. Set by main, not by the file.
 	logRing *pid1.Ring
+	// unusable is why the configuration file could not be used
+	// (missing, unreadable, invalid); "" when it was read or none was
+	// needed. Set by provision, not by the file.
+	unusable string
+	// health is what PID 1 found of the terminal's storage and boot;
+	// the zero value is healthy. Set by main, not by the file.
+	health health
+	// alive is fed by the engine loop and read by the watchdog; nil:
+	// no watchdog. Set by main, not by the file.
+	alive *heartbeat
+	// testHang is a test hook (payterm.test.hang): block the engine
+	// loop that long after start, so the watchdog must reset the
+	// terminal; 0 never. Set by main from the kernel command line.
+	testHang time.Duration
 }
 
 type keyConfig struct {
@@ -68,6 +86,8 @@ func defaultConfig() config {
 
 // loadConfig reads a JSON configuration over the defaults. Unknown fields
 // are errors: a misspelt key must not silently fall back to a dev default.
+// A file without "keys" gets none here: the dev key is added only where
+// dev keys are allowed (provision, withDevKeys).
 func loadConfig(r io.Reader) (config, error) {
 	def := defaultConfig()
 	// Lists start empty: decoding into the defaults' slices would merge a
@@ -83,9 +103,6 @@ func loadConfig(r io.Reader) (config, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		return c, fmt.Errorf("config: %w", err)
-	}
-	if c.Keys == nil {
-		c.Keys = def.Keys
 	}
 	if c.Modes == nil {
 		c.Modes = def.Modes
@@ -109,7 +126,7 @@ func (c config) validate() error {
 	if c.POIID == "" {
 		return errors.New("config: poiid is empty")
 	}
-	if len(c.Keys) == 0 {
+	if c.Keys != nil && len(c.Keys) == 0 {
 		return errors.New("config: no link keys")
 	}
 	for _, k := range c.Keys {
@@ -144,8 +161,16 @@ func (c config) modes() (map[checkout.Mode]bool, error) {
 	return m, nil
 }
 
+// terminalKey is the configured signing key, or the public dev key where
+// dev keys are allowed; never the dev key on a real board without "dev".
 func (c config) terminalKey() (ed25519.PrivateKey, error) {
+	if c.unusable != "" {
+		return nil, errors.New("config: not provisioned: " + c.unusable)
+	}
 	if c.TerminalKey == "" {
+		if !c.devAllowed() {
+			return nil, errors.New("config: no terminal_key (dev keys are allowed only on board sim or with \"dev\": true)")
+		}
 		return attest.DevKey(), nil
 	}
 	seed, err := hex.DecodeString(c.TerminalKey)
@@ -178,6 +203,13 @@ func (c config) devWarnings() []string {
 func (c config) banner() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "payterm terminal %s on board %s\n", c.POIID, c.Board)
+	if why := c.notProvisioned(); why != "" {
+		fmt.Fprintf(&b, "  NOT PROVISIONED: %s; the POS link is off\n", why)
+		return b.String()
+	}
+	if c.Dev {
+		fmt.Fprintf(&b, "  DEV ONLY: the configuration sets \"dev\": true (public dev keys allowed)\n")
+	}
 	for _, k := range c.Keys {
 		fmt.Fprintf(&b, "  link key: KeyIdentifier %s KeyVersion %d\n", k.ID, k.Version)
 	}

@@ -13,7 +13,11 @@ func TestLoadConfig(t *testing.T) {
 		errHas   string
 		check    func(t *testing.T, c config)
 	}{
-		{name: "empty object keeps the dev defaults", in: `{}`, check: func(t *testing.T, c config) {
+		{name: "empty object keeps the dev defaults, but no link key until provisioned", in: `{}`, check: func(t *testing.T, c config) {
+			if c.Keys != nil {
+				t.Fatalf("keys before provision: %+v", c.Keys)
+			}
+			c = c.withDevKeys() // board sim by default
 			if c.POIID != devPOIID || c.Keys[0].Passphrase != devPassphrase || len(c.devWarnings()) != 4 {
 				t.Fatalf("%+v, warnings %v", c, c.devWarnings())
 			}
@@ -68,12 +72,16 @@ func FuzzLoadConfig(f *testing.F) {
 		if err != nil {
 			return
 		}
-		// Whatever loads is usable: modes, key and banner all work.
+		// Whatever loads is usable: modes and banner work, and once
+		// provisioned it has link keys and a terminal key.
 		if _, err := c.modes(); err != nil {
 			t.Fatalf("loaded config has bad modes: %v", err)
 		}
-		if _, err := c.terminalKey(); err != nil {
-			t.Fatalf("loaded config has a bad key: %v", err)
+		c = c.withDevKeys()
+		if c.notProvisioned() == "" {
+			if _, err := c.terminalKey(); err != nil || len(c.Keys) == 0 {
+				t.Fatalf("provisioned config without keys: %v, %d link keys", err, len(c.Keys))
+			}
 		}
 		_ = c.banner()
 	})

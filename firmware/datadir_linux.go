@@ -25,14 +25,16 @@ const memoryDataDir = "/run/payterm-data"
 // must not stop the customer from paying, so the terminal runs without
 // persistence and says so loudly, as PID 1 does when the partition is
 // missing. The operator frees space; the next restart goes back to dir.
-func usableDataDir(dir string, log *slog.Logger) string {
+// The error says why it fell back (nil when it did not): the terminal's
+// storage health (storageHealth).
+func usableDataDir(dir string, log *slog.Logger) (string, error) {
 	err := checkDataDir(dir)
 	if err == nil {
-		return dir
+		return dir, nil
 	}
 	log.Error("data partition unusable: keeping the terminal's state in memory; sales, the journal and repeat detection will not survive a restart",
 		"dir", dir, "err", err, "fallback", memoryDataDir)
-	return memoryDataDir
+	return memoryDataDir, err
 }
 
 // checkDataDir creates dir if needed and checks the file system it is on

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -20,19 +19,24 @@ import (
 //  1. pid1.Boot: kernel file systems, console log, reaper, board from the
 //     kernel command line or device tree, modules, loopback, the data
 //     partition (a tmpfs when it cannot be mounted: the terminal works
-//     without persistence rather than not at all), watchdog;
-//  2. the board's network interface;
+//     without persistence rather than not at all, its storage health
+//     says so), watchdog fed while the engine's heartbeat is recent;
+//  2. the configuration (deviceConfig): not provisioned, with the
+//     reason on screen and no link, unless it is usable; the board's
+//     network interface;
 //  3. the kernel console off the framebuffer;
 //  4. resource use logged every payterm.stats (statsEvery);
-//  5. the terminal itself, its state on the data partition, or in
-//     memory when the partition is full (usableDataDir), restarted after
+//  5. the terminal itself (runTerminal), its state on the data
+//     partition, or in memory when the partition is full (usableDataDir)
+//     or its journal or store cannot be opened, restarted after
 //     any failure — PID 1 never returns, since the kernel panics when it
 //     does;
 //  6. until SIGTERM, SIGPWR or the power key (power off) or Ctrl-Alt-Del
 //     (restart) asks for a clean shutdown (serveUntilShutdown).
 func runInit() error {
 	ctx := context.Background()
-	sys, err := pid1.Boot(ctx, pid1.Options{Data: pid1.DataMount{Tmpfs: true}})
+	alive := newHeartbeat(time.Now, engineTick)
+	sys, err := pid1.Boot(ctx, pid1.Options{Data: pid1.DataMount{Tmpfs: true}, Watchdog: pid1.Watchdog{Healthy: alive.alive}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "payterm: boot:", err)
 		if sys == nil {
@@ -42,10 +46,13 @@ func runInit() error {
 		}
 	}
 	log := sys.Log
-	cfg, err := deviceConfig(sys)
+	cfg := deviceConfig(sys)
 	cfg.logRing = sys.Ring
-	if err != nil {
-		log.Error("configuration unreadable; using defaults", "err", err)
+	cfg.alive = alive
+	cfg.health = health{Storage: storageHealth(sys.DataDevice, nil), Slot: slotName(sys.Slot)}
+	cfg.testHang = testHang(sys.Cmdline, log)
+	if why := cfg.notProvisioned(); why != "" {
+		log.Error("configuration unusable: not provisioned; the POS link stays off", "reason", why)
 	}
 	b, err := board.Lookup(cfg.Board)
 	if err == nil && b.Network.Interface != "" {
@@ -62,34 +69,71 @@ func runInit() error {
 	go logStats(ctx, statsEvery(sys.Cmdline, log), log)
 	reqs := shutdownRequests(ctx, log)
 	dataDir := cfg.DataDir
+	lost := "" // the journal or the store could not be opened: memory until the next boot
 	for {
-		cfg.DataDir = usableDataDir(dataDir, log)
-		err := serveUntilShutdown(ctx, sys, cfg, reqs, log)
+		alive.beat() // the terminal starting again is not a hang
+		run := cfg
+		if lost != "" {
+			run.DataDir, run.health.Storage = memoryDataDir, lost
+		} else if dir, uerr := usableDataDir(dataDir, log); uerr != nil {
+			run.DataDir, run.health.Storage = dir, storageHealth(sys.DataDevice, uerr)
+		}
+		if !run.health.StorageOK() {
+			log.Error("storage degraded: the terminal cannot remember sales, payments must be refused", "storage", run.health.Storage)
+		}
+		err := serveUntilShutdown(ctx, sys, run, reqs, log)
+		if why := storageFailure(err); why != "" {
+			lost = why
+		}
 		log.Error("terminal stopped; restarting", "err", err)
 		time.Sleep(3 * time.Second)
 	}
 }
 
-// deviceConfig is /data/payterm.json over the defaults, with the board
-// the kernel named and the data partition as the data directory.
-func deviceConfig(sys *pid1.System) (config, error) {
-	cfg := defaultConfig()
-	var err error
-	if c, lerr := loadConfigFile(filepath.Join(sys.DataDir, "payterm.json")); lerr == nil {
-		cfg = c
-	} else if !errors.Is(lerr, os.ErrNotExist) {
-		err = lerr
+// deviceConfig is the configuration in /data/payterm.json as provision
+// decides it, on the board the kernel named (the file's when it names
+// none; never the simulated board), with the data partition as the data
+// directory. A missing or broken file leaves the terminal not
+// provisioned; the reason names the storage too when the data partition
+// fell back to tmpfs.
+func deviceConfig(sys *pid1.System) config {
+	path := filepath.Join(sys.DataDir, "payterm.json")
+	c, err := loadConfigFile(path)
+	name := sys.Board
+	if name == "" && err == nil {
+		name = c.Board
+	}
+	if name == "" || name == "sim" {
+		name = board.QEMUVirt.Name
+	}
+	cfg := provision(name, path, c, err)
+	if cfg.unusable != "" && sys.DataDevice == "tmpfs" {
+		cfg.unusable += " (" + storageHealth(sys.DataDevice, nil) + ")"
 	}
 	cfg.DataDir = filepath.Join(sys.DataDir, "terminal")
 	cfg.Web = ""
-	switch {
-	case sys.Board != "":
-		cfg.Board = sys.Board
-	case cfg.Board == "sim":
-		cfg.Board = board.QEMUVirt.Name
-	}
-	return cfg, err
+	return cfg
 }
+
+// testHang reads the test hook payterm.test.hang=<duration> (see
+// startTestHang); 0 when absent or unreadable.
+func testHang(c pid1.Cmdline, log *slog.Logger) time.Duration {
+	v, ok := c.Get(cmdlineTestHang)
+	if !ok {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		log.Warn("test hook ignored", "param", cmdlineTestHang, "value", v, "err", err)
+		return 0
+	}
+	log.Warn("TEST HOOK: the engine loop will block; the watchdog must reset the terminal", "after", d)
+	return d
+}
+
+// cmdlineTestHang is a test-only kernel command line parameter: the
+// engine loop blocks that long after each start (startTestHang).
+const cmdlineTestHang = "payterm.test.hang"
 
 // consoleOffScreen stops the kernel console drawing its cursor and
 // messages over the ui; they still go to the serial console.

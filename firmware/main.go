@@ -3,7 +3,8 @@
 // sim). main parses flags and calls run.
 //
 // Start sequence (run):
-//  1. read the configuration and pick the board;
+//  1. read the configuration and pick the board; without keys it may use
+//     (provision), show "not provisioned" and serve nothing else;
 //  2. open the board's devices (optional ones degrade with a log line);
 //  3. open the journal and the ServiceID store in the data directory;
 //  4. start the checkout engine, then the POS link (HTTPS, serial);
@@ -69,8 +70,16 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfigFile(f.config)
-	if err != nil {
+	var cfg config
+	if f.config == "" {
+		// No file: the dev defaults on board sim, not provisioned on any
+		// other.
+		name := f.board
+		if name == "" {
+			name = "sim"
+		}
+		cfg = provision(name, "(none: -config not given)", config{}, os.ErrNotExist)
+	} else if cfg, err = loadConfigFile(f.config); err != nil {
 		return err
 	}
 	for dst, src := range map[*string]string{&cfg.Board: f.board, &cfg.DataDir: f.dataDir, &cfg.HTTPS: f.https, &cfg.Serial: f.serial, &cfg.Web: f.web} {
@@ -78,6 +87,7 @@ func run(args []string) error {
 			*dst = src
 		}
 	}
+	cfg = cfg.withDevKeys()
 	if f.identity {
 		return printIdentity(os.Stdout, cfg)
 	}
@@ -87,7 +97,7 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serve(ctx, cfg, log)
+	return runTerminal(ctx, cfg, log)
 }
 
 // printIdentity writes "POIID KEYID HEXPUBKEY": the terminal's name and

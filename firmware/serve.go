@@ -80,7 +80,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 
 	jr, err := journal.Open(filepath.Join(cfg.DataDir, "journal.db"), key, time.Now)
 	if err != nil {
-		return fmt.Errorf("journal: %w", err)
+		return &storageError{"journal", err}
 	}
 	defer jr.Close()
 	logJournalOpened(jr, log)
@@ -90,7 +90,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	store, err := poslink.OpenStore(filepath.Join(cfg.DataDir, "services.db"), poslink.StoreOptions{Log: log})
 	if err != nil {
-		return fmt.Errorf("service store: %w", err)
+		return &storageError{"service store", err}
 	}
 	defer store.Close()
 
@@ -115,6 +115,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	hasScan := devs.scanner != scanner.None
 	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan, TerminalID: cfg.POIID})
 	var payer payhost.Client = noPayer{}
+	e.alive = cfg.alive
 	if cfg.PayHost != "" {
 		payer = payhost.NewHTTPClient(cfg.PayHost, &http.Client{Timeout: payCall})
 	}
@@ -129,10 +130,18 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	p.settle = link.settle
+	status := func() string { return terminalStatus(e) }
+	link.srv.SetDiagnose(diagnosisParts{cfg: cfg, devs: devs, journal: jr, store: store, status: status}.diagnose)
 
 	g, ctx := errgroup.WithContext(ctx)
 	p.ctx, term.stop = ctx, ctx
 	scr.show(checkout.View{Screen: checkout.ScreenIdle})
+	// Storage that cannot keep what the terminal records (tmpfs, journal
+	// lost) means no payments: the checkout refuses orders, saying why.
+	if !cfg.health.StorageOK() {
+		log.Error("payments refused: storage is not persistent", "why", cfg.health.Storage)
+		e.step(checkout.Health{Storage: cfg.health.Storage})
+	}
 	// Attempts a restart left open are resolved before any order: the
 	// checkout refuses orders until they are.
 	if open := pays.openAttempts(); len(open) > 0 {
@@ -140,6 +149,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		e.step(checkout.Recovered{Attempts: open})
 	}
 	g.Go(func() error { return e.run(ctx) })
+	startTestHang(ctx, cfg, e, log)
 	g.Go(func() error { readCodes(ctx, e, devs.scanner.Codes()); return nil })
 	if devs.touch != nil {
 		g.Go(func() error { readTouches(ctx, e, devs.touch, scr); return nil })

@@ -105,7 +105,7 @@ func serveUntilShutdown(ctx context.Context, sys *pid1.System, cfg config, reqs 
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
 	done := make(chan error, 1)
-	go func() { done <- serve(sctx, cfg, log) }()
+	go func() { done <- runTerminal(sctx, cfg, log) }()
 	select {
 	case err := <-done:
 		if err == nil {

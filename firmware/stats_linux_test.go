@@ -50,8 +50,8 @@ func TestStatsEvery(t *testing.T) {
 func TestUsableDataDir(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	dir := filepath.Join(t.TempDir(), "terminal")
-	if got := usableDataDir(dir, log); got != dir {
-		t.Fatalf("a fresh directory on a roomy file system: %s", got)
+	if got, err := usableDataDir(dir, log); got != dir || err != nil {
+		t.Fatalf("a fresh directory on a roomy file system: %s, %v", got, err)
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		t.Fatalf("directory not created: %v", err)
@@ -60,7 +60,7 @@ func TestUsableDataDir(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if got := usableDataDir(filepath.Join(file, "terminal"), log); got != memoryDataDir {
-		t.Fatalf("a directory that cannot be made: %s, want %s", got, memoryDataDir)
+	if got, err := usableDataDir(filepath.Join(file, "terminal"), log); got != memoryDataDir || err == nil {
+		t.Fatalf("a directory that cannot be made: %s, %v; want %s and why", got, err, memoryDataDir)
 	}
 }

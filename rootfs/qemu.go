@@ -61,6 +61,10 @@ type Machine struct {
 	// Watchdog adds an i6300esb watchdog that resets the guest when PID 1
 	// stops feeding it.
 	Watchdog bool
+	// Reboot lets a guest reset (a reboot, the watchdog) start the
+	// machine again instead of making QEMU exit (-no-reboot): for tests
+	// that watch a terminal come back.
+	Reboot bool
 	// Snapshot discards the guest's disk writes (-snapshot).
 	Snapshot bool
 	// Interactive gives the console to the terminal (mon:stdio: Ctrl-A X
@@ -74,7 +78,8 @@ type Machine struct {
 }
 
 // Args is QEMU's command line for m, without the program name. A guest
-// reboot or panic makes QEMU exit (-no-reboot), so a run always ends.
+// reboot or panic makes QEMU exit (-no-reboot) unless m.Reboot, so a run
+// always ends.
 func (m Machine) Args() ([]string, error) {
 	if m.Kernel == "" && m.Disk == "" {
 		return nil, errors.New("rootfs: qemu: neither a disk nor a kernel to boot")
@@ -85,8 +90,11 @@ func (m Machine) Args() ([]string, error) {
 		// for an ACPI event device; the kernel boots from the device tree.
 		"-M", "virt,acpi=off", "-cpu", or(m.CPU, "cortex-a57"),
 		"-m", fmt.Sprint(orInt(m.MemoryMiB, 512)), "-smp", fmt.Sprint(orInt(m.CPUs, 1)),
-		"-nodefaults", "-no-user-config", "-no-reboot",
+		"-nodefaults", "-no-user-config",
 		"-display", or(m.Display, "none"),
+	}
+	if !m.Reboot {
+		a = append(a, "-no-reboot")
 	}
 	if m.Interactive {
 		a = append(a, "-serial", "mon:stdio")

@@ -38,6 +38,8 @@ func TestMachineArgs(t *testing.T) {
 			"-bios " + UBootQEMU + " -drive if=pflash,unit=1,format=raw,readonly=on,file=/i/env,,1.img",
 			"-device virtio-gpu-pci -chardev null,id=pos -device pci-serial,chardev=pos -netdev",
 		}, []string{"virtio-tablet", "scanner"}},
+		{"a watchdog that restarts the guest", Machine{Kernel: "/i/Image", Watchdog: true, Reboot: true},
+			[]string{"-device i6300esb -action watchdog=reset"}, []string{"-no-reboot"}},
 		{"environment ignored for a direct boot", Machine{Kernel: "/i/Image", UBootEnv: "/i/env.img"}, []string{"-kernel /i/Image"}, []string{"pflash", "-bios"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

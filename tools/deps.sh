@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the build, the demo and the tests need, once: Debian
-# packages (browser, fonts, socat), Go modules, and the npm packages of the
+# packages (the browser and CJK fonts of the browser test; Node.js and npm
+# for the Adyen interoperability test, unless node and npm are already on
+# PATH; socat to talk to a QEMU guest's UART sockets, rootfs/README.md;
+# cpio to inspect initrd.img), Go modules, and the npm packages of the
 # Adyen interoperability test. Idempotent; quiet when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(chromium fonts-noto-cjk fonts-droid-fallback ca-certificates)
+pkgs=(chromium fonts-noto-cjk fonts-droid-fallback ca-certificates socat cpio)
+# A Node.js installed another way (nvm, nodesource) is used as it is.
+command -v node >/dev/null || pkgs+=(nodejs)
+command -v npm >/dev/null || pkgs+=(npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -67,6 +67,7 @@ func views(o *order.Order) []checkout.View {
 		{Screen: checkout.ScreenFailed, Order: o, Message: "The payment code has expired. Please refresh it and try again."},
 		{Screen: checkout.ScreenRefused, Message: "The total does not match the items"},
 		{Screen: checkout.ScreenQuestion, Message: "Would you like to join our loyalty club?\nIt is free and you collect points."},
+		{Screen: checkout.ScreenNotProvisioned, Message: "configuration /data/payterm.json is missing"},
 	}
 }
 

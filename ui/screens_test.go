@@ -22,6 +22,8 @@ var wantActions = map[checkout.Screen][]checkout.Action{
 	checkout.ScreenFailed:     {checkout.ActDismiss},
 	checkout.ScreenRefused:    {checkout.ActDismiss},
 	checkout.ScreenQuestion:   {checkout.ActNo, checkout.ActYes},
+	// No control: nothing the customer can do fixes it.
+	checkout.ScreenNotProvisioned: nil,
 }
 
 // TestTablesCoverEveryScreen: views and wantActions have one entry for

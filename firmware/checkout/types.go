@@ -463,9 +463,13 @@ const (
 	ScreenFailed   // reason shown
 	ScreenRefused  // order refused, e.g. total mismatch
 	ScreenQuestion // the POS's question (Message) with Yes and No
+	// ScreenNotProvisioned: the terminal has no usable configuration
+	// (Message says why) and does not serve the POS link. Shown by the
+	// wiring, never entered by Step.
+	ScreenNotProvisioned
 )
 
-var screenNames = [...]string{"idle", "order", "flagged", "method", "show-code", "face", "processing", "paid", "failed", "refused", "question"}
+var screenNames = [...]string{"idle", "order", "flagged", "method", "show-code", "face", "processing", "paid", "failed", "refused", "question", "not-provisioned"}
 
 func (s Screen) String() string {
 	if s >= 0 && int(s) < len(screenNames) {

@@ -50,8 +50,9 @@ type ServerConfig struct {
 
 // Diagnosis is what a DiagnosisRequest reports.
 type Diagnosis struct {
-	Status string   // POIStatus.GlobalStatus; "" means "OK"
-	Log    []string // last log lines, oldest first
+	Status string        // POIStatus.GlobalStatus; "" means "OK"
+	Log    []string      // last log lines, oldest first
+	Health []HealthCheck // the terminal's parts, in order (diagnosis.go)
 }
 
 // Server answers nexo Sale-to-POI requests for a Terminal. One Server

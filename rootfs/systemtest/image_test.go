@@ -24,6 +24,10 @@ const repoRoot = "../.."
 // the same file so that screens match pixel for pixel.
 const cjkFont = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
 
+// devData is the data partition's files of a dev image (rootfs/devdata:
+// payterm.json with "dev": true), relative to the repository's root.
+const devData = "rootfs/devdata"
+
 // statsEvery is how often the test image's firmware logs its memory use
 // (payterm.stats on the kernel command line).
 const statsEvery = 2 * time.Second
@@ -140,6 +144,9 @@ func buildTerminal(tb testing.TB, dir string) (terminalImage, error) {
 			{Src: cascade, Dst: "usr/share/payterm/pigo/facefinder"},
 		},
 		Args: fmt.Sprintf("%s payterm.stats=%s", rootfs.DefaultArgs, statsEvery),
+		// The dev configuration: without one the terminal is not
+		// provisioned (health_test.go).
+		DataDir: filepath.Join(repoRoot, devData),
 	})
 	if err != nil {
 		return terminalImage{}, err
