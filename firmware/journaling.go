@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"time"
 
 	"payterm/firmware/checkout"
 	"payterm/firmware/journal"
@@ -19,7 +20,7 @@ func (a journalAdapter) record(r checkout.Record) error {
 	if _, err := a.j.Append(jr); err != nil {
 		return err
 	}
-	a.payments.note(jr)
+	a.payments.note(jr, time.Now())
 	return nil
 }
 

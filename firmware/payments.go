@@ -1,7 +1,9 @@
 package main
 
 import (
+	"slices"
 	"sync"
+	"time"
 
 	"payterm/firmware/checkout"
 	"payterm/firmware/journal"
@@ -18,6 +20,14 @@ type payments struct {
 	byHash map[order.Hash]checkout.History
 	open   map[string]checkout.OpenAttempt
 	order  []string // open refs, oldest first
+	// relay credentials released and not yet followed by an outcome,
+	// abort or timeout, with when they were released
+	relay []relayCapture
+}
+
+type relayCapture struct {
+	checkout.OpenRelay
+	at time.Time
 }
 
 func newPayments() *payments {
@@ -27,15 +37,23 @@ func newPayments() *payments {
 // load replays the journal's entries.
 func (p *payments) load(j *journal.Journal) error {
 	return j.Scan(0, func(e journal.Entry) error {
-		p.note(e.Record)
+		p.note(e.Record, e.Time)
 		return nil
 	})
 }
 
-// note takes one record as written.
-func (p *payments) note(r journal.Record) {
+// note takes one record as written at t.
+func (p *payments) note(r journal.Record, t time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	switch r.Kind {
+	case checkout.RecordCaptured:
+		if r.Detail == checkout.Relay.String() && r.Request != "" {
+			p.relay = append(p.relay, relayCapture{checkout.OpenRelay{Req: checkout.RequestID(r.Request), Hash: r.OrderHash}, t})
+		}
+	case checkout.RecordAborted, checkout.RecordTimeout, checkout.RecordCancelled:
+		p.relay = slices.DeleteFunc(p.relay, func(c relayCapture) bool { return c.Hash == r.OrderHash })
+	}
 	switch r.Kind {
 	case checkout.RecordAttempt:
 		h := p.byHash[r.OrderHash]
@@ -47,6 +65,7 @@ func (p *payments) note(r journal.Record) {
 		p.open[r.Ref] = checkout.OpenAttempt{Ref: r.Ref, Req: checkout.RequestID(r.Request), Hash: r.OrderHash,
 			Amount: r.Amount, Currency: r.Currency}
 	case checkout.RecordOutcome:
+		p.relay = slices.DeleteFunc(p.relay, func(c relayCapture) bool { return c.Hash == r.OrderHash })
 		if r.Ref == "" {
 			return
 		}
@@ -74,6 +93,20 @@ func (p *payments) history(h order.Hash) checkout.History {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.byHash[h]
+}
+
+// openRelay are the relay credentials released after since whose outcome
+// was not heard.
+func (p *payments) openRelay(since time.Time) []checkout.OpenRelay {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []checkout.OpenRelay
+	for _, c := range p.relay {
+		if !c.at.Before(since) {
+			out = append(out, c.OpenRelay)
+		}
+	}
+	return out
 }
 
 // openAttempts are the attempts without an outcome, oldest first.

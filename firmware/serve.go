@@ -144,9 +144,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	// Attempts a restart left open are resolved before any order: the
 	// checkout refuses orders until they are.
-	if open := pays.openAttempts(); len(open) > 0 {
-		log.Warn("charge attempts left open by a restart: resolving them first", "count", len(open))
-		e.step(checkout.Recovered{Attempts: open})
+	open := pays.openAttempts()
+	relay := pays.openRelay(time.Now().Add(-e.state.Config().Timeouts.Outcome))
+	if len(open) > 0 || len(relay) > 0 {
+		log.Warn("payments left open by a restart: resolving them first", "charges", len(open), "relay credentials", len(relay))
+		e.step(checkout.Recovered{Attempts: open, Relay: relay})
 	}
 	g.Go(func() error { return e.run(ctx) })
 	startTestHang(ctx, cfg, e, log)

@@ -48,9 +48,12 @@ func (s *uiScreen) show(v checkout.View) {
 	}
 	s.mu.Lock()
 	s.view, s.btns = v, s.r.Buttons()
-	if (v.Screen == checkout.ScreenPaid || v.Screen == checkout.ScreenFailed) && v.Order != nil {
+	if (v.Screen == checkout.ScreenPaid || v.Screen == checkout.ScreenFailed) && (v.Order != nil || !v.Hash.IsZero()) {
 		s.seq++
-		r := shownResult{Seq: s.seq, OrderHash: v.Order.Hash().String(), OrderID: v.Order.ID, Screen: v.Screen.String(), Message: v.Message}
+		r := shownResult{Seq: s.seq, OrderHash: v.Hash.String(), Screen: v.Screen.String(), Message: v.Message}
+		if v.Order != nil {
+			r.OrderHash, r.OrderID = v.Order.Hash().String(), v.Order.ID
+		}
 		s.results = append(s.results[max(0, len(s.results)+1-maxResults):], r)
 	}
 	s.mu.Unlock()

@@ -72,7 +72,7 @@ func release(s State, c Credential) (State, []Effect) {
 		return s, []Effect{Beep{OK: false}}
 	}
 	s, out := s.stopDevices()
-	out = append(out, Journal{Record{Kind: RecordCaptured, Hash: s.confirmed, Method: c.Method, Detail: s.mode.String()}})
+	out = append(out, Journal{Record{Kind: RecordCaptured, Hash: s.confirmed, Method: c.Method, Req: s.pending, Detail: s.mode.String()}})
 	if s.mode == Direct {
 		s, out = beginCharge(s, c, out)
 	} else {

@@ -203,6 +203,9 @@ func TestRecovered(t *testing.T) {
 	if !ok || st.Req != "pos/7" || !st.Approved || st.Reference != "SBX0000000000000003" || st.Amount != 2350 {
 		t.Errorf("first settle %+v", st)
 	}
+	if v := s.View(); v.Screen != ScreenPaid {
+		t.Errorf("customer sees %s after the interrupted payment was found paid, want paid", v.Screen)
+	}
 	if got := asksOf(out); len(got) != 1 {
 		t.Fatalf("second attempt not queried: %v", out)
 	}
@@ -289,6 +292,31 @@ func TestOutcomeOwner(t *testing.T) {
 	}
 	if next, _ := Step(s, Outcome{Req: "a/1", Owner: "a|k1", Approved: true}); next.View().Screen != ScreenPaid {
 		t.Errorf("owner's outcome: %s", next.View().Screen)
+	}
+}
+
+// TestRecoveredRelay: the outcome of a relay credential released just
+// before a restart is still taken from the POS and shown to the customer.
+func TestRecoveredRelay(t *testing.T) {
+	s := New(Config{HasScan: true})
+	s, _ = Step(s, Recovered{Relay: []OpenRelay{{Req: "pos/5", Hash: [32]byte{5}}}})
+	if !s.AwaitsOutcome("pos/5", "pos") || s.AwaitsOutcome("pos/6", "pos") {
+		t.Fatal("recovered relay credential not awaiting its outcome")
+	}
+	s, out := Step(s, Outcome{Req: "pos/5", Approved: true, Reference: "SBX0000000000000005"})
+	if v := s.View(); v.Screen != ScreenPaid || v.Hash != [32]byte{5} || !hasEffect[Journal](out) {
+		t.Errorf("outcome after restart: screen %s hash %x effects %v", v.Screen, v.Hash[:2], out)
+	}
+	if s.AwaitsOutcome("pos/5", "pos") {
+		t.Error("outcome taken twice")
+	}
+	// Unreported ones are forgotten after the outcome timeout.
+	s = New(Config{HasScan: true})
+	s, _ = Step(s, Recovered{Relay: []OpenRelay{{Req: "pos/7"}}})
+	s, _ = Step(s, Tick{Now: epoch})
+	s, _ = Step(s, Tick{Now: epoch.Add(DefaultTimeouts.Outcome)})
+	if s.AwaitsOutcome("pos/7", "") {
+		t.Error("recovered relay credential still awaited after the outcome timeout")
 	}
 }
 

@@ -2,6 +2,7 @@ package checkout
 
 import (
 	"fmt"
+	"slices"
 
 	"payterm/firmware/order"
 )
@@ -9,6 +10,9 @@ import (
 // AwaitsOutcome reports whether the relay session whose credential request
 // req released is waiting for owner to report its outcome.
 func (s State) AwaitsOutcome(req RequestID, owner string) bool {
+	if _, ok := s.relayWait(req); ok {
+		return true
+	}
 	return s.phase == Captured && s.mode == Relay && s.relayReq != "" && s.relayReq == req &&
 		(s.owner == "" || owner == s.owner)
 }
@@ -19,6 +23,13 @@ func (s State) AwaitsOutcome(req RequestID, owner string) bool {
 // Captured is journaled for the operator and otherwise ignored; any other
 // stray Outcome is ignored.
 func onOutcome(s State, e Outcome) (State, []Effect) {
+	if w, ok := s.relayWait(e.Req); ok && !(s.phase == Captured && s.relayReq == e.Req) {
+		s.relayWaits = slices.DeleteFunc(slices.Clone(s.relayWaits), func(x OpenRelay) bool { return x.Req == e.Req })
+		rec := Journal{Record{Kind: RecordOutcome, Hash: w.Hash, Req: e.Req, Reference: e.Reference,
+			Detail: outcomeDetail(e) + " (after a restart)"}}
+		s, shown := s.showEarlier(w.Hash, e.Approved)
+		return s, append([]Effect{rec}, shown...)
+	}
 	if !s.AwaitsOutcome(e.Req, e.Owner) {
 		if s.unsettled.IsZero() || s.phase == Captured {
 			return s, nil
@@ -27,7 +38,8 @@ func onOutcome(s State, e Outcome) (State, []Effect) {
 		s.unsettled = order.Hash{}
 		return s, []Effect{Journal{Record{Kind: RecordOutcome, Hash: h, Detail: "late, session already ended: " + outcomeDetail(e)}}}
 	}
-	out := []Effect{Journal{Record{Kind: RecordOutcome, Hash: s.confirmed, Method: s.method, Detail: outcomeDetail(e), Reference: e.Reference}}}
+	out := []Effect{Journal{Record{Kind: RecordOutcome, Hash: s.confirmed, Method: s.method, Req: s.relayReq,
+		Detail: outcomeDetail(e), Reference: e.Reference}}}
 	s = s.enter(Done)
 	if e.Approved {
 		return s, append(out, s.show(s.sessionView(ScreenPaid, "")))

@@ -175,7 +175,8 @@ func (g *gen) event(s State) Event {
 	case w >= 120:
 		return JournalFailed{Kind: "outcome", Err: "disk full"}
 	case w >= 118:
-		return Recovered{Attempts: []OpenAttempt{{Ref: g.pick("PT-o1-1", "PT-o2-3"), Req: "old/1", Amount: 100, Currency: "EUR"}}}
+		return Recovered{Attempts: []OpenAttempt{{Ref: g.pick("PT-o1-1", "PT-o2-3"), Req: "old/1", Amount: 100, Currency: "EUR"}},
+			Relay: []OpenRelay{{Req: RequestID(g.pick("old/2", "r1")), Hash: order.Hash{1}}}}
 	case w >= 108:
 		refs := append(s.OpenRefs(), "PT-o9-9")
 		st := ChargeStatus(g.c.intn(len(chargeStatusNames) + 2))
@@ -613,8 +614,17 @@ func (o *observer) effect(prev State, ev Event, eff Effect) error {
 func paidBy(prev State, ev Event) bool {
 	switch e := ev.(type) {
 	case ChargeResult:
+		if e.Status != ChargePaid {
+			return false
+		}
+		if len(prev.recovering) > 0 && prev.recovering[0].ref == e.Ref && prev.recovering[0].inflight {
+			return true // a payment a restart interrupted: shown, not replied
+		}
 		a, ok := prev.Charging()
-		return ok && e.Status == ChargePaid && e.Ref == a.Ref && prev.charge.inflight && !prev.charge.aborting
+		return ok && e.Ref == a.Ref && prev.charge.inflight && !prev.charge.aborting
+	case Outcome:
+		_, recovered := prev.relayWait(e.Req)
+		return recovered && e.Approved
 	case OrderReceived:
 		return e.Mode == Direct && e.History.Paid
 	}

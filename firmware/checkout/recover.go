@@ -1,5 +1,12 @@
 package checkout
 
+import (
+	"slices"
+	"time"
+
+	"payterm/firmware/order"
+)
+
 // onRecovered takes the attempts a restart left open. They are resolved
 // one at a time, in the order given, with the payment system: queried,
 // and reversed when it stays unknown or has none. Until all are settled
@@ -15,7 +22,59 @@ func onRecovered(s State, e Recovered) (State, []Effect) {
 		rs = append(rs, recovery{probe: probe{ref: a.Ref, stage: stageQuery, retryAt: s.now}, OpenAttempt: a})
 	}
 	s.recovering = rs
+	if len(e.Attempts) == 0 && len(e.Relay) == 0 {
+		return s.pump()
+	}
+	ws := append([]OpenRelay(nil), s.relayWaits...)
+	for _, r := range e.Relay {
+		if r.Req != "" && !slices.ContainsFunc(ws, func(w OpenRelay) bool { return w.Req == r.Req }) {
+			ws = append(ws, r)
+		}
+	}
+	s.relayWaits, s.relayUntil = ws, time.Time{}
+	if s.ticked && len(ws) > 0 {
+		s.relayUntil = s.now.Add(s.cfg.Timeouts.Outcome)
+	}
 	return s.pump()
+}
+
+// relayWait finds the recovered relay credential released for req.
+func (s State) relayWait(req RequestID) (OpenRelay, bool) {
+	for _, w := range s.relayWaits {
+		if w.Req == req {
+			return w, true
+		}
+	}
+	return OpenRelay{}, false
+}
+
+// expireRelayWaits forgets recovered relay credentials once the outcome
+// timeout has passed since the first Tick after the restart.
+func (s State) expireRelayWaits() State {
+	switch {
+	case len(s.relayWaits) == 0:
+	case s.relayUntil.IsZero():
+		s.relayUntil = s.now.Add(s.cfg.Timeouts.Outcome)
+	case !s.now.Before(s.relayUntil):
+		s.relayWaits, s.relayUntil = nil, time.Time{}
+	}
+	return s
+}
+
+// showEarlier puts the result of a payment a restart interrupted on the
+// screen, when no session is using it: the customer who waited through
+// the restart learns the truth.
+func (s State) showEarlier(h order.Hash, paid bool) (State, []Effect) {
+	if s.phase != Idle && s.phase != Done && s.phase != Refused {
+		return s, nil
+	}
+	s = s.toIdle()
+	s = s.enter(Done)
+	v := View{Screen: ScreenFailed, Message: "the earlier payment was not completed: nothing was charged", Hash: h}
+	if paid {
+		v = View{Screen: ScreenPaid, Message: "the earlier payment is complete", Hash: h}
+	}
+	return s, []Effect{s.show(v)}
 }
 
 func (s State) recoveringRef(ref string) bool {
@@ -53,5 +112,6 @@ func recoveryResult(s State, e ChargeResult) (State, []Effect) {
 		st.Cond, st.Reason = CondNotCharged, "interrupted by a terminal restart: nothing charged"
 	}
 	s, out := s.pump()
-	return s, append([]Effect{Journal{rec}, st}, out...)
+	s, shown := s.showEarlier(r.Hash, st.Approved)
+	return s, append(append([]Effect{Journal{rec}, st}, out...), shown...)
 }

@@ -42,6 +42,10 @@ type State struct {
 	recovering []recovery
 	// storage says why payments cannot be recorded; "" when healthy.
 	storage string
+	// relayWaits are relay credentials released before a restart whose
+	// outcome may still come, until relayUntil (set at the first Tick).
+	relayWaits []OpenRelay
+	relayUntil time.Time
 
 	// unsettled is the hash of a released credential or charge whose
 	// Outcome never came because the session was aborted or timed out;
@@ -166,6 +170,8 @@ func (s State) toIdle() State {
 		unsettled:  s.unsettled,
 		recovering: s.recovering,
 		storage:    s.storage,
+		relayWaits: s.relayWaits,
+		relayUntil: s.relayUntil,
 		now:        s.now,
 		ticked:     s.ticked,
 		view:       View{Screen: ScreenIdle},

@@ -10,6 +10,7 @@ package checkout
 // reversal that resolve it are bounded instead.
 func onTick(s State, t Tick) (State, []Effect) {
 	s.now, s.ticked = t.Now, true
+	s = s.expireRelayWaits()
 	s, asks := s.pump()
 	if s.charge != nil {
 		return s, asks

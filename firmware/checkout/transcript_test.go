@@ -392,7 +392,10 @@ func formatEffect(e Effect) string {
 			s += " ref=" + r.Ref
 		}
 		if r.Req != "" {
-			s += fmt.Sprintf(" req=%s amount=%d %s", r.Req, r.Amount, r.Currency)
+			s += " req=" + string(r.Req)
+		}
+		if r.Currency != "" {
+			s += fmt.Sprintf(" amount=%d %s", r.Amount, r.Currency)
 		}
 		if r.Kind == RecordOutcome && r.Status != ChargeUnknown {
 			s += " status=" + r.Status.String()

@@ -250,8 +250,21 @@ func (c ChargeStatus) String() string {
 
 // Recovered: at start, the charge attempts the journal holds without an
 // outcome (the terminal stopped while they were in flight). They are
-// resolved with the payment system before any new order is taken.
-type Recovered struct{ Attempts []OpenAttempt }
+// resolved with the payment system before any new order is taken. Relay
+// lists the relay credentials released shortly before the stop whose
+// outcome the POS has not reported yet: the POS may still report it, and
+// the customer is shown it.
+type Recovered struct {
+	Attempts []OpenAttempt
+	Relay    []OpenRelay
+}
+
+// OpenRelay is a relay credential released for request Req, for the order
+// with hash Hash, whose outcome was not reported before a restart.
+type OpenRelay struct {
+	Req  RequestID
+	Hash order.Hash
+}
 
 // OpenAttempt is a charge attempt whose outcome is unknown.
 type OpenAttempt struct {
@@ -489,4 +502,7 @@ type View struct {
 	Methods   []Method        // ScreenMethod: methods offered
 	Method    Method          // chosen method
 	Message   string          // reason or note for the customer; ScreenQuestion: the question
+	// Hash names the order a result screen is about when Order is nil
+	// (the result of a payment a restart interrupted).
+	Hash order.Hash
 }
