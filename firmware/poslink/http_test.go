@@ -114,7 +114,7 @@ func TestHTTPSPaymentStatusAndRepeat(t *testing.T) {
 	if err != nil || !acq.Approved || acq.Code == "" {
 		t.Fatalf("acquire: %+v, %v", acq, err)
 	}
-	if err := h.client.Outcome(bg, testSale, "4", true, ""); err != nil {
+	if err := h.client.Outcome(bg, testSale, "4", poslink.RelayOutcome{Session: "1", Approved: true}); err != nil {
 		t.Fatal(err)
 	}
 }
