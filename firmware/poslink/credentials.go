@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 )
@@ -31,7 +32,7 @@ func withoutCredentials(msg []byte) ([]byte, error) {
 	if err := copyValue(dec, &out, "", 0); err != nil {
 		return nil, fmt.Errorf("poslink: strip credentials: %w", err)
 	}
-	if _, err := dec.Token(); err == nil {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("poslink: strip credentials: data after the message")
 	}
 	return out.Bytes(), nil

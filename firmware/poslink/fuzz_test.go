@@ -47,7 +47,7 @@ func fuzzServer(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return NewServer(ServerConfig{POIID: "PT1", Keys: keys}, nil, nil, nil)
+	return NewServer(ServerConfig{POIID: "PT1", Keys: keys, AllowPlaintext: true}, nil, nil, nil)
 }
 
 // FuzzDecodeRequest feeds arbitrary bytes to the request decoder, plain

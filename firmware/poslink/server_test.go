@@ -49,15 +49,15 @@ func TestBadInput(t *testing.T) {
 	trailer := func(m map[string]any) map[string]any { return m["SecurityTrailer"].(map[string]any) }
 
 	tests := []struct {
-		name      string
-		msg       func(t *testing.T) []byte
+		name          string
+		msg           func(t *testing.T) []byte
 		encryptedOnly bool
-		rejected  bool   // no header: EventNotification Reject
-		cond      string // else: Failure with this ErrorCondition
-		body      string // reply body name, when not the category's
-		has       string // in the message
-		shown     bool   // reaches the Terminal so the customer sees it refused
-		encrypted bool   // reply encrypted
+		rejected      bool   // no header: EventNotification Reject
+		cond          string // else: Failure with this ErrorCondition
+		body          string // reply body name, when not the category's
+		has           string // in the message
+		shown         bool   // reaches the Terminal so the customer sees it refused
+		encrypted     bool   // reply encrypted
 	}{
 		{name: "not JSON", msg: raw(`{"SaleToPOIRequest":`), rejected: true, has: "not a JSON object"},
 		{name: "JSON array", msg: raw(`[1,2]`), rejected: true, has: "not a JSON object"},

@@ -353,23 +353,32 @@ func splitKey(k []byte) (saleID, serviceID string, ok bool) {
 }
 
 // record is an Entry as stored: JSON, readable with any bbolt browser.
+// Response is the reply's own JSON, not base64, so that what the file
+// holds is plain to see (and to scan for credentials); records written
+// before held it as a base64 string, still read.
 type record struct {
-	Category string    `json:"category"`
-	Key      string    `json:"key,omitempty"`
-	Hash     []byte    `json:"hash"`
-	State    string    `json:"state"`
-	Time     time.Time `json:"time"`
-	Response []byte    `json:"response,omitempty"`
+	Category string          `json:"category"`
+	Key      string          `json:"key,omitempty"`
+	Hash     []byte          `json:"hash"`
+	State    string          `json:"state"`
+	Time     time.Time       `json:"time"`
+	Response json.RawMessage `json:"response,omitempty"`
 }
 
 var errBadRecord = errors.New("unreadable store record")
 
 func encodeEntry(e Entry) []byte {
-	b, _ := json.Marshal(record{ // plain types: cannot fail
-		Category: e.Category, Key: e.Key, Hash: e.Hash[:], State: e.State.String(),
-		Time: e.Time.UTC(), Response: e.Response,
-	})
-	return b
+	r := record{Category: e.Category, Key: e.Key, Hash: e.Hash[:], State: e.State.String(), Time: e.Time.UTC()}
+	if json.Valid(e.Response) {
+		r.Response = e.Response
+	} else if e.Response != nil {
+		r.Response, _ = json.Marshal(e.Response) // not JSON: as a base64 string
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // the reply's bytes stay as sent
+	enc.Encode(r)            // plain types and valid JSON: cannot fail
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
 func decodeEntry(k, v []byte) (Entry, error) {
@@ -378,6 +387,11 @@ func decodeEntry(k, v []byte) (Entry, error) {
 		return Entry{}, errBadRecord
 	}
 	e := Entry{Category: r.Category, Key: r.Key, Time: r.Time, Response: r.Response}
+	if len(r.Response) > 0 && r.Response[0] == '"' {
+		if err := json.Unmarshal(r.Response, &e.Response); err != nil {
+			return Entry{}, errBadRecord
+		}
+	}
 	copy(e.Hash[:], r.Hash)
 	switch r.State {
 	case "running":
