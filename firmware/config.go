@@ -20,20 +20,20 @@ import (
 // default; the dev defaults are public and printed at start so nobody
 // mistakes them for production keys.
 type config struct {
-	Board             string      `json:"board"`
-	DataDir           string      `json:"data_dir"` // ServiceID store, journal, dev certificate
-	POIID             string      `json:"poiid"`
-	Keys              []keyConfig `json:"keys"`
-	RequireEncryption bool        `json:"require_encryption"`
-	TLSCert           string      `json:"tls_cert"` // "" → a dev certificate made in DataDir
-	TLSKey            string      `json:"tls_key"`
-	HTTPS             string      `json:"https"`  // listen address; "" → the board's
-	Serial            string      `json:"serial"` // POS serial port; "" → the board's, "-" → none
-	SerialBaud        int         `json:"serial_baud"`
-	Web               string      `json:"web"`   // virtual terminal page (board sim)
-	Modes             []string    `json:"modes"` // "relay", "direct"
-	PayHost           string      `json:"payhost"`
-	TerminalKey       string      `json:"terminal_key"` // hex Ed25519 seed; "" → dev key
+	Board          string      `json:"board"`
+	DataDir        string      `json:"data_dir"` // ServiceID store, journal, dev certificate
+	POIID          string      `json:"poiid"`
+	Keys           []keyConfig `json:"keys"`
+	AllowPlaintext bool        `json:"allow_plaintext"` // accept unencrypted nexo: development only
+	TLSCert        string      `json:"tls_cert"`        // "" → a dev certificate made in DataDir
+	TLSKey         string      `json:"tls_key"`
+	HTTPS          string      `json:"https"`  // listen address; "" → the board's
+	Serial         string      `json:"serial"` // POS serial port; "" → the board's, "-" → none
+	SerialBaud     int         `json:"serial_baud"`
+	Web            string      `json:"web"`   // virtual terminal page (board sim)
+	Modes          []string    `json:"modes"` // "relay", "direct"
+	PayHost        string      `json:"payhost"`
+	TerminalKey    string      `json:"terminal_key"` // hex Ed25519 seed; "" → dev key
 
 	// logRing keeps the tail of the log for the POS's DiagnosisRequest;
 	// nil keeps none. Set by main, not by the file.
@@ -169,8 +169,8 @@ func (c config) devWarnings() []string {
 	if c.TLSCert == "" {
 		w = append(w, "TLS uses a self-signed DEV certificate")
 	}
-	if !c.RequireEncryption {
-		w = append(w, "plain (unencrypted) nexo requests are accepted")
+	if c.AllowPlaintext {
+		w = append(w, "plain (unencrypted) nexo requests are accepted (allow_plaintext)")
 	}
 	return w
 }

@@ -118,7 +118,10 @@ func failureCondition(reason string) string {
 	return "Refusal"
 }
 
-func (t *terminal) Outcome(ctx context.Context, c poslink.Call, approved bool, reason string) error {
+// Outcome: the owner check (o.Session, c.SaleID, c.Key) is the
+// integrator's checkout session work; this only adapts the signature.
+func (t *terminal) Outcome(ctx context.Context, c poslink.Call, o poslink.RelayOutcome) error {
+	approved, reason := o.Approved, o.Reason
 	var err error
 	derr := t.e.do(ctx, func() {
 		if t.e.state.Phase() != checkout.Captured {
@@ -130,7 +133,7 @@ func (t *terminal) Outcome(ctx context.Context, c poslink.Call, approved bool, r
 	return errors.Join(derr, err)
 }
 
-func (t *terminal) Abort(ctx context.Context, c poslink.Call, reason string) {
+func (t *terminal) Abort(ctx context.Context, c poslink.Call, ref poslink.MessageReference, reason string) {
 	if reason == "" {
 		reason = "aborted by POS"
 	}
