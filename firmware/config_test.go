@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"payterm/firmware/checkout"
 )
@@ -37,6 +38,12 @@ func TestLoadConfig(t *testing.T) {
 				t.Fatalf("allow_plaintext %v, warnings %v", c.AllowPlaintext, c.devWarnings())
 			}
 		}},
+		{name: "link read timeout", in: `{"link_read_timeout":"30s"}`, check: func(t *testing.T, c config) {
+			if d, err := c.linkReadTimeout(); err != nil || d != 30*time.Second {
+				t.Fatalf("%v, %v", d, err)
+			}
+		}},
+		{name: "bad link read timeout", in: `{"link_read_timeout":"-1s"}`, errHas: "link_read_timeout"},
 		{name: "the old require_encryption is refused", in: `{"require_encryption":true}`, errHas: "unknown field"},
 		{name: "misspelt key", in: `{"poid":"x"}`, errHas: "unknown field"},
 		{name: "not JSON", in: `poiid=x`, errHas: "config"},

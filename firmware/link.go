@@ -34,10 +34,14 @@ func newLink(cfg config, term poslink.Terminal, store *poslink.Store, status fun
 	if err != nil {
 		return nil, fmt.Errorf("link keys: %w", err)
 	}
+	// validate checked it; 0 keeps poslink's defaults.
+	readTimeout, _ := cfg.linkReadTimeout()
 	srv := poslink.NewServer(poslink.ServerConfig{
-		POIID:          cfg.POIID,
-		Keys:           keys,
-		AllowPlaintext: cfg.AllowPlaintext,
+		ReadHeaderTimeout: readTimeout,
+		ReadTimeout:       readTimeout,
+		POIID:             cfg.POIID,
+		Keys:              keys,
+		AllowPlaintext:    cfg.AllowPlaintext,
 		Diagnose: func() poslink.Diagnosis {
 			return poslink.Diagnosis{Status: status(), Log: logLines(cfg.logRing)}
 		},
