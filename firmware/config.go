@@ -21,20 +21,24 @@ import (
 // default; the dev defaults are public and printed at start so nobody
 // mistakes them for production keys.
 type config struct {
-	Board             string      `json:"board"`
-	DataDir           string      `json:"data_dir"` // ServiceID store, journal, dev certificate
-	POIID             string      `json:"poiid"`
-	Keys              []keyConfig `json:"keys"`
-	RequireEncryption bool        `json:"require_encryption"`
-	TLSCert           string      `json:"tls_cert"` // "" → a dev certificate made in DataDir
-	TLSKey            string      `json:"tls_key"`
-	HTTPS             string      `json:"https"`  // listen address; "" → the board's
-	Serial            string      `json:"serial"` // POS serial port; "" → the board's, "-" → none
-	SerialBaud        int         `json:"serial_baud"`
-	Web               string      `json:"web"`   // virtual terminal page (board sim)
-	Modes             []string    `json:"modes"` // "relay", "direct"
-	PayHost           string      `json:"payhost"`
-	TerminalKey       string      `json:"terminal_key"` // hex Ed25519 seed; "" → dev key where allowed (devAllowed)
+	Board          string      `json:"board"`
+	DataDir        string      `json:"data_dir"` // ServiceID store, journal, dev certificate
+	POIID          string      `json:"poiid"`
+	Keys           []keyConfig `json:"keys"`
+	AllowPlaintext bool        `json:"allow_plaintext"` // accept unencrypted nexo: development only
+	// LinkReadTimeout is how long a POS may take to send a request over
+	// HTTPS, headers and body (Go duration, "10s"); "" → poslink's
+	// defaults.
+	LinkReadTimeout string   `json:"link_read_timeout"`
+	TLSCert         string   `json:"tls_cert"` // "" → a dev certificate made in DataDir
+	TLSKey          string   `json:"tls_key"`
+	HTTPS           string   `json:"https"`  // listen address; "" → the board's
+	Serial          string   `json:"serial"` // POS serial port; "" → the board's, "-" → none
+	SerialBaud      int      `json:"serial_baud"`
+	Web             string   `json:"web"`   // virtual terminal page (board sim)
+	Modes           []string `json:"modes"` // "relay", "direct"
+	PayHost         string   `json:"payhost"`
+	TerminalKey     string   `json:"terminal_key"` // hex Ed25519 seed; "" → dev key where allowed (devAllowed)
 	// Dev allows the public dev keys (link passphrase, terminal key) on
 	// a real board, for development; board sim always allows them.
 	Dev bool `json:"dev"`
@@ -137,10 +141,25 @@ func (c config) validate() error {
 	if _, err := c.modes(); err != nil {
 		return err
 	}
+	if _, err := c.linkReadTimeout(); err != nil {
+		return err
+	}
 	if _, err := c.terminalKey(); err != nil {
 		return err
 	}
 	return nil
+}
+
+// linkReadTimeout is LinkReadTimeout parsed; 0 for the default.
+func (c config) linkReadTimeout() (time.Duration, error) {
+	if c.LinkReadTimeout == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(c.LinkReadTimeout)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("config: link_read_timeout %q: want a positive duration such as \"10s\"", c.LinkReadTimeout)
+	}
+	return d, nil
 }
 
 func (c config) modes() (map[checkout.Mode]bool, error) {
@@ -194,8 +213,8 @@ func (c config) devWarnings() []string {
 	if c.TLSCert == "" {
 		w = append(w, "TLS uses a self-signed DEV certificate")
 	}
-	if !c.RequireEncryption {
-		w = append(w, "plain (unencrypted) nexo requests are accepted")
+	if c.AllowPlaintext {
+		w = append(w, "plain (unencrypted) nexo requests are accepted (allow_plaintext)")
 	}
 	return w
 }

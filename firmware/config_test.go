@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"payterm/firmware/checkout"
 )
@@ -18,12 +19,12 @@ func TestLoadConfig(t *testing.T) {
 				t.Fatalf("keys before provision: %+v", c.Keys)
 			}
 			c = c.withDevKeys() // board sim by default
-			if c.POIID != devPOIID || c.Keys[0].Passphrase != devPassphrase || len(c.devWarnings()) != 4 {
+			if c.POIID != devPOIID || c.Keys[0].Passphrase != devPassphrase || c.AllowPlaintext || len(c.devWarnings()) != 3 {
 				t.Fatalf("%+v, warnings %v", c, c.devWarnings())
 			}
 		}},
 		{name: "production keys", in: `{"poiid":"PT7-0042","keys":[{"id":"shop","version":3,"passphrase":"s3cret"}],
-			"require_encryption":true,"tls_cert":"/data/c.pem","tls_key":"/data/k.pem","modes":["direct"],
+			"tls_cert":"/data/c.pem","tls_key":"/data/k.pem","modes":["direct"],
 			"terminal_key":"` + strings.Repeat("ab", 32) + `"}`, check: func(t *testing.T, c config) {
 			if w := c.devWarnings(); len(w) != 0 {
 				t.Fatalf("dev warnings for a production configuration: %v", w)
@@ -36,6 +37,18 @@ func TestLoadConfig(t *testing.T) {
 				t.Fatal("the banner prints a passphrase")
 			}
 		}},
+		{name: "plaintext allowed, with a warning", in: `{"allow_plaintext":true}`, check: func(t *testing.T, c config) {
+			if !c.AllowPlaintext || !strings.Contains(strings.Join(c.devWarnings(), "\n"), "plain (unencrypted)") {
+				t.Fatalf("allow_plaintext %v, warnings %v", c.AllowPlaintext, c.devWarnings())
+			}
+		}},
+		{name: "link read timeout", in: `{"link_read_timeout":"30s"}`, check: func(t *testing.T, c config) {
+			if d, err := c.linkReadTimeout(); err != nil || d != 30*time.Second {
+				t.Fatalf("%v, %v", d, err)
+			}
+		}},
+		{name: "bad link read timeout", in: `{"link_read_timeout":"-1s"}`, errHas: "link_read_timeout"},
+		{name: "the old require_encryption is refused", in: `{"require_encryption":true}`, errHas: "unknown field"},
 		{name: "misspelt key", in: `{"poid":"x"}`, errHas: "unknown field"},
 		{name: "not JSON", in: `poiid=x`, errHas: "config"},
 		{name: "no keys", in: `{"keys":[]}`, errHas: "no link keys"},

@@ -3,12 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -39,10 +35,14 @@ func newLink(cfg config, term poslink.Terminal, store *poslink.Store, status fun
 	if err != nil {
 		return nil, fmt.Errorf("link keys: %w", err)
 	}
+	// validate checked it; 0 keeps poslink's defaults.
+	readTimeout, _ := cfg.linkReadTimeout()
 	srv := poslink.NewServer(poslink.ServerConfig{
+		ReadHeaderTimeout: readTimeout,
+		ReadTimeout:       readTimeout,
 		POIID:             cfg.POIID,
 		Keys:              keys,
-		RequireEncryption: cfg.RequireEncryption,
+		AllowPlaintext:    cfg.AllowPlaintext,
 		Journal:           jexp,
 		Diagnose: func() poslink.Diagnosis {
 			return poslink.Diagnosis{Status: status(), Log: logLines(cfg.logRing)}
@@ -70,34 +70,15 @@ func (l *link) tlsFiles() (cert, key string, err error) {
 	return cert, key, nil
 }
 
-// serveHTTPS serves nexo on addr until ctx ends.
+// serveHTTPS serves nexo on addr until ctx ends, on poslink's HTTPS
+// server and its limits (header, body and idle timeouts, header and body
+// sizes, in-flight requests).
 func (l *link) serveHTTPS(ctx context.Context, addr string) error {
 	certFile, keyFile, err := l.tlsFiles()
 	if err != nil {
 		return err
 	}
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		return fmt.Errorf("link: TLS certificate: %w", err)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("link: %w", err)
-	}
-	hs := &http.Server{
-		Handler:           l.srv.Handler(),
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(l.log.Handler(), slog.LevelWarn),
-	}
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		hs.Shutdown(sctx)
-	}()
-	l.log.Info("nexo over HTTPS", "addr", ln.Addr().String())
-	if err := hs.ServeTLS(ln, "", ""); !errors.Is(err, http.ErrServerClosed) {
+	if err := l.srv.ListenAndServeTLS(ctx, addr, certFile, keyFile); err != nil {
 		return fmt.Errorf("link: %w", err)
 	}
 	return nil

@@ -63,6 +63,7 @@ func parseFlags(args []string) (flags, error) {
 }
 
 func run(args []string) error {
+	setMemoryLimit()
 	if os.Getpid() == 1 {
 		return runInit()
 	}

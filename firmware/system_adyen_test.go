@@ -203,8 +203,8 @@ func TestAdyenClientTimeout(t *testing.T) {
 }
 
 // startAdyenSystem starts the terminal on <random loopback IP>:8443 with a
-// certificate from a throwaway CA, encryption required, and returns the
-// plan's common part.
+// certificate from a throwaway CA (encrypted requests only, the default),
+// and returns the plan's common part.
 func startAdyenSystem(t *testing.T) (*system, interopPlan) {
 	t.Helper()
 	dir := interopDir(t)
@@ -213,7 +213,6 @@ func startAdyenSystem(t *testing.T) (*system, interopPlan) {
 	s := startSystem(t, func(c *config) {
 		c.HTTPS = net.JoinHostPort(ip, poslink.DefaultPort)
 		c.TLSCert, c.TLSKey = pki.cert, pki.key
-		c.RequireEncryption = true
 	})
 	return s, interopPlan{
 		dir:             dir,

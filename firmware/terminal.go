@@ -30,7 +30,7 @@ func requestID(c poslink.Call) checkout.RequestID {
 
 // owner names the POS and link key behind a call: only they may abort the
 // session it starts or report its outcome.
-func owner(c poslink.Call) string { return c.SaleID }
+func owner(c poslink.Call) string { return c.SaleID + "|" + c.Key }
 
 func (t *terminal) Payment(ctx context.Context, c poslink.Call, o order.Order) poslink.Result {
 	return t.session(ctx, c, o, checkout.Direct)
@@ -122,25 +122,31 @@ func condition(c checkout.Cond) string {
 }
 
 // Outcome (relay): the POS reports the charge of the credential it
-// acquired; it counts only for the session awaiting it, from its owner.
-func (t *terminal) Outcome(ctx context.Context, c poslink.Call, approved bool, reason string) error {
+// acquired for session o.Session; it counts only for that session,
+// awaiting it, and from its owner.
+func (t *terminal) Outcome(ctx context.Context, c poslink.Call, o poslink.RelayOutcome) error {
+	req := checkout.RequestID(c.SaleID + "/" + o.Session)
 	var err error
 	derr := t.e.do(ctx, func() {
-		req := t.e.state.RelayRequest()
 		if !t.e.state.AwaitsOutcome(req, owner(c)) {
-			err = fmt.Errorf("no payment of yours awaits an outcome (terminal is %s)", t.e.state.Phase())
+			err = &poslink.ConditionError{Condition: poslink.CondNotAllowed,
+				Reason: fmt.Sprintf("no payment of yours named %q awaits an outcome (terminal is %s)", o.Session, t.e.state.Phase())}
 			return
 		}
-		t.e.step(checkout.Outcome{Req: req, Owner: owner(c), Approved: approved, Reason: reason})
+		t.e.step(checkout.Outcome{Req: req, Owner: owner(c), Approved: o.Approved, Reason: o.Reason})
 	})
 	return errors.Join(derr, err)
 }
 
-func (t *terminal) Abort(ctx context.Context, c poslink.Call, reason string) {
+func (t *terminal) Abort(ctx context.Context, c poslink.Call, ref poslink.MessageReference, reason string) {
 	if reason == "" {
 		reason = "aborted by POS"
 	}
-	t.e.post(ctx, checkout.Abort{Owner: owner(c), Reason: reason})
+	a := checkout.Abort{Owner: owner(c), Reason: reason}
+	if ref.ServiceID != "" {
+		a.Req = checkout.RequestID(c.SaleID + "/" + ref.ServiceID)
+	}
+	t.e.post(ctx, a)
 }
 
 // errNotIdle refuses a Display while the customer's screen is in use.

@@ -76,7 +76,8 @@ func (a *Agent) Pay(ctx context.Context, o order.Order, mode Mode) (Outcome, err
 // relay: acquire the credential, check it is bound to this order, charge
 // it, and show the customer the result.
 func (a *Agent) relay(ctx context.Context, o order.Order) (Outcome, error) {
-	res, err := a.Terminal.Acquire(ctx, a.SaleID, a.NewServiceID(), o)
+	session := a.NewServiceID()
+	res, err := a.Terminal.Acquire(ctx, a.SaleID, session, o)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("pos: card acquisition: %w", err)
 	}
@@ -119,7 +120,8 @@ func (a *Agent) relay(ctx context.Context, o order.Order) (Outcome, error) {
 	}
 	// The customer must learn the result even if showing it fails; the
 	// sale's outcome is what the payment system says.
-	if terr := a.Terminal.Outcome(ctx, a.SaleID, a.NewServiceID(), out.Paid, out.Reason); terr != nil {
+	shown := poslink.RelayOutcome{Session: session, Approved: out.Paid, Reason: out.Reason}
+	if terr := a.Terminal.Outcome(ctx, a.SaleID, a.NewServiceID(), shown); terr != nil {
 		a.Log.Warn("could not show the outcome on the terminal", "err", terr)
 	}
 	if err != nil {

@@ -64,7 +64,8 @@ func DefaultFonts(dir string) (*Fonts, error) {
 // append "#N" to pick face N, else face 0) or a directory whose font files
 // are taken in name order. Paths that do not exist are skipped, so callers
 // may list candidates; a file that does not parse is an error. Font files
-// are read into memory whole (the Noto CJK collection is about 20 MB).
+// are mapped into memory on Linux (the Noto CJK collection is about 20
+// MB; only the pages drawing touches become resident), read whole elsewhere.
 func LoadFonts(paths ...string) (*Fonts, error) {
 	f, err := goFonts()
 	if err != nil {
@@ -168,7 +169,7 @@ func (f *Fonts) addDir(dir string) error {
 // loadFace reads one face of the font file: index when ≥ 0, else the face
 // whose family ends with prefer, else the first.
 func loadFace(file string, index int, prefer string) (*sfnt.Font, error) {
-	data, err := os.ReadFile(file)
+	data, err := readFontFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("ui: fonts: %w", err)
 	}

@@ -17,7 +17,7 @@ package checkout
 // must not be held hostage) and the journal names the hash so the
 // operator can reverse a charge; a late Outcome is journaled as well.
 func onAbort(s State, e Abort) (State, []Effect) {
-	if e.Req != "" && e.Req != s.pending && (s.charge == nil || s.charge.req != e.Req) {
+	if e.Req != "" && e.Req != s.pending && e.Req != s.relayReq && (s.charge == nil || s.charge.req != e.Req) {
 		return s, nil
 	}
 	if e.Owner != "" && s.owner != "" && e.Owner != s.owner {

@@ -26,15 +26,18 @@ type pending struct {
 
 type pendingCall struct {
 	saleID, serviceID string
+	key               string // Call.Key: only an Abort under the same key ends it
+	category          string
 	cancel            context.CancelCauseFunc
 	aborted           bool   // guarded by pending.mu
 	reason            string // AbortReason, guarded by pending.mu
 }
 
-// start registers a call and returns the context to make it with.
-func (p *pending) start(ctx context.Context, saleID, serviceID string) (context.Context, *pendingCall) {
+// start registers the call of r and returns the context to make it with.
+func (p *pending) start(ctx context.Context, r *request) (context.Context, *pendingCall) {
 	ctx, cancel := context.WithCancelCause(ctx)
-	c := &pendingCall{saleID: saleID, serviceID: serviceID, cancel: cancel}
+	saleID := r.hdr.SaleID
+	c := &pendingCall{saleID: saleID, serviceID: r.hdr.ServiceID, key: r.keyName(), category: r.hdr.MessageCategory, cancel: cancel}
 	p.mu.Lock()
 	if p.calls == nil {
 		p.calls = make(map[string]map[*pendingCall]struct{})
@@ -70,13 +73,16 @@ func (p *pending) wasAborted(c *pendingCall) (bool, string) {
 	return c.aborted, c.reason
 }
 
-// abort ends the calls of saleID — only the one of serviceID when it is
-// given — and returns how many it ended.
-func (p *pending) abort(saleID, serviceID, reason string) int {
+// abort ends the calls of saleID made under key — only those ref names
+// by ServiceID and MessageCategory, when given — and returns how many it
+// ended. A call under another key is never ended: two POSes that share a
+// SaleID by mistake or by malice cannot end each other's requests.
+func (p *pending) abort(saleID, key string, ref MessageReference, reason string) int {
 	p.mu.Lock()
 	var ended []*pendingCall
 	for c := range p.calls[saleID] {
-		if serviceID == "" || c.serviceID == serviceID {
+		if c.key == key && (ref.ServiceID == "" || c.serviceID == ref.ServiceID) &&
+			(ref.MessageCategory == "" || c.category == ref.MessageCategory) {
 			c.aborted, c.reason = true, reason
 			ended = append(ended, c)
 		}
@@ -88,18 +94,23 @@ func (p *pending) abort(saleID, serviceID, reason string) int {
 	return len(ended)
 }
 
-// abort handles an AbortRequest: it ends the link's pending call for the
-// referenced sale (and ServiceID, when given) and tells the Terminal to end
-// the customer's session, which may outlive the call (relay mode awaits
-// the outcome). Like Adyen's terminals it sends no response.
+// abort handles an AbortRequest: it ends the link's pending calls of the
+// same SaleID and key that MessageReference names (its ServiceID and
+// MessageCategory, when given) and tells the Terminal, whose session may
+// outlive the call (relay mode awaits the outcome); the Terminal ends it
+// only for its owner (Call.SaleID and Call.Key) and the reference. Like
+// Adyen's terminals it sends no response.
 func (s *Server) abort(ctx context.Context, r *request) []byte {
 	a := r.body.(*AbortRequest)
 	reason := a.AbortReason
 	if reason == "" {
 		reason = "aborted by the POS"
 	}
-	n := s.pending.abort(r.hdr.SaleID, a.MessageReference.ServiceID, reason)
-	s.log.Info("abort", "sale", r.hdr.SaleID, "service", a.MessageReference.ServiceID, "reason", reason, "calls", n)
-	s.term.Abort(ctx, s.call(r, nil), reason)
+	ref := a.MessageReference
+	ref.SaleID = r.hdr.SaleID
+	n := s.pending.abort(r.hdr.SaleID, r.keyName(), ref, reason)
+	s.log.Info("abort", "sale", r.hdr.SaleID, "service", ref.ServiceID, "category", ref.MessageCategory,
+		"reason", reason, "calls", n)
+	s.term.Abort(ctx, s.call(r, nil), ref, reason)
 	return nil
 }

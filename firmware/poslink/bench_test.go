@@ -114,8 +114,8 @@ type approvingTerminal struct{}
 func (approvingTerminal) Payment(_ context.Context, c Call, o order.Order) Result {
 	return Result{Approved: true, Hash: o.Hash(), Reference: "REF-" + c.ServiceID}
 }
-func (approvingTerminal) Acquire(context.Context, Call, order.Order) Result   { return Result{} }
-func (approvingTerminal) Outcome(context.Context, Call, bool, string) error   { return nil }
-func (approvingTerminal) Abort(context.Context, Call, string)                 {}
-func (approvingTerminal) Confirm(context.Context, Call, string) (bool, error) { return true, nil }
-func (approvingTerminal) Display(context.Context, Call, string) error         { return nil }
+func (approvingTerminal) Acquire(context.Context, Call, order.Order) Result     { return Result{} }
+func (approvingTerminal) Outcome(context.Context, Call, RelayOutcome) error     { return nil }
+func (approvingTerminal) Abort(context.Context, Call, MessageReference, string) {}
+func (approvingTerminal) Confirm(context.Context, Call, string) (bool, error)   { return true, nil }
+func (approvingTerminal) Display(context.Context, Call, string) error           { return nil }

@@ -119,18 +119,21 @@ func (c *Client) Acquire(ctx context.Context, saleID, serviceID string, o order.
 
 // Outcome tells the terminal how the charge of an acquired credential
 // ended (relay mode): a DisplayRequest with PredefinedContent
-// AcceptedAnimated or DeclinedAnimated and reason as text.
-func (c *Client) Outcome(ctx context.Context, saleID, serviceID string, approved bool, reason string) error {
+// AcceptedAnimated or DeclinedAnimated, an OutputText line
+// "session:<o.Session>" naming the CardAcquisition (its ServiceID), and
+// o.Reason as text. The terminal refuses an outcome without a session.
+func (c *Client) Outcome(ctx context.Context, saleID, serviceID string, o RelayOutcome) error {
 	ref := OutcomeDeclined
-	if approved {
+	if o.Approved {
 		ref = OutcomeAccepted
 	}
 	out := DisplayOutput{Device: deviceCustomerDisplay, InfoQualify: qualifyDisplay, OutputContent: OutputContent{
 		OutputFormat:      "MessageRef",
 		PredefinedContent: &PredefinedContent{ReferenceID: ref},
+		OutputText:        []OutputText{{Text: SessionPrefix + o.Session}},
 	}}
-	if reason != "" {
-		out.OutputContent.OutputText = []OutputText{{Text: reason}}
+	if o.Reason != "" {
+		out.OutputContent.OutputText = append(out.OutputContent.OutputText, OutputText{Text: o.Reason})
 	}
 	return c.display(ctx, saleID, serviceID, out)
 }

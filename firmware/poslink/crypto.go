@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
+	"hash"
 )
 
 // NexoCrypto as Adyen's local Terminal API uses it (AdyenCryptoVersion 1):
@@ -20,9 +21,10 @@ import (
 //	Hmac     = HMAC-SHA256(HMAC key, plaintext)
 //
 // The MAC covers the plaintext, not the ciphertext, so a receiver must
-// decrypt and unpad before it can authenticate. To give a padding oracle
-// nothing to read, Open checks the padding without branching on it and
-// reports a bad padding and a bad MAC as the same ErrAuthentication.
+// decrypt before it can authenticate, and the plaintext's length depends
+// on the padding. To give a padding oracle nothing to read, Open does the
+// same work whatever the padding says and reports every failure as the
+// same ErrAuthentication.
 const (
 	nexoSalt       = "AdyenNexoV1Salt"
 	nexoIterations = 4000
@@ -79,27 +81,61 @@ func (k *DerivedKey) sealWithNonce(plaintext, nonce []byte) []byte {
 	return buf
 }
 
-// Open decrypts blob and checks mac over the plaintext. Malformed sizes
-// are ErrMessageFormat; a wrong key, a tampered blob, nonce or MAC are all
-// ErrAuthentication.
+// Open decrypts blob and checks mac over the plaintext. Every failure —
+// a nonce, blob or MAC of the wrong size, a wrong key, a tampered blob,
+// nonce or MAC, a bad padding — is the same ErrAuthentication, reached
+// after the same work for a blob of that size: the MAC is computed over
+// every plaintext length the padding could leave (fixed work) before the
+// padding is looked at, and the two checks are combined without
+// branching, so that neither the answer nor its timing is a padding
+// oracle.
 func (k *DerivedKey) Open(blob, nonce, mac []byte) ([]byte, error) {
-	switch {
-	case len(nonce) != ivSize:
-		return nil, fmt.Errorf("poslink: nonce of %d bytes, want %d: %w", len(nonce), ivSize, ErrMessageFormat)
-	case len(blob) == 0 || len(blob)%aes.BlockSize != 0:
-		return nil, fmt.Errorf("poslink: NexoBlob of %d bytes is not whole AES blocks: %w", len(blob), ErrMessageFormat)
+	sizeOK := len(nonce) == ivSize && len(blob) > 0 && len(blob)%aes.BlockSize == 0
+	if !sizeOK {
+		// Decrypt a stand-in of about that size, to take the same path.
+		blob = make([]byte, max(ivSize, len(blob)&^(ivSize-1)))
+		nonce = make([]byte, ivSize)
 	}
 	buf := make([]byte, len(blob))
 	block, _ := aes.NewCipher(k.cipherKey[:])
 	cipher.NewCBCDecrypter(block, k.ivFor(nonce)).CryptBlocks(buf, blob)
 
 	n, padOK := unpadLen(buf)
-	sum := k.mac(buf[:n])
+	sum := k.macOfPrefix(buf, n)
 	macOK := subtle.ConstantTimeCompare(sum, mac) // 0 on length mismatch too
-	if padOK&macOK != 1 {
-		return nil, fmt.Errorf("poslink: %w", ErrAuthentication)
+	if padOK&macOK != 1 || !sizeOK {
+		return nil, ErrAuthentication
 	}
 	return buf[:n], nil
+}
+
+// macOfPrefix is the HMAC of buf[:n] for any n in len(buf)-ivSize ..
+// len(buf), computed with the same work whatever n is: the inner hash of
+// the common prefix is finished for each of the ivSize+1 candidate
+// lengths and the one for n is picked in constant time. len(buf) ≥ ivSize.
+func (k *DerivedKey) macOfPrefix(buf []byte, n int) []byte {
+	var ipad, opad [sha256.BlockSize]byte
+	copy(ipad[:], k.hmacKey[:])
+	copy(opad[:], k.hmacKey[:])
+	for i := range ipad {
+		ipad[i] ^= 0x36
+		opad[i] ^= 0x5c
+	}
+	common := len(buf) - ivSize
+	inner := sha256.New()
+	inner.Write(ipad[:])
+	inner.Write(buf[:common])
+	var picked, cand [sha256.Size]byte
+	for extra := 0; extra <= ivSize; extra++ {
+		h, _ := inner.(hash.Cloner).Clone() // sha256 clones without error
+		h.Write(buf[common : common+extra])
+		h.Sum(cand[:0])
+		subtle.ConstantTimeCopy(subtle.ConstantTimeEq(int32(common+extra), int32(n)), picked[:], cand[:])
+	}
+	outer := sha256.New()
+	outer.Write(opad[:])
+	outer.Write(picked[:])
+	return outer.Sum(nil)
 }
 
 // unpadLen returns the length of buf without its PKCS#7 padding and 1 if

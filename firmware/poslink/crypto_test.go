@@ -80,12 +80,13 @@ func TestAdyenVectorRefusesWrongKeyOrTamper(t *testing.T) {
 		{"flipped nonce", adyenVectorKey, func(e *envelope) { e.Trailer.Nonce[0] ^= 1 }, ErrAuthentication},
 		{"flipped hmac", adyenVectorKey, func(e *envelope) { e.Trailer.Hmac[31] ^= 1 }, ErrAuthentication},
 		{"short hmac", adyenVectorKey, func(e *envelope) { e.Trailer.Hmac = e.Trailer.Hmac[:16] }, ErrAuthentication},
-		{"short nonce", adyenVectorKey, func(e *envelope) { e.Trailer.Nonce = e.Trailer.Nonce[:15] }, ErrMessageFormat},
+		{"short nonce", adyenVectorKey, func(e *envelope) { e.Trailer.Nonce = e.Trailer.Nonce[:15] }, ErrAuthentication},
 		{"cut blob", adyenVectorKey, func(e *envelope) {
 			b, _ := base64.StdEncoding.DecodeString(e.Blob)
 			e.Blob = base64.StdEncoding.EncodeToString(b[:len(b)-3])
-		}, ErrMessageFormat},
-		{"not base64", adyenVectorKey, func(e *envelope) { e.Blob = "!!" + e.Blob }, ErrMessageFormat},
+		}, ErrAuthentication},
+		{"not base64", adyenVectorKey, func(e *envelope) { e.Blob = "!!" + e.Blob }, ErrAuthentication},
+		{"empty blob", adyenVectorKey, func(e *envelope) { e.Blob = "" }, ErrAuthentication},
 		{"outer header lies", adyenVectorKey, func(e *envelope) { e.Header.ServiceID = "1" }, ErrMessageFormat},
 	}
 	for _, tt := range tests {
@@ -104,6 +105,10 @@ func TestAdyenVectorRefusesWrongKeyOrTamper(t *testing.T) {
 			_, err = openEnvelope(&e, sealKey{dk: dk})
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			// Every decryption failure is the one bare error value.
+			if tt.want == ErrAuthentication && err != ErrAuthentication {
+				t.Fatalf("err = %#v, want the bare ErrAuthentication", err)
 			}
 		})
 	}
@@ -124,6 +129,53 @@ func TestSealOpenRoundTrip(t *testing.T) {
 		if err != nil || !bytes.Equal(got, plain) {
 			t.Fatalf("len %d: got %q, %v", n, got, err)
 		}
+	}
+}
+
+// TestMACOfPrefixIsHMAC checks the fixed-work HMAC against crypto/hmac
+// for every length the padding can leave.
+func TestMACOfPrefixIsHMAC(t *testing.T) {
+	k, _ := DeriveKey("prefix")
+	for _, size := range []int{16, 32, 64, 80, 128} {
+		buf := bytes.Repeat([]byte("0123456789abcdef"), size/16)
+		for n := size - 16; n <= size; n++ {
+			if got, want := k.macOfPrefix(buf, n), k.mac(buf[:n]); !bytes.Equal(got, want) {
+				t.Fatalf("size %d, n %d: %x, want %x", size, n, got, want)
+			}
+		}
+	}
+}
+
+// TestOpenFailuresAreOneError: whatever is wrong, Open says only
+// ErrAuthentication, the same value.
+func TestOpenFailuresAreOneError(t *testing.T) {
+	k, _ := DeriveKey("one error")
+	other, _ := DeriveKey("another")
+	blob, nonce, mac := k.Seal([]byte("a message of some length"))
+	// A blob that decrypts to a bad padding but carries the MAC of its
+	// whole plaintext: only the padding is wrong.
+	badPad := bytes.Repeat([]byte{0}, 32)
+	padBlob := k.sealWithNonce(badPad, nonce)[:32]
+	tests := []struct {
+		name             string
+		k                *DerivedKey
+		blob, nonce, mac []byte
+	}{
+		{"wrong passphrase", other, blob, nonce, mac},
+		{"bad hmac", k, blob, nonce, append(bytes.Clone(mac[:31]), mac[31]^1)},
+		{"short hmac", k, blob, nonce, mac[:16]},
+		{"short nonce", k, blob, nonce[:8], mac},
+		{"blob not whole blocks", k, blob[:len(blob)-1], nonce, mac},
+		{"empty blob", k, nil, nonce, mac},
+		{"bad padding", k, padBlob, nonce, k.mac(badPad)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plain, err := tt.k.Open(tt.blob, tt.nonce, tt.mac)
+			if err != ErrAuthentication || plain != nil {
+				t.Fatalf("Open = %q, %v; want nil, ErrAuthentication", plain, err)
+			}
+		})
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"unicode/utf8"
 
 	"payterm/firmware/order"
@@ -27,6 +28,15 @@ type request struct {
 	invalid error
 	// hash identifies the request's content for repeat detection.
 	hash [32]byte
+}
+
+// keyName is the link key r was authenticated with,
+// "<KeyIdentifier>/<KeyVersion>", or "" for a plain request (Call.Key).
+func (r *request) keyName() string {
+	if r.key == nil {
+		return ""
+	}
+	return r.key.ref.id + "/" + strconv.Itoa(r.key.ref.version)
 }
 
 // Limits on header IDs and display text.
@@ -81,7 +91,7 @@ func (s *Server) decode(data []byte) (*request, error) {
 			return r, refuse(cond, err)
 		}
 		e, r.key = inner, &k
-	} else if s.cfg.RequireEncryption {
+	} else if !s.cfg.AllowPlaintext {
 		return r, refuse(CondNotAllowed, ErrEncryptionRequired)
 	}
 
@@ -278,10 +288,16 @@ func (r *request) decodeDisplay(raw json.RawMessage) error {
 	}
 	text := displayText(d)
 	if _, isOutcome := outcomeOf(d); isOutcome {
-		if len(text) > maxDisplayText || !utf8.ValidString(text) {
+		session, reason, n := sessionOf(d)
+		if len(reason) > maxDisplayText || !utf8.ValidString(reason) {
 			return fmt.Errorf("outcome text is not up to %d bytes of UTF-8: %w", maxDisplayText, ErrMessageFormat)
 		}
-		return nil
+		if n != 1 {
+			// Not tied to a session, any POS could put "Paid" on the
+			// screen of another's customer.
+			return refuse(CondNotAllowed, fmt.Errorf("an outcome Display needs one OutputText line %q<ServiceID of the CardAcquisition>, got %d", SessionPrefix, n))
+		}
+		return checkID("session", session)
 	}
 	lines := 0
 	for i := range d.DisplayOutput {

@@ -14,18 +14,24 @@ const (
 	qualifyInput          = "Input"
 )
 
+// SessionPrefix starts the OutputText line of an outcome DisplayRequest
+// that names the session it belongs to: "session:<ServiceID of the
+// CardAcquisition>". The line is for the terminal, not the customer.
+const SessionPrefix = "session:"
+
 // display runs a DisplayRequest: the relay outcome (Terminal.Outcome)
 // when a DisplayOutput carries PredefinedContent AcceptedAnimated or
-// DeclinedAnimated, with any OutputText as the reason; plain text
-// otherwise (Terminal.Display).
+// DeclinedAnimated, with the session line's ServiceID as the session and
+// the other OutputText as the reason; plain text otherwise
+// (Terminal.Display).
 func (s *Server) display(ctx context.Context, r *request, d *DisplayRequest) (string, any) {
-	text := displayText(d)
 	var err error
 	if approved, ok := outcomeOf(d); ok {
-		err = s.term.Outcome(ctx, s.call(r, nil), approved, text)
-		s.log.Info("outcome shown", "sale", r.hdr.SaleID, "approved", approved, "err", err)
+		session, text, _ := sessionOf(d)
+		err = s.term.Outcome(ctx, s.call(r, nil), RelayOutcome{Session: session, Approved: approved, Reason: text})
+		s.log.Info("outcome shown", "sale", r.hdr.SaleID, "session", session, "approved", approved, "err", err)
 	} else {
-		err = s.term.Display(ctx, s.call(r, nil), text)
+		err = s.term.Display(ctx, s.call(r, nil), displayText(d))
 	}
 	resp := Response{Result: ResultSuccess}
 	if err != nil {
@@ -71,6 +77,25 @@ func outcomeOf(d *DisplayRequest) (approved, ok bool) {
 		}
 	}
 	return false, false
+}
+
+// sessionOf splits an outcome DisplayRequest's text into the session its
+// one "session:" line names and the rest, the customer's text. n is the
+// number of session lines: an outcome is valid only with exactly one.
+func sessionOf(d *DisplayRequest) (session, text string, n int) {
+	var parts []string
+	for _, o := range d.DisplayOutput {
+		for _, l := range o.OutputContent.OutputText {
+			switch {
+			case strings.HasPrefix(l.Text, SessionPrefix):
+				session = strings.TrimPrefix(l.Text, SessionPrefix)
+				n++
+			case l.Text != "":
+				parts = append(parts, l.Text)
+			}
+		}
+	}
+	return session, strings.Join(parts, "\n"), n
 }
 
 // displayText joins the text of every DisplayOutput, one line each.

@@ -61,7 +61,7 @@ func splitEnvelope(data []byte) (e envelope, err error) {
 	delete(top, "MessageHeader")
 
 	if blob, ok := top["NexoBlob"]; ok {
-		if err := json.Unmarshal(blob, &e.Blob); err != nil || e.Blob == "" {
+		if err := json.Unmarshal(blob, &e.Blob); err != nil { // an empty one fails authentication, as any bad blob
 			return e, fmt.Errorf("NexoBlob is not a base64 string: %w", ErrMessageFormat)
 		}
 		tr, ok := top["SecurityTrailer"]

@@ -17,6 +17,10 @@ var (
 	ErrDuplicateServiceID = errors.New("duplicate ServiceID")                       // NotAllowed
 	ErrUnsupported        = errors.New("unsupported message category")              // UnavailableService
 	ErrTooLarge           = errors.New("message too large")                         // no header: rejected
+	// ErrNoReply: the reply could not be sealed, and a reply meant to be
+	// sealed never goes out in the clear. HTTPS answers 500 with no
+	// message; a byte stream gets an empty reply.
+	ErrNoReply = errors.New("reply could not be sealed")
 )
 
 // ErrHashMismatch is returned by Client.Acquire and Client.Payment when the

@@ -35,7 +35,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer store.Close()
-	srv := poslink.NewServer(poslink.ServerConfig{POIID: "PT1-0001", Keys: keys, RequireEncryption: true},
+	srv := poslink.NewServer(poslink.ServerConfig{POIID: "PT1-0001", Keys: keys},
 		&poslinktest.Terminal{}, store, nil)
 
 	// POS side.
@@ -55,7 +55,7 @@ func Example() {
 	}
 	fmt.Println("captured:", res.Approved, res.Method, res.Hash == o.Hash())
 	// ... charge res.Code for o at the payment system, then:
-	if err := pos.Outcome(ctx, "POS-7", "2", true, "Thank you"); err != nil {
+	if err := pos.Outcome(ctx, "POS-7", "2", poslink.RelayOutcome{Session: "1", Approved: true, Reason: "Thank you"}); err != nil {
 		log.Fatal(err)
 	}
 	st, err := pos.TransactionStatus(ctx, "POS-7", "3", poslink.MessageReference{MessageCategory: "CardAcquisition", ServiceID: "1"})

@@ -42,7 +42,8 @@ func newRig(t *testing.T, configure ...func(*poslink.ServerConfig)) *rig {
 	}
 	r := &rig{t: t, clk: newClock(), term: &poslinktest.Terminal{}, keys: keys,
 		path: filepath.Join(t.TempDir(), "services.db")}
-	r.cfg = poslink.ServerConfig{POIID: testPOI, Keys: keys, Now: r.clk.Now}
+	// Most tests send plain requests too; TestPlaintext checks the default.
+	r.cfg = poslink.ServerConfig{POIID: testPOI, Keys: keys, Now: r.clk.Now, AllowPlaintext: true}
 	for _, f := range configure {
 		f(&r.cfg)
 	}

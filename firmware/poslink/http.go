@@ -30,13 +30,9 @@ func (s *Server) Handler() http.Handler {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, req *http.Request) {
-	select {
-	case s.slots <- struct{}{}:
-		defer func() { <-s.slots }()
-	default:
-		http.Error(w, "terminal busy: too many requests in flight", http.StatusServiceUnavailable)
-		return
-	}
+	// The body is read before an in-flight slot is taken: a sender that
+	// promises a body and never sends it holds no slot, only its
+	// connection, until ReadTimeout closes it.
 	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, int64(s.cfg.MaxBody)))
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -48,7 +44,18 @@ func (s *Server) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "cannot read the request body", http.StatusBadRequest)
 		return
 	}
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	default:
+		http.Error(w, "terminal busy: too many requests in flight", http.StatusServiceUnavailable)
+		return
+	}
 	reply, err := s.serve(req.Context(), body)
+	if errors.Is(err, ErrNoReply) {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
@@ -63,34 +70,51 @@ func (s *Server) serveHTTP(w http.ResponseWriter, req *http.Request) {
 // ListenAndServeTLS serves Handler over HTTPS on addr (":8443") with the
 // certificate and key in the given PEM files, until ctx ends; then it
 // shuts down, ending the requests in flight (their Terminal calls see
-// ctx end). It returns nil after a shutdown by ctx.
+// ctx end). It returns nil after a shutdown by ctx. The server's limits
+// are ServerConfig's: see ServeTLS.
 func (s *Server) ListenAndServeTLS(ctx context.Context, addr, certFile, keyFile string) error {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return fmt.Errorf("poslink: TLS certificate: %w", err)
+	}
+	return s.ListenAndServeTLSCert(ctx, addr, cert)
+}
+
+// ListenAndServeTLSCert is ListenAndServeTLS with a certificate in hand.
+func (s *Server) ListenAndServeTLSCert(ctx context.Context, addr string, cert tls.Certificate) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("poslink: listen %s: %w", addr, err)
 	}
-	return s.serveTLS(ctx, ln, certFile, keyFile)
+	return s.ServeTLS(ctx, ln, cert)
 }
 
-func (s *Server) serveTLS(ctx context.Context, ln net.Listener, certFile, keyFile string) error {
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		ln.Close()
-		return fmt.Errorf("poslink: TLS certificate: %w", err)
-	}
+// ServeTLS serves Handler over HTTPS on ln until ctx ends, as
+// ListenAndServeTLS does, and closes ln. It is the link's one HTTPS
+// server: HTTP/1.1 only (a POS sends one request per connection at a
+// time), with ServerConfig's header, body (ReadTimeout: a Payment's reply
+// may take minutes, so there is no write timeout) and idle timeouts and
+// header size limit. A connection that sends nothing, or half a request,
+// costs a goroutine and a few small buffers until its timeout closes it.
+func (s *Server) ServeTLS(ctx context.Context, ln net.Listener, cert tls.Certificate) error {
+	protocols := new(http.Protocols)
+	protocols.SetHTTP1(true)
 	srv := &http.Server{
-		Handler:           s.Handler(),
-		TLSConfig:         &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}},
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second, // the body; a Payment's reply may take minutes, so no WriteTimeout
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    16 << 10,
+		Handler: s.Handler(),
+		TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert},
+			NextProtos: []string{"http/1.1"}},
+		Protocols:         protocols,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ServeTLS(ln, "", "") }()
-	s.log.Info("nexo HTTPS listening", "addr", ln.Addr().String())
+	s.log.Info("nexo HTTPS listening", "addr", ln.Addr().String(),
+		"read_timeout", s.cfg.ReadTimeout, "max_in_flight", s.cfg.MaxInFlight)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("poslink: serve %s: %w", ln.Addr(), err)

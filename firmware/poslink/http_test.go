@@ -3,9 +3,11 @@ package poslink_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -114,7 +116,7 @@ func TestHTTPSPaymentStatusAndRepeat(t *testing.T) {
 	if err != nil || !acq.Approved || acq.Code == "" {
 		t.Fatalf("acquire: %+v, %v", acq, err)
 	}
-	if err := h.client.Outcome(bg, testSale, "4", true, ""); err != nil {
+	if err := h.client.Outcome(bg, testSale, "4", poslink.RelayOutcome{Session: "1", Approved: true}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -235,5 +237,74 @@ func TestListenAndServeTLSBadCertificate(t *testing.T) {
 	err := r.srv.ListenAndServeTLS(bg, "127.0.0.1:0", "/nonexistent/cert.pem", "/nonexistent/key.pem")
 	if err == nil || errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestServeTLSHalfSentRequestsHoldNoSlot: requests that sent their
+// headers and one byte of a promised body, more of them than there are
+// in-flight slots, neither make a payment wait nor get it a 503; the
+// server closes them after ReadTimeout. HTTP/2 is not offered.
+func TestServeTLSHalfSentRequestsHoldNoSlot(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := poslink.WriteDevCertificate(certFile, keyFile, nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRig(t, func(c *poslink.ServerConfig) { c.MaxInFlight = 2; c.ReadTimeout = 300 * time.Millisecond })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(bg)
+	served := make(chan error, 1)
+	go func() { served <- r.srv.ServeTLS(ctx, ln, cert) }()
+	defer func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("ServeTLS: %v", err)
+		}
+	}()
+	addr := ln.Addr().String()
+
+	const half = 6
+	var conns []*tls.Conn
+	for range half {
+		c, err := tls.Dial("tcp", addr, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"h2", "http/1.1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if p := c.ConnectionState().NegotiatedProtocol; p != "http/1.1" {
+			t.Fatalf("negotiated %q, want http/1.1", p)
+		}
+		fmt.Fprintf(c, "POST /nexo HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{", addr)
+		conns = append(conns, c)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert.Leaf)
+	key := testKey
+	c, err := poslink.NewClient(poslink.ClientConfig{POIID: testPOI, Key: &key, Now: r.clk.Now,
+		Transport: poslink.NewHTTPSTransport("https://"+addr+"/nexo/", pool, false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := c.Payment(bg, testSale, "1", testOrder(1)); err != nil || !res.Approved {
+		t.Fatalf("payment beside %d half-sent requests: %+v, %v", half, res, err)
+	}
+	// Each half-sent request ends: the server stops waiting for its body.
+	for i, hc := range conns {
+		hc.SetReadDeadline(time.Now().Add(10 * time.Second))
+		b, err := io.ReadAll(hc)
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			t.Fatalf("half-sent request %d still open after 10 s (ReadTimeout 300 ms)", i)
+		}
+		if len(b) > 0 && !bytes.HasPrefix(b, []byte("HTTP/1.1 400")) {
+			t.Fatalf("half-sent request %d answered %q", i, b)
+		}
 	}
 }

@@ -53,11 +53,7 @@ func keyFor(e *envelope, keys *Keys) (sealKey, error) {
 // inside. The inner header is the authenticated one; it must match the
 // outer header exactly, or the outer one lies about what it carries.
 func openEnvelope(e *envelope, k sealKey) (envelope, error) {
-	blob, err := base64.StdEncoding.DecodeString(e.Blob)
-	if err != nil {
-		return envelope{}, fmt.Errorf("NexoBlob is not base64: %w", ErrMessageFormat)
-	}
-	plain, err := k.dk.Open(blob, e.Trailer.Nonce, e.Trailer.Hmac)
+	plain, err := openBlob(e, k)
 	if err != nil {
 		return envelope{}, err
 	}
@@ -74,6 +70,23 @@ func openEnvelope(e *envelope, k sealKey) (envelope, error) {
 		return in, fmt.Errorf("MessageHeader differs from the encrypted one: %w", ErrMessageFormat)
 	}
 	return in, nil
+}
+
+// openBlob decrypts and authenticates the NexoBlob of a secured envelope.
+// A blob that is not base64 takes the same path as one that fails its
+// HMAC (Open decrypts a stand-in of that size) and gets the same bare
+// ErrAuthentication: nothing in the answer or its timing tells the sender
+// which part of a forgery was wrong.
+func openBlob(e *envelope, k sealKey) ([]byte, error) {
+	blob, err := base64.StdEncoding.DecodeString(e.Blob)
+	if err != nil {
+		blob = make([]byte, base64.StdEncoding.DecodedLen(len(e.Blob)))
+	}
+	plain, openErr := k.dk.Open(blob, e.Trailer.Nonce, e.Trailer.Hmac)
+	if err != nil || openErr != nil {
+		return nil, ErrAuthentication
+	}
+	return plain, nil
 }
 
 // EncryptMessage encrypts a plain nexo message (a whole SaleToPOIRequest
@@ -111,11 +124,7 @@ func DecryptMessage(message []byte, keys *Keys) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("poslink: decrypt: %w", err)
 	}
-	blob, err := base64.StdEncoding.DecodeString(e.Blob)
-	if err != nil {
-		return nil, fmt.Errorf("poslink: decrypt: NexoBlob is not base64: %w", ErrMessageFormat)
-	}
-	plain, err := k.dk.Open(blob, e.Trailer.Nonce, e.Trailer.Hmac)
+	plain, err := openBlob(&e, k)
 	if err != nil {
 		return nil, fmt.Errorf("poslink: decrypt: %w", err)
 	}

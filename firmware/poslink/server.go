@@ -21,6 +21,15 @@ const DefaultMaxBody = 4 << 20
 // Payment and its Abort); a few more absorb retries.
 const DefaultMaxInFlight = 8
 
+// HTTPS limits (ServerConfig). A POS sends a request of a few kilobytes
+// at once; seconds are generous.
+const (
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 10 * time.Second
+	DefaultIdleTimeout       = 60 * time.Second
+	DefaultMaxHeaderBytes    = 8 << 10
+)
+
 // ServerConfig configures NewServer; zero values mean defaults.
 type ServerConfig struct {
 	// POIID is this terminal. Requests whose MessageHeader names another
@@ -29,14 +38,31 @@ type ServerConfig struct {
 	// Keys are the link keys accepted for encrypted messages; nil accepts
 	// none.
 	Keys *Keys
-	// RequireEncryption refuses plain requests.
-	RequireEncryption bool
+	// AllowPlaintext accepts plain (unencrypted) requests, for
+	// development only. The zero value refuses them with a Failure
+	// NotAllowed before any Terminal call: a CardAcquisition's reply
+	// carries the customer's credential.
+	AllowPlaintext bool
 	// MaxBody is the largest message accepted, in bytes; 0 means
 	// DefaultMaxBody.
 	MaxBody int
 	// MaxInFlight bounds concurrent HTTPS requests (more get HTTP 503); 0
 	// means DefaultMaxInFlight.
 	MaxInFlight int
+	// ReadHeaderTimeout bounds reading a request's headers, from the
+	// connection's first byte (TLS handshake included); 0 means
+	// DefaultReadHeaderTimeout.
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request, body included, so that
+	// a half-sent request cannot hold its connection for long; 0 means
+	// DefaultReadTimeout.
+	ReadTimeout time.Duration
+	// IdleTimeout closes a kept-alive connection with no request; 0
+	// means DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// MaxHeaderBytes caps a request's headers; 0 means
+	// DefaultMaxHeaderBytes.
+	MaxHeaderBytes int
 	// Now is the clock for time stamps; nil means time.Now. The store has
 	// its own (StoreOptions.Now).
 	Now func() time.Time
@@ -74,6 +100,8 @@ type Server struct {
 	now     func() time.Time
 	pending pending
 	slots   chan struct{} // HTTPS in-flight tokens
+	// seal encrypts a reply: sealEnvelope, or a failing stand-in in tests.
+	seal func(root string, h MessageHeader, plain []byte, k sealKey) ([]byte, error)
 }
 
 // NewServer returns a server for term that remembers ServiceIDs in store.
@@ -89,7 +117,18 @@ func NewServer(cfg ServerConfig, term Terminal, store *Store, log *slog.Logger) 
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = DefaultMaxInFlight
 	}
-	s := &Server{cfg: cfg, term: term, store: store, log: log, now: cfg.Now}
+	for _, d := range []struct {
+		v   *time.Duration
+		def time.Duration
+	}{{&cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout}, {&cfg.ReadTimeout, DefaultReadTimeout}, {&cfg.IdleTimeout, DefaultIdleTimeout}} {
+		if *d.v <= 0 {
+			*d.v = d.def
+		}
+	}
+	if cfg.MaxHeaderBytes <= 0 {
+		cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	s := &Server{cfg: cfg, term: term, store: store, log: log, now: cfg.Now, seal: sealEnvelope}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -107,42 +146,57 @@ func NewServer(cfg ServerConfig, term Terminal, store *Store, log *slog.Logger) 
 // Terminal call when ctx ends.
 //
 // A nil result means no reply is due (an AbortRequest: Adyen's terminals
-// answer it with an empty body); a transport sends an empty reply. A
-// message so broken that no MessageHeader could be read is answered, as
-// Adyen's terminals do, with an EventNotification (EventToNotify Reject);
-// the HTTPS handler answers those with HTTP 400 instead.
+// answer it with an empty body) or none could be sealed (ErrNoReply); a
+// transport sends an empty reply. A message so broken that no
+// MessageHeader could be read is answered, as Adyen's terminals do, with
+// an EventNotification (EventToNotify Reject); the HTTPS handler answers
+// those with HTTP 400 instead, and ErrNoReply with HTTP 500.
 func (s *Server) HandleMessage(ctx context.Context, body []byte) []byte {
 	reply, err := s.serve(ctx, body)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrNoReply):
+		return nil
+	case err != nil:
 		return s.rejectEvent(err)
 	}
 	return reply
 }
 
-// serve answers a message; an error means it was rejected before a
-// header could be read, and there is no reply to send.
+// serve answers a message. ErrNoReply means the reply could not be
+// sealed and nothing may be sent; another error means the message was
+// rejected before a header could be read.
 func (s *Server) serve(ctx context.Context, body []byte) ([]byte, error) {
+	reply, r, err := s.answer(ctx, body)
+	if err == nil && reply == nil && r.hdr.MessageCategory != CategoryAbort {
+		return nil, ErrNoReply
+	}
+	return reply, err
+}
+
+// answer answers a message; nil for an Abort or a reply that failed to
+// seal.
+func (s *Server) answer(ctx context.Context, body []byte) ([]byte, *request, error) {
 	r, err := s.decode(body)
 	if err != nil {
 		if r == nil {
 			s.log.Warn("nexo message rejected", "err", err)
-			return nil, err
+			return nil, nil, err
 		}
-		return s.refused(r, err), nil
+		return s.refused(r, err), r, nil
 	}
 	s.log.Info("nexo request", "category", r.hdr.MessageCategory,
 		"sale", r.hdr.SaleID, "service", r.hdr.ServiceID, "encrypted", r.key != nil)
 	switch r.hdr.MessageCategory {
 	case CategoryAbort:
-		return s.abort(ctx, r), nil
+		return s.abort(ctx, r), r, nil
 	case CategoryTransactionStatus:
-		return s.status(r), nil
+		return s.status(r), r, nil
 	case CategoryDiagnosis:
-		return s.diagnosis(r), nil
+		return s.diagnosis(r), r, nil
 	case CategoryAdmin:
-		return s.admin(r), nil
+		return s.admin(r), r, nil
 	}
-	return s.runOnce(ctx, r), nil
+	return s.runOnce(ctx, r), r, nil
 }
 
 // runOnce runs a request with effects (Payment, CardAcquisition, Input,
@@ -152,7 +206,7 @@ func (s *Server) runOnce(ctx context.Context, r *request) []byte {
 	if s.store == nil {
 		return s.failure(r, CondUnavailableService, "no ServiceID store")
 	}
-	prev, fresh, err := s.store.Begin(r.hdr.SaleID, r.hdr.ServiceID, r.hdr.MessageCategory, r.hash)
+	prev, fresh, err := s.store.Begin(r.hdr.SaleID, r.hdr.ServiceID, r.keyName(), r.hdr.MessageCategory, r.hash)
 	if err != nil {
 		s.log.Error("ServiceID store", "err", err)
 		return s.failure(r, CondUnavailableService, "ServiceID store unavailable")
@@ -161,7 +215,16 @@ func (s *Server) runOnce(ctx context.Context, r *request) []byte {
 		return s.repeat(r, prev)
 	}
 	reply := s.perform(ctx, r)
-	if err := s.store.Finish(r.hdr.SaleID, r.hdr.ServiceID, reply); err != nil {
+	stored := reply
+	if r.key == nil && reply != nil {
+		// A sealed reply keeps its credential sealed; a plain one is
+		// stored without it (a repeat then lacks it too).
+		var err error
+		if stored, err = withoutCredentials(reply); err != nil {
+			s.log.Error("ServiceID store: reply kept without a body", "err", err)
+		}
+	}
+	if err := s.store.Finish(r.hdr.SaleID, r.hdr.ServiceID, stored); err != nil {
 		// The Terminal acted; the POS must still learn what happened.
 		s.log.Error("ServiceID store: response not persisted", "err", err)
 	}
@@ -171,7 +234,9 @@ func (s *Server) runOnce(ctx context.Context, r *request) []byte {
 // repeat answers a request whose (SaleID, ServiceID) is in the store.
 func (s *Server) repeat(r *request, prev Entry) []byte {
 	switch {
-	case prev.Hash != r.hash || prev.Category != r.hdr.MessageCategory:
+	case prev.Hash != r.hash || prev.Category != r.hdr.MessageCategory || prev.Key != r.keyName():
+		// Under another key it is another POS's request, whatever it
+		// holds: its answer is not this caller's to read.
 		return s.failure(r, CondNotAllowed,
 			fmt.Sprintf("%v: ServiceID %s was used for another request within %v", ErrDuplicateServiceID, r.hdr.ServiceID, DefaultServiceIDTTL))
 	case prev.State == StateDone:
@@ -187,7 +252,7 @@ const interruptedMessage = "interrupted by a terminal restart; outcome unknown: 
 
 // perform makes the Terminal call for r and encodes its answer.
 func (s *Server) perform(ctx context.Context, r *request) []byte {
-	pctx, pc := s.pending.start(ctx, r.hdr.SaleID, r.hdr.ServiceID)
+	pctx, pc := s.pending.start(ctx, r)
 	defer s.pending.finish(pc)
 	var name string
 	var body any
@@ -208,7 +273,7 @@ func (s *Server) perform(ctx context.Context, r *request) []byte {
 
 // call is the Terminal's view of r.
 func (s *Server) call(r *request, sale *SaleData) Call {
-	c := Call{SaleID: r.hdr.SaleID, ServiceID: r.hdr.ServiceID, POIID: s.cfg.POIID}
+	c := Call{SaleID: r.hdr.SaleID, ServiceID: r.hdr.ServiceID, POIID: s.cfg.POIID, Key: r.keyName()}
 	if c.POIID == "" {
 		c.POIID = r.hdr.POIID
 	}
@@ -244,7 +309,9 @@ func (s *Server) failure(r *request, cond, message string, extra ...string) []by
 }
 
 // encodeReply writes the response to r, mirroring its header, encrypted
-// under r's key when r arrived encrypted.
+// under r's key when r arrived encrypted. When sealing fails it returns
+// nil, never the plain bytes: a reply meant to be sealed may hold a
+// credential.
 func (s *Server) encodeReply(r *request, name string, body any) []byte {
 	h := r.hdr
 	h.MessageType = TypeResponse
@@ -258,10 +325,10 @@ func (s *Server) encodeReply(r *request, name string, body any) []byte {
 	if r.key == nil {
 		return plain
 	}
-	sealed, err := sealEnvelope(rootResponse, h, plain, *r.key)
+	sealed, err := s.seal(rootResponse, h, plain, *r.key)
 	if err != nil {
-		s.log.Error("seal reply", "err", err)
-		return plain
+		s.log.Error("seal reply: nothing sent", "sale", h.SaleID, "service", h.ServiceID, "err", err)
+		return nil
 	}
 	return sealed
 }
@@ -324,7 +391,7 @@ func (noTerminal) Payment(context.Context, Call, order.Order) Result {
 func (noTerminal) Acquire(context.Context, Call, order.Order) Result {
 	return Result{Condition: CondUnavailableService, Reason: "no terminal"}
 }
-func (noTerminal) Outcome(context.Context, Call, bool, string) error   { return errNoTerminal }
-func (noTerminal) Abort(context.Context, Call, string)                 {}
-func (noTerminal) Confirm(context.Context, Call, string) (bool, error) { return false, errNoTerminal }
-func (noTerminal) Display(context.Context, Call, string) error         { return errNoTerminal }
+func (noTerminal) Outcome(context.Context, Call, RelayOutcome) error     { return errNoTerminal }
+func (noTerminal) Abort(context.Context, Call, MessageReference, string) {}
+func (noTerminal) Confirm(context.Context, Call, string) (bool, error)   { return false, errNoTerminal }
+func (noTerminal) Display(context.Context, Call, string) error           { return errNoTerminal }

@@ -49,15 +49,15 @@ func TestBadInput(t *testing.T) {
 	trailer := func(m map[string]any) map[string]any { return m["SecurityTrailer"].(map[string]any) }
 
 	tests := []struct {
-		name      string
-		msg       func(t *testing.T) []byte
-		requireEn bool
-		rejected  bool   // no header: EventNotification Reject
-		cond      string // else: Failure with this ErrorCondition
-		body      string // reply body name, when not the category's
-		has       string // in the message
-		shown     bool   // reaches the Terminal so the customer sees it refused
-		encrypted bool   // reply encrypted
+		name          string
+		msg           func(t *testing.T) []byte
+		encryptedOnly bool
+		rejected      bool   // no header: EventNotification Reject
+		cond          string // else: Failure with this ErrorCondition
+		body          string // reply body name, when not the category's
+		has           string // in the message
+		shown         bool   // reaches the Terminal so the customer sees it refused
+		encrypted     bool   // reply encrypted
 	}{
 		{name: "not JSON", msg: raw(`{"SaleToPOIRequest":`), rejected: true, has: "not a JSON object"},
 		{name: "JSON array", msg: raw(`[1,2]`), rejected: true, has: "not a JSON object"},
@@ -103,7 +103,7 @@ func TestBadInput(t *testing.T) {
 		{name: "outer header differs from the encrypted one", msg: func(t *testing.T) []byte {
 			return mutate(t, sealed(t), func(m map[string]any) { m["MessageHeader"].(map[string]any)["ServiceID"] = "2" })
 		}, cond: "MessageFormat", has: "differs", encrypted: true},
-		{name: "plain when encryption is required", requireEn: true, msg: raw(string(plainRequest("Payment", "1", goodPayment))), cond: "NotAllowed", has: "requires encrypted"},
+		{name: "plain when plaintext is not allowed", encryptedOnly: true, msg: raw(string(plainRequest("Payment", "1", goodPayment))), cond: "NotAllowed", has: "requires encrypted"},
 		{name: "too many lines", msg: raw(string(plainRequest("Payment", "1", paymentBody("EUR", fmt.Sprint(order.MaxLines+1), manyItems(order.MaxLines+1))))), cond: "MessageFormat", has: "too many lines"},
 		{name: "negative amounts", msg: raw(string(plainRequest("Payment", "1", paymentBody("EUR", "-2.40", `{"ItemID":1,"ProductLabel":"x","UnitPrice":-1.20,"Quantity":2,"ItemAmount":-2.40}`)))), cond: "MessageFormat", has: "negative"},
 		{name: "total does not match lines", msg: raw(string(plainRequest("Payment", "1", paymentBody("EUR", "2.41", bread)))), cond: "MessageFormat", has: "do not sum", shown: true},
@@ -127,7 +127,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRig(t, func(c *poslink.ServerConfig) { c.RequireEncryption = tt.requireEn })
+			r := newRig(t, func(c *poslink.ServerConfig) { c.AllowPlaintext = !tt.encryptedOnly })
 			out := r.send(tt.msg(t))
 			// Amounts that do not add up reach the Terminal so the customer
 			// sees the order refused (the fake Terminal approves anything:
@@ -201,7 +201,7 @@ func TestPaymentApproved(t *testing.T) {
 	if len(calls) != 1 || calls[0].Method != "Payment" {
 		t.Fatalf("calls %+v", calls)
 	}
-	wantCall := poslink.Call{SaleID: testSale, ServiceID: "1", POIID: testPOI, TransactionID: o.ID}
+	wantCall := poslink.Call{SaleID: testSale, ServiceID: "1", POIID: testPOI, Key: "payterm-test/1", TransactionID: o.ID}
 	if calls[0].Call != wantCall || !reflect.DeepEqual(calls[0].Order, o) {
 		t.Fatalf("terminal got %+v", calls[0])
 	}
@@ -329,10 +329,10 @@ func TestAcquireFlaggedLines(t *testing.T) {
 
 func TestOutcomeAndDisplay(t *testing.T) {
 	r := newRig(t)
-	if err := r.client.Outcome(bg, testSale, "1", true, "Paid"); err != nil {
+	if err := r.client.Outcome(bg, testSale, "1", poslink.RelayOutcome{Session: "S1", Approved: true, Reason: "Paid"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.client.Outcome(bg, testSale, "2", false, "Card declined"); err != nil {
+	if err := r.client.Outcome(bg, testSale, "2", poslink.RelayOutcome{Session: "S2", Reason: "Card declined"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.client.Display(bg, testSale, "3", "Welcome"); err != nil {
@@ -340,24 +340,25 @@ func TestOutcomeAndDisplay(t *testing.T) {
 	}
 	calls := r.term.Calls()
 	want := []poslinktest.Call{
-		{Method: "Outcome", Approved: true, Text: "Paid"},
-		{Method: "Outcome", Approved: false, Text: "Card declined"},
+		{Method: "Outcome", Approved: true, Text: "Paid", Session: "S1"},
+		{Method: "Outcome", Approved: false, Text: "Card declined", Session: "S2"},
 		{Method: "Display", Text: "Welcome"},
 	}
 	if len(calls) != len(want) {
 		t.Fatalf("calls %+v", calls)
 	}
 	for i := range want {
-		if calls[i].Method != want[i].Method || calls[i].Approved != want[i].Approved || calls[i].Text != want[i].Text {
+		if calls[i].Method != want[i].Method || calls[i].Approved != want[i].Approved || calls[i].Text != want[i].Text ||
+			calls[i].Session != want[i].Session || calls[i].Call.Key != testKey.KeyIdentifier+"/1" {
 			t.Errorf("call %d = %+v, want %+v", i, calls[i], want[i])
 		}
 	}
 
-	r.term.OutcomeFunc = func(context.Context, poslink.Call, bool, string) error {
+	r.term.OutcomeFunc = func(context.Context, poslink.Call, poslink.RelayOutcome) error {
 		return &poslink.ConditionError{Condition: "NotAllowed", Reason: "no payment awaits an outcome"}
 	}
 	var re *poslink.ResponseError
-	err := r.client.Outcome(bg, testSale, "4", true, "")
+	err := r.client.Outcome(bg, testSale, "4", poslink.RelayOutcome{Session: "S1", Approved: true})
 	if !errors.As(err, &re) || re.Condition != "NotAllowed" || re.Reason != "no payment awaits an outcome" {
 		t.Fatalf("err = %v", err)
 	}
@@ -551,7 +552,8 @@ func TestTransactionStatus(t *testing.T) {
 		{"latest", r.client, poslink.MessageReference{}, "Success", "", "CardAcquisition", acq},
 		{"unknown", r.client, poslink.MessageReference{MessageCategory: "Payment", ServiceID: "99"}, "Failure", "NotFound", "", poslink.Result{}},
 		{"wrong category", r.client, poslink.MessageReference{MessageCategory: "CardAcquisition", ServiceID: "1"}, "Failure", "NotFound", "", poslink.Result{}},
-		{"plain query of encrypted answer", r.plain, poslink.MessageReference{ServiceID: "2"}, "Failure", "NotAllowed", "", poslink.Result{}},
+		{"plain query of encrypted answer", r.plain, poslink.MessageReference{ServiceID: "2"}, "Failure", "NotFound", "", poslink.Result{}},
+		{"plain query of the latest", r.plain, poslink.MessageReference{}, "Failure", "NotFound", "", poslink.Result{}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -645,7 +647,7 @@ func TestAbortHasNoReply(t *testing.T) {
 }
 
 func TestNilTerminalAndStoreRefuseInsteadOfPanicking(t *testing.T) {
-	srv := poslink.NewServer(poslink.ServerConfig{POIID: testPOI}, nil, nil, nil)
+	srv := poslink.NewServer(poslink.ServerConfig{POIID: testPOI, AllowPlaintext: true}, nil, nil, nil)
 	for _, msg := range [][]byte{
 		plainRequest("Payment", "1", goodPayment),
 		plainRequest("TransactionStatus", "2", `{}`),

@@ -3,6 +3,8 @@ package poslink
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"payterm/firmware/order"
 )
@@ -34,13 +36,42 @@ func (s *Server) Settle(saleID, serviceID string, res Result, currency string, a
 		ProtocolVersion: ProtocolVersion, MessageClass: ClassService, MessageCategory: CategoryPayment,
 		MessageType: TypeRequest, SaleID: saleID, ServiceID: serviceID, POIID: s.cfg.POIID,
 	}}
+	if e.Key != "" {
+		// Sealed under the key that asked, as the reply would have been.
+		k, err := s.sealKeyNamed(e.Key)
+		if err != nil {
+			return fmt.Errorf("poslink: settle %s/%s: %w", saleID, serviceID, err)
+		}
+		r.key = &k
+	}
 	if cur, err := order.LookupCurrency(currency); err == nil {
 		r.order = order.Order{Currency: cur, Total: amount}
 	}
 	reply := s.encodeReply(r, "PaymentResponse", s.paymentResponse(r, res, nil, false, SaleData{}))
+	if reply == nil {
+		return fmt.Errorf("poslink: settle %s/%s: the answer could not be sealed", saleID, serviceID)
+	}
 	if err := s.store.Finish(saleID, serviceID, reply); err != nil {
 		return fmt.Errorf("poslink: settle: %w", err)
 	}
 	s.log.Info("interrupted payment settled", "sale", saleID, "service", serviceID, "approved", res.Approved, "attempt", res.Ref)
 	return nil
+}
+
+// sealKeyNamed is the link key a store entry names ("<id>/<version>").
+func (s *Server) sealKeyNamed(name string) (sealKey, error) {
+	i := strings.LastIndexByte(name, '/')
+	if i < 0 {
+		return sealKey{}, fmt.Errorf("key name %q: %w", name, ErrUnknownKey)
+	}
+	id := name[:i]
+	version, err := strconv.Atoi(name[i+1:])
+	if err != nil {
+		return sealKey{}, fmt.Errorf("key name %q: %w", name, ErrUnknownKey)
+	}
+	dk, ok := s.cfg.Keys.lookup(id, version)
+	if !ok {
+		return sealKey{}, fmt.Errorf("key %q: %w", name, ErrUnknownKey)
+	}
+	return sealKey{ref: keyRef{id, version}, cryptoVersion: CryptoVersion, dk: dk}, nil
 }

@@ -6,10 +6,16 @@ import (
 	"fmt"
 )
 
+// notFoundMessage answers a TransactionStatus for anything it may not
+// see, whatever the reason.
+const notFoundMessage = "no such Payment or CardAcquisition in the last 48 h"
+
 // status answers a TransactionStatusRequest from the store: the earlier
 // response repeated (Success), or Failure with InProgress (still
-// running), NotFound (unknown, expired, or another category), or Aborted
-// with state=interrupted (a restart cut it short; see StateInterrupted).
+// running), NotFound (unknown, expired, another category, or made under
+// another key — the same answer, so a caller learns nothing of other
+// POSes' requests), or Aborted with state=interrupted (a restart cut it
+// short; see StateInterrupted).
 func (s *Server) status(r *request) []byte {
 	if s.store == nil {
 		return s.failure(r, CondUnavailableService, "no ServiceID store")
@@ -19,10 +25,10 @@ func (s *Server) status(r *request) []byte {
 	var found bool
 	var err error
 	if ref == nil || ref.ServiceID == "" {
-		e, found, err = s.store.Latest(r.hdr.SaleID, CategoryPayment, CategoryCardAcquisition)
+		e, found, err = s.store.Latest(r.hdr.SaleID, r.keyName(), CategoryPayment, CategoryCardAcquisition)
 	} else {
 		e, found, err = s.store.Get(r.hdr.SaleID, ref.ServiceID)
-		found = found && (e.Category == CategoryPayment || e.Category == CategoryCardAcquisition) &&
+		found = found && e.Key == r.keyName() && (e.Category == CategoryPayment || e.Category == CategoryCardAcquisition) &&
 			(ref.MessageCategory == "" || ref.MessageCategory == e.Category)
 	}
 	switch {
@@ -30,7 +36,7 @@ func (s *Server) status(r *request) []byte {
 		s.log.Error("ServiceID store", "err", err)
 		return s.failure(r, CondUnavailableService, "ServiceID store unavailable")
 	case !found:
-		return s.failure(r, CondNotFound, "no such Payment or CardAcquisition in the last 48 h")
+		return s.failure(r, CondNotFound, notFoundMessage)
 	case e.State == StateRunning:
 		return s.failure(r, CondInProgress, "still running")
 	case e.State == StateInterrupted:
@@ -53,23 +59,22 @@ func (s *Server) status(r *request) []byte {
 	})
 }
 
-// repeated decodes a stored response for repetition. An encrypted one is
-// decrypted and repeated only inside an encrypted reply, so a credential
-// never goes out in the clear.
+// repeated decodes a stored response for repetition. A sealed one is
+// opened only with the key r came under, the key it was sealed with, and
+// goes out again only inside r's reply sealed under that same key: never
+// under another key, never in the clear.
 func (s *Server) repeated(r *request, e Entry) (*RepeatedMessageResponse, error) {
 	env, err := splitEnvelope(e.Response)
 	if err != nil {
 		return nil, fmt.Errorf("stored response: %w", err)
 	}
 	if env.Secured() {
-		if r.key == nil {
-			return nil, refuse(CondNotAllowed, fmt.Errorf("the response was encrypted: ask with an encrypted request: %w", ErrEncryptionRequired))
+		if r.key == nil || env.Trailer == nil || (keyRef{env.Trailer.KeyIdentifier, env.Trailer.KeyVersion}) != r.key.ref {
+			// status matches entries by key; a mismatch here is a bug
+			// or a tampered store, and answered like an unknown entry.
+			return nil, refuse(CondNotFound, errors.New(notFoundMessage))
 		}
-		k, err := keyFor(&env, s.cfg.Keys)
-		if err != nil {
-			return nil, fmt.Errorf("stored response: %w", err)
-		}
-		if env, err = openEnvelope(&env, k); err != nil {
+		if env, err = openEnvelope(&env, *r.key); err != nil {
 			return nil, fmt.Errorf("stored response: %w", err)
 		}
 	}

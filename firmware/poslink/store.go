@@ -57,13 +57,16 @@ func (s EntryState) String() string {
 // Entry is what the store knows of one (SaleID, ServiceID).
 type Entry struct {
 	SaleID, ServiceID string
-	Category          string   // MessageCategory of the request
-	Hash              [32]byte // of the request (requestHash): tells a true repeat from a reused ServiceID
-	State             EntryState
-	Time              time.Time // when the request began; the entry expires TTL later
-	// Response is the reply exactly as sent (encrypted when the request
-	// was, so credentials are not stored in the clear); nil unless
-	// StateDone.
+	Category          string // MessageCategory of the request
+	// Key is the link key the request came under (Call.Key; "" plain):
+	// only a request under the same key is answered from this entry.
+	Key   string
+	Hash  [32]byte // of the request (requestHash): tells a true repeat from a reused ServiceID
+	State EntryState
+	Time  time.Time // when the request began; the entry expires TTL later
+	// Response is the reply as sent: sealed when the request was
+	// encrypted, and without its credential fields when it was plain, so
+	// no credential is stored in the clear. nil unless StateDone.
 	Response []byte
 }
 
@@ -151,11 +154,11 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Begin records that (saleID, serviceID) starts running, unless an entry
-// for it exists and has not expired: then it returns that entry and
-// fresh = false, and records nothing. Expired entries are pruned now and
-// then as a side effect.
-func (s *Store) Begin(saleID, serviceID, category string, hash [32]byte) (prev Entry, fresh bool, err error) {
+// Begin records that (saleID, serviceID) starts running under key,
+// unless an entry for it exists and has not expired: then it returns that
+// entry and fresh = false, and records nothing. Expired entries are
+// pruned now and then as a side effect.
+func (s *Store) Begin(saleID, serviceID, key, category string, hash [32]byte) (prev Entry, fresh bool, err error) {
 	now := s.now()
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketServices))
@@ -171,7 +174,7 @@ func (s *Store) Begin(saleID, serviceID, category string, hash [32]byte) (prev E
 			}
 		}
 		fresh = true
-		return b.Put(k, encodeEntry(Entry{Category: category, Hash: hash, State: StateRunning, Time: now}))
+		return b.Put(k, encodeEntry(Entry{Category: category, Key: key, Hash: hash, State: StateRunning, Time: now}))
 	})
 	if err != nil {
 		return Entry{}, false, fmt.Errorf("poslink: store begin %s/%s: %w", saleID, serviceID, err)
@@ -224,9 +227,9 @@ func (s *Store) Get(saleID, serviceID string) (Entry, bool, error) {
 	return e, found, nil
 }
 
-// Latest returns the most recent unexpired entry of saleID whose category
-// is one of categories (any category if none are given).
-func (s *Store) Latest(saleID string, categories ...string) (Entry, bool, error) {
+// Latest returns the most recent unexpired entry of saleID made under key
+// whose category is one of categories (any category if none are given).
+func (s *Store) Latest(saleID, key string, categories ...string) (Entry, bool, error) {
 	now := s.now()
 	var best Entry
 	var found bool
@@ -235,7 +238,7 @@ func (s *Store) Latest(saleID string, categories ...string) (Entry, bool, error)
 		c := tx.Bucket([]byte(bucketServices)).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			e, err := decodeEntry(k, v)
-			if err != nil || s.expired(e, now) {
+			if err != nil || s.expired(e, now) || e.Key != key {
 				continue
 			}
 			if len(categories) > 0 && !slices.Contains(categories, e.Category) {
@@ -350,22 +353,32 @@ func splitKey(k []byte) (saleID, serviceID string, ok bool) {
 }
 
 // record is an Entry as stored: JSON, readable with any bbolt browser.
+// Response is the reply's own JSON, not base64, so that what the file
+// holds is plain to see (and to scan for credentials); records written
+// before held it as a base64 string, still read.
 type record struct {
-	Category string    `json:"category"`
-	Hash     []byte    `json:"hash"`
-	State    string    `json:"state"`
-	Time     time.Time `json:"time"`
-	Response []byte    `json:"response,omitempty"`
+	Category string          `json:"category"`
+	Key      string          `json:"key,omitempty"`
+	Hash     []byte          `json:"hash"`
+	State    string          `json:"state"`
+	Time     time.Time       `json:"time"`
+	Response json.RawMessage `json:"response,omitempty"`
 }
 
 var errBadRecord = errors.New("unreadable store record")
 
 func encodeEntry(e Entry) []byte {
-	b, _ := json.Marshal(record{ // plain types: cannot fail
-		Category: e.Category, Hash: e.Hash[:], State: e.State.String(),
-		Time: e.Time.UTC(), Response: e.Response,
-	})
-	return b
+	r := record{Category: e.Category, Key: e.Key, Hash: e.Hash[:], State: e.State.String(), Time: e.Time.UTC()}
+	if json.Valid(e.Response) {
+		r.Response = e.Response
+	} else if e.Response != nil {
+		r.Response, _ = json.Marshal(e.Response) // not JSON: as a base64 string
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // the reply's bytes stay as sent
+	enc.Encode(r)            // plain types and valid JSON: cannot fail
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
 func decodeEntry(k, v []byte) (Entry, error) {
@@ -373,7 +386,12 @@ func decodeEntry(k, v []byte) (Entry, error) {
 	if err := json.Unmarshal(v, &r); err != nil || len(r.Hash) != 32 {
 		return Entry{}, errBadRecord
 	}
-	e := Entry{Category: r.Category, Time: r.Time, Response: r.Response}
+	e := Entry{Category: r.Category, Key: r.Key, Time: r.Time, Response: r.Response}
+	if len(r.Response) > 0 && r.Response[0] == '"' {
+		if err := json.Unmarshal(r.Response, &e.Response); err != nil {
+			return Entry{}, errBadRecord
+		}
+	}
 	copy(e.Hash[:], r.Hash)
 	switch r.State {
 	case "running":

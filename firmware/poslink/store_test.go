@@ -49,10 +49,10 @@ func TestStoreBeginFinishGet(t *testing.T) {
 	s := openStore(t, filepath.Join(t.TempDir(), "s.db"), clk)
 	defer s.Close()
 
-	if _, fresh, err := s.Begin("POS1", "1", "Payment", hashOf(1)); err != nil || !fresh {
+	if _, fresh, err := s.Begin("POS1", "1", "", "Payment", hashOf(1)); err != nil || !fresh {
 		t.Fatalf("first Begin: fresh=%v err=%v", fresh, err)
 	}
-	prev, fresh, err := s.Begin("POS1", "1", "Payment", hashOf(2))
+	prev, fresh, err := s.Begin("POS1", "1", "", "Payment", hashOf(2))
 	if err != nil || fresh {
 		t.Fatalf("second Begin: fresh=%v err=%v", fresh, err)
 	}
@@ -61,11 +61,11 @@ func TestStoreBeginFinishGet(t *testing.T) {
 		t.Fatalf("prev = %+v", prev)
 	}
 	// Another sale may use the same ServiceID.
-	if _, fresh, _ := s.Begin("POS2", "1", "Payment", hashOf(1)); !fresh {
+	if _, fresh, _ := s.Begin("POS2", "1", "", "Payment", hashOf(1)); !fresh {
 		t.Fatal("ServiceID of another SaleID taken as a repeat")
 	}
 	// SaleID/ServiceID boundaries cannot collide.
-	if _, fresh, _ := s.Begin("POS", "11", "Payment", hashOf(1)); !fresh {
+	if _, fresh, _ := s.Begin("POS", "11", "", "Payment", hashOf(1)); !fresh {
 		t.Fatal(`("POS","11") collided with ("POS1","1")`)
 	}
 
@@ -85,7 +85,7 @@ func TestStoreExpiresAfter48h(t *testing.T) {
 	clk := newClock()
 	s := openStore(t, filepath.Join(t.TempDir(), "s.db"), clk)
 	defer s.Close()
-	s.Begin("POS1", "1", "Payment", hashOf(1))
+	s.Begin("POS1", "1", "", "Payment", hashOf(1))
 	s.Finish("POS1", "1", []byte("r"))
 
 	clk.Advance(poslink.DefaultServiceIDTTL - time.Second)
@@ -96,7 +96,7 @@ func TestStoreExpiresAfter48h(t *testing.T) {
 	if _, ok, _ := s.Get("POS1", "1"); ok {
 		t.Fatal("entry still there after 48 h")
 	}
-	if _, fresh, _ := s.Begin("POS1", "1", "Payment", hashOf(9)); !fresh {
+	if _, fresh, _ := s.Begin("POS1", "1", "", "Payment", hashOf(9)); !fresh {
 		t.Fatal("expired ServiceID not reusable")
 	}
 }
@@ -106,10 +106,10 @@ func TestStorePrunes(t *testing.T) {
 	s := openStore(t, filepath.Join(t.TempDir(), "s.db"), clk)
 	defer s.Close()
 	for _, id := range []string{"1", "2", "3"} {
-		s.Begin("POS1", id, "Payment", hashOf(1))
+		s.Begin("POS1", id, "", "Payment", hashOf(1))
 	}
 	clk.Advance(24 * time.Hour)
-	s.Begin("POS1", "4", "Payment", hashOf(1))
+	s.Begin("POS1", "4", "", "Payment", hashOf(1))
 	clk.Advance(24 * time.Hour)
 	n, err := s.Prune()
 	if err != nil || n != 3 {
@@ -124,21 +124,21 @@ func TestStoreLatest(t *testing.T) {
 	clk := newClock()
 	s := openStore(t, filepath.Join(t.TempDir(), "s.db"), clk)
 	defer s.Close()
-	s.Begin("POS1", "a", "Payment", hashOf(1))
+	s.Begin("POS1", "a", "", "Payment", hashOf(1))
 	clk.Advance(time.Second)
-	s.Begin("POS1", "b", "CardAcquisition", hashOf(1))
+	s.Begin("POS1", "b", "", "CardAcquisition", hashOf(1))
 	clk.Advance(time.Second)
-	s.Begin("POS1", "c", "Display", hashOf(1))
-	s.Begin("POS10", "d", "Payment", hashOf(1))
+	s.Begin("POS1", "c", "", "Display", hashOf(1))
+	s.Begin("POS10", "d", "", "Payment", hashOf(1))
 
-	e, ok, err := s.Latest("POS1", "Payment", "CardAcquisition")
+	e, ok, err := s.Latest("POS1", "", "Payment", "CardAcquisition")
 	if err != nil || !ok || e.ServiceID != "b" {
 		t.Fatalf("Latest = %+v, %v, %v", e, ok, err)
 	}
-	if e, _, _ := s.Latest("POS1"); e.ServiceID != "c" {
+	if e, _, _ := s.Latest("POS1", ""); e.ServiceID != "c" {
 		t.Fatalf("Latest any = %s", e.ServiceID)
 	}
-	if _, ok, _ := s.Latest("POS2"); ok {
+	if _, ok, _ := s.Latest("POS2", ""); ok {
 		t.Fatal("unknown sale has a latest entry")
 	}
 }
@@ -147,9 +147,9 @@ func TestStoreSurvivesRestartAndMarksInterrupted(t *testing.T) {
 	clk := newClock()
 	path := filepath.Join(t.TempDir(), "s.db")
 	s := openStore(t, path, clk)
-	s.Begin("POS1", "done", "Payment", hashOf(1))
+	s.Begin("POS1", "done", "", "Payment", hashOf(1))
 	s.Finish("POS1", "done", []byte("paid"))
-	s.Begin("POS1", "cut", "Payment", hashOf(2))
+	s.Begin("POS1", "cut", "", "Payment", hashOf(2))
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -25,10 +25,14 @@ type Terminal interface {
 	// the order confirmed. Nothing is charged.
 	Acquire(ctx context.Context, c Call, o order.Order) Result
 	// Outcome (relay mode): the POS charged the acquired credential; show
-	// the customer the result.
-	Outcome(ctx context.Context, c Call, approved bool, reason string) error
-	// Abort ends the pending session of c.SaleID, if any.
-	Abort(ctx context.Context, c Call, reason string)
+	// the customer the result. o.Session names the CardAcquisition it
+	// belongs to (its ServiceID); the Terminal shows it only when that is
+	// the session in progress and c.SaleID and c.Key are its owner's, and
+	// refuses otherwise (a ConditionError NotAllowed).
+	Outcome(ctx context.Context, c Call, o RelayOutcome) error
+	// Abort ends the session in progress if c.SaleID and c.Key are its
+	// owner's and ref (ServiceID, MessageCategory; empty: any) names it.
+	Abort(ctx context.Context, c Call, ref MessageReference, reason string)
 	// Confirm shows text and asks the customer yes or no (nexo Input,
 	// GetConfirmation).
 	Confirm(ctx context.Context, c Call, text string) (bool, error)
@@ -38,10 +42,25 @@ type Terminal interface {
 
 // Call identifies the POS request behind a Terminal call.
 type Call struct {
-	SaleID        string // the POS (nexo SaleID)
-	ServiceID     string // this request (nexo ServiceID)
-	POIID         string // this terminal
+	SaleID    string // the POS (nexo SaleID)
+	ServiceID string // this request (nexo ServiceID)
+	POIID     string // this terminal
+	// Key is the link key that authenticated the request,
+	// "<KeyIdentifier>/<KeyVersion>"; "" for a plain request. SaleID is
+	// only what the POS claims; SaleID and Key together name the owner of
+	// a session.
+	Key           string
 	TransactionID string // the POS's SaleTransactionID, if any
+}
+
+// RelayOutcome is how the POS's charge of an acquired credential ended
+// (relay mode, an outcome DisplayRequest).
+type RelayOutcome struct {
+	// Session is the ServiceID of the CardAcquisition whose credential
+	// was charged, carried as an OutputText line "session:<ServiceID>".
+	Session  string
+	Approved bool
+	Reason   string // the customer's text, without the session line
 }
 
 // Result is the answer to Payment and Acquire.

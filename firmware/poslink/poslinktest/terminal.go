@@ -24,9 +24,9 @@ type Terminal struct {
 	// o.Hash(), Signature "sig-"+ServiceID.
 	AcquireFunc func(ctx context.Context, c poslink.Call, o order.Order) poslink.Result
 	// OutcomeFunc default: nil.
-	OutcomeFunc func(ctx context.Context, c poslink.Call, approved bool, reason string) error
+	OutcomeFunc func(ctx context.Context, c poslink.Call, o poslink.RelayOutcome) error
 	// AbortFunc default: nothing.
-	AbortFunc func(ctx context.Context, c poslink.Call, reason string)
+	AbortFunc func(ctx context.Context, c poslink.Call, ref poslink.MessageReference, reason string)
 	// ConfirmFunc default: true, nil.
 	ConfirmFunc func(ctx context.Context, c poslink.Call, text string) (bool, error)
 	// DisplayFunc default: nil.
@@ -43,9 +43,11 @@ const DefaultCode = "283712345678901234"
 type Call struct {
 	Method   string // "Payment", "Acquire", "Outcome", "Abort", "Confirm", "Display"
 	Call     poslink.Call
-	Order    order.Order // Payment, Acquire
-	Approved bool        // Outcome
-	Text     string      // Outcome reason, Abort reason, Confirm and Display text
+	Order    order.Order              // Payment, Acquire
+	Approved bool                     // Outcome
+	Text     string                   // Outcome reason, Abort reason, Confirm and Display text
+	Session  string                   // Outcome: RelayOutcome.Session
+	Ref      poslink.MessageReference // Abort
 }
 
 // Calls returns the calls so far, in order.
@@ -88,18 +90,18 @@ func (t *Terminal) Acquire(ctx context.Context, c poslink.Call, o order.Order) p
 	return poslink.Result{Approved: true, Hash: o.Hash(), Method: "code", Code: DefaultCode, Signature: "sig-" + c.ServiceID}
 }
 
-func (t *Terminal) Outcome(ctx context.Context, c poslink.Call, approved bool, reason string) error {
-	t.record(Call{Method: "Outcome", Call: c, Approved: approved, Text: reason})
+func (t *Terminal) Outcome(ctx context.Context, c poslink.Call, o poslink.RelayOutcome) error {
+	t.record(Call{Method: "Outcome", Call: c, Approved: o.Approved, Text: o.Reason, Session: o.Session})
 	if t.OutcomeFunc != nil {
-		return t.OutcomeFunc(ctx, c, approved, reason)
+		return t.OutcomeFunc(ctx, c, o)
 	}
 	return nil
 }
 
-func (t *Terminal) Abort(ctx context.Context, c poslink.Call, reason string) {
-	t.record(Call{Method: "Abort", Call: c, Text: reason})
+func (t *Terminal) Abort(ctx context.Context, c poslink.Call, ref poslink.MessageReference, reason string) {
+	t.record(Call{Method: "Abort", Call: c, Text: reason, Ref: ref})
 	if t.AbortFunc != nil {
-		t.AbortFunc(ctx, c, reason)
+		t.AbortFunc(ctx, c, ref, reason)
 	}
 }
 
