@@ -46,6 +46,9 @@ type ServerConfig struct {
 	// Journal answers the journal export (AdminRequest, encrypted only);
 	// nil refuses it with UnavailableService.
 	Journal JournalSource
+	// Identity answers AdminIdentity (pairing; encrypted only); nil
+	// refuses it with UnavailableService.
+	Identity IdentitySource
 }
 
 // Diagnosis is what a DiagnosisRequest reports.
@@ -139,6 +142,9 @@ func (s *Server) serve(ctx context.Context, body []byte) ([]byte, error) {
 	case CategoryDiagnosis:
 		return s.diagnosis(r), nil
 	case CategoryAdmin:
+		if _, ok := r.body.(*identityRequest); ok {
+			return s.identity(r), nil
+		}
 		return s.admin(r), nil
 	}
 	return s.runOnce(ctx, r), nil

@@ -320,8 +320,8 @@ func TestAcquireFlaggedLines(t *testing.T) {
 	if res.Approved || !reflect.DeepEqual(res.Flagged, []string{"2", "3"}) || res.Reason != "customer reported wrong items" {
 		t.Fatalf("result %+v", res)
 	}
-	rep := parseReply(t, r.send(plainRequest("CardAcquisition", "2",
-		`{"SaleData":{"SaleTransactionID":{"TransactionID":"T"}},"CardAcquisitionTransaction":{"TotalAmount":2.40,"Currency":"EUR","SaleItem":[`+bread+`]}}`)), r.keys)
+	rep := parseReply(t, r.send(encrypt(t, plainRequest("CardAcquisition", "2",
+		`{"SaleData":{"SaleTransactionID":{"TransactionID":"T"}},"CardAcquisitionTransaction":{"TotalAmount":2.40,"Currency":"EUR","SaleItem":[`+bread+`]}}`), testKey)), r.keys)
 	if add := rep.response(t).AdditionalResponse; !strings.Contains(add, "flagged=2,3") {
 		t.Fatalf("AdditionalResponse %q", add)
 	}

@@ -64,4 +64,9 @@ type Result struct {
 	Method    string // "code" or "face"
 	Code      string // secret: masked in every log
 	Signature string // base64
+	// Statement (Acquire only) is the terminal's signed confirmation
+	// statement, already encoded (payhost.Statement.Encode), passed to the
+	// POS untouched; Signature is then its signature. Empty while the
+	// firmware signs the attest claim instead.
+	Statement string
 }
