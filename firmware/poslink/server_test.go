@@ -299,8 +299,9 @@ func TestAcquire(t *testing.T) {
 			if !tt.approved && res.Code != "" {
 				t.Fatalf("credential leaked: %+v", res)
 			}
-			// Plain, to look at the bytes: a withheld code never appears.
-			out := r.send(r.capture(nil, func(c *poslink.Client) error { _, err := c.Acquire(bg, testSale, "2", o); return err }))
+			// Decrypted, to look at the bytes: a withheld code never appears.
+			key := testKey
+			out := parseReply(t, r.send(r.capture(&key, func(c *poslink.Client) error { _, err := c.Acquire(bg, testSale, "2", o); return err })), r.keys).Body
 			if !tt.approved && bytes.Contains(out, []byte(poslinktest.DefaultCode)) {
 				t.Fatalf("withheld credential in reply: %s", out)
 			}
