@@ -213,7 +213,9 @@ func TestRelayClientRefusesForgedReplies(t *testing.T) {
 				if err != nil {
 					return nil, err
 				}
-				var in struct{ SaleToPOIRequest struct{ MessageHeader poslink.MessageHeader } }
+				var in struct {
+					SaleToPOIRequest struct{ MessageHeader poslink.MessageHeader }
+				}
 				json.Unmarshal(plain, &in)
 				h := in.SaleToPOIRequest.MessageHeader
 				h.MessageType = poslink.TypeResponse
