@@ -2,14 +2,12 @@ package pos
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"time"
 
-	"payterm/firmware/attest"
 	"payterm/firmware/order"
 	"payterm/firmware/poslink"
 	"payterm/payhost"
@@ -31,10 +29,11 @@ type Agent struct {
 	POIID    string
 	SaleID   string         // this POS
 	Payer    payhost.Client // relay mode
-	// TerminalKey verifies the terminal's signature over a relayed
-	// credential; nil skips the check (dev setups that do not know it).
-	TerminalKey ed25519.PublicKey
-	Log         *slog.Logger
+	// Pairing holds the terminal's key (Pair): every relayed credential
+	// must carry the terminal's signature under it, or it is refused and
+	// not charged. The zero Pairing refuses every relayed credential.
+	Pairing Pairing
+	Log     *slog.Logger
 	// NewServiceID returns a ServiceID unique for SaleID within 48 h.
 	NewServiceID func() string
 }
@@ -74,25 +73,32 @@ func (a *Agent) Pay(ctx context.Context, o order.Order, mode Mode) (Outcome, err
 	return Outcome{}, fmt.Errorf("pos: unknown mode %q", mode)
 }
 
-// relay: acquire the credential, check it is bound to this order, charge
-// it, and show the customer the result.
+// relay: acquire the credential through a PaymentRequest marked for
+// relay, check it is bound to this order and signed by the paired
+// terminal, charge it, and show the customer the result. A credential
+// that fails a check is not charged, and the customer is told.
 func (a *Agent) relay(ctx context.Context, o order.Order) (Outcome, error) {
-	res, err := a.Terminal.Acquire(ctx, a.SaleID, a.NewServiceID(), o)
+	session := a.NewServiceID()
+	res, err := a.Terminal.RelayPayment(ctx, a.SaleID, session, o)
+	if errors.Is(err, poslink.ErrRelayCharged) {
+		// The terminal charged it itself: the money moved once, and that
+		// is the sale's outcome.
+		a.Log.Warn("terminal charged a relay request itself", "reference", res.Reference)
+		return Outcome{Paid: true, Reference: res.Reference, Hash: res.Hash}, nil
+	}
 	if err != nil {
-		return Outcome{}, fmt.Errorf("pos: card acquisition: %w", err)
+		if res.Approved {
+			a.tell(ctx, session, false, "payment not accepted by the POS")
+		}
+		return Outcome{}, fmt.Errorf("pos: relay payment: %w", err)
 	}
 	if !res.Approved {
 		return Outcome{Condition: res.Condition, Reason: res.Reason, Flagged: res.Flagged, Hash: res.Hash}, nil
 	}
 	want := o.Hash()
-	if res.Hash != want {
-		return Outcome{}, fmt.Errorf("pos: terminal returned a credential for order %s, sent %s", res.Hash, want)
-	}
-	if a.TerminalKey != nil {
-		claim := attest.Claim{POIID: a.POIID, TransactionID: o.ID, Hash: res.Hash, Method: res.Method, Code: res.Code}
-		if err := attest.Verify(a.TerminalKey, claim, res.Signature); err != nil {
-			return Outcome{}, fmt.Errorf("pos: credential signature: %w", err)
-		}
+	if err := verifyCredential(a.Pairing, a.POIID, o, res); err != nil {
+		a.tell(ctx, session, false, "payment not accepted by the POS")
+		return Outcome{Condition: "NotAllowed", Reason: "credential not verified", Hash: want}, err
 	}
 	authCode := res.Code
 	if res.Method == "face" {
@@ -120,13 +126,19 @@ func (a *Agent) relay(ctx context.Context, o order.Order) (Outcome, error) {
 	}
 	// The customer must learn the result even if showing it fails; the
 	// sale's outcome is what the payment system says.
-	if terr := a.Terminal.Outcome(ctx, a.SaleID, a.NewServiceID(), out.Paid, out.Reason); terr != nil {
-		a.Log.Warn("could not show the outcome on the terminal", "err", terr)
-	}
+	a.tell(ctx, session, out.Paid, out.Reason)
 	if err != nil {
 		return out, fmt.Errorf("pos: charge: %w", err)
 	}
 	return out, nil
+}
+
+// tell shows the customer how the charge of the credential captured in
+// session ended.
+func (a *Agent) tell(ctx context.Context, session string, paid bool, reason string) {
+	if err := a.Terminal.Outcome(ctx, a.SaleID, a.NewServiceID(), paid, reason); err != nil {
+		a.Log.Warn("could not show the outcome on the terminal", "session", session, "err", err)
+	}
 }
 
 // charge pays, and on a transport error asks once what happened so that a

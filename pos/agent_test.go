@@ -3,6 +3,8 @@ package pos
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
+	"errors"
 	"log/slog"
 	"path/filepath"
 	"strconv"
@@ -39,7 +41,7 @@ func newRig(t *testing.T) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := poslink.NewServer(poslink.ServerConfig{POIID: "PT1-0001", Keys: keys}, term, store, nil)
+	srv := poslink.NewServer(poslink.ServerConfig{POIID: "PT1-0001", Keys: keys, Identity: devIdentity{}}, term, store, nil)
 	transport := func(ctx context.Context, req []byte) ([]byte, error) { return srv.HandleMessage(ctx, req), nil }
 	client, err := poslink.NewClient(poslink.ClientConfig{POIID: "PT1-0001", Key: &key, Transport: transport})
 	if err != nil {
@@ -47,10 +49,17 @@ func newRig(t *testing.T) *rig {
 	}
 	n := 0
 	a := &Agent{Terminal: client, POIID: "PT1-0001", SaleID: "POS-1", Payer: host.Client,
-		TerminalKey: attest.DevKey().Public().(ed25519.PublicKey), Log: slog.New(slog.DiscardHandler),
+		Pairing: PairingOf("PT1-0001", devPublic()), Log: slog.New(slog.DiscardHandler),
 		NewServiceID: func() string { n++; return strconv.Itoa(n) }}
 	return &rig{agent: a, term: term, host: host, cust: host.Account(t, "Customer", "CNY", 100000)}
 }
+
+// devIdentity is the terminal's identity at pairing: the dev key.
+type devIdentity struct{}
+
+func (devIdentity) PublicKey() ed25519.PublicKey { return devPublic() }
+
+func devPublic() ed25519.PublicKey { return attest.DevKey().Public().(ed25519.PublicKey) }
 
 // signedAcquire captures code for the order, signed with the dev key as
 // the firmware does.
@@ -87,15 +96,26 @@ func TestRelayChargesAndShowsOutcome(t *testing.T) {
 
 func TestRelayRefusesBadCredentials(t *testing.T) {
 	tests := []struct {
-		name   string
-		tamper func(*poslink.Result)
+		name    string
+		tamper  func(*poslink.Result)
+		pairing Pairing // zero: the rig's (the dev key)
 	}{
-		{"signature over another code", func(r *poslink.Result) { r.Signature = attest.Sign(attest.DevKey(), attest.Claim{Code: "1"}) }},
-		{"no signature", func(r *poslink.Result) { r.Signature = "" }},
+		{"signature over another code", func(r *poslink.Result) { r.Signature = attest.Sign(attest.DevKey(), attest.Claim{Code: "1"}) }, Pairing{}},
+		{"no signature", func(r *poslink.Result) { r.Signature = "" }, Pairing{}},
+		{"not base64", func(r *poslink.Result) { r.Signature = "%%%" }, Pairing{}},
+		{"forged with another key", func(r *poslink.Result) {
+			r.Signature = attest.Sign(otherKey(), attest.Claim{POIID: "PT1-0001", TransactionID: "R-2", Hash: r.Hash, Method: "code", Code: r.Code})
+		}, Pairing{}},
+		{"signed by a key the POS did not pair with", nil, PairingOf("PT1-0001", otherKey().Public().(ed25519.PublicKey))},
+		{"paired with another terminal", nil, PairingOf("PT1-0002", devPublic())},
+		{"statement not verifiable yet", func(r *poslink.Result) { r.Statement = "e30" }, Pairing{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newRig(t)
+			if tt.pairing != (Pairing{}) {
+				r.agent.Pairing = tt.pairing
+			}
 			o, _ := SampleOrder("R-2")
 			r.term.AcquireFunc = signedAcquire(r.host.Code(t, r.cust.ID), tt.tamper)
 			if out, err := r.agent.Pay(t.Context(), o, Relay); err == nil || out.Paid {
@@ -105,8 +125,59 @@ func TestRelayRefusesBadCredentials(t *testing.T) {
 			if acct.Balance != 100000 {
 				t.Fatalf("balance moved to %d", acct.Balance)
 			}
+			if c := r.term.Calls(); len(c) != 2 || c[1].Method != "Outcome" || c[1].Approved {
+				t.Fatalf("customer not told the credential was refused: %+v", c)
+			}
 		})
 	}
+}
+
+// TestRelayRefusedWithoutPairing: an agent that never paired has no key,
+// so it charges nothing (there is no unverified default).
+func TestRelayRefusedWithoutPairing(t *testing.T) {
+	r := newRig(t)
+	r.agent.Pairing = Pairing{}
+	o, _ := SampleOrder("R-6")
+	r.term.AcquireFunc = signedAcquire(r.host.Code(t, r.cust.ID), nil)
+	out, err := r.agent.Pay(t.Context(), o, Relay)
+	if !errors.Is(err, ErrNotPaired) || out.Paid {
+		t.Fatalf("%+v %v, want ErrNotPaired", out, err)
+	}
+	if acct, _ := r.host.Host.Account(t.Context(), r.cust.ID); acct.Balance != 100000 {
+		t.Fatalf("balance moved to %d", acct.Balance)
+	}
+}
+
+// TestPairThenRelay: pairing over the link learns the terminal's key,
+// and the agent then verifies and charges with it.
+func TestPairThenRelay(t *testing.T) {
+	r := newRig(t)
+	p, err := Pair(t.Context(), r.agent.Terminal, r.agent.SaleID, "pair-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := PairingOf("PT1-0001", devPublic()); p != want {
+		t.Fatalf("paired %+v, want %+v", p, want)
+	}
+	path := filepath.Join(t.TempDir(), "sub", "pairing.json")
+	if err := WritePairing(path, p); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadPairing(path)
+	if err != nil || back != p {
+		t.Fatalf("read back %+v, %v", back, err)
+	}
+	r.agent.Pairing = back
+	o, _ := SampleOrder("R-7")
+	r.term.AcquireFunc = signedAcquire(r.host.Code(t, r.cust.ID), nil)
+	if out, err := r.agent.Pay(t.Context(), o, Relay); err != nil || !out.Paid {
+		t.Fatalf("%v %v", out, err)
+	}
+}
+
+func otherKey() ed25519.PrivateKey {
+	seed := sha256.Sum256([]byte("not the terminal"))
+	return ed25519.NewKeyFromSeed(seed[:])
 }
 
 func TestRelayDeclineIsShown(t *testing.T) {
