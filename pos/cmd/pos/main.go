@@ -117,6 +117,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	case "pair":
 		return pairCommand(ctx, agent, o, stdout)
 	case "send":
+		if o.orderFile == "" {
+			return errors.New("send: -order is required")
+		}
 		if err := ensurePairing(ctx, agent, o, stdout); err != nil {
 			return err
 		}
