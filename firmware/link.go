@@ -44,6 +44,7 @@ func newLink(cfg config, term poslink.Terminal, store *poslink.Store, status fun
 		Keys:              keys,
 		AllowPlaintext:    cfg.AllowPlaintext,
 		Journal:           jexp,
+		Identity:          identityOf(term),
 		Diagnose: func() poslink.Diagnosis {
 			return poslink.Diagnosis{Status: status(), Log: logLines(cfg.logRing)}
 		},

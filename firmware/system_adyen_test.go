@@ -391,6 +391,7 @@ type interopPlan struct {
 	Key             interopKey    `json:"key"`
 	TimeoutMS       int           `json:"timeoutMs"`
 	Steps           []string      `json:"steps"`
+	TerminalKey     string        `json:"terminalKey,omitempty"` // hex Ed25519, relay
 }
 
 type interopItem struct {
@@ -419,12 +420,26 @@ type interopResult struct {
 	} `json:"request"`
 	Response      adyenResponse `json:"response"`
 	AbortResponse adyenResponse `json:"abortResponse"`
+	Relay         interopRelay  `json:"relay"`
+}
+
+// interopRelay is what the script read from a relay capture's
+// AdditionalResponse, and whether the signature verified.
+type interopRelay struct {
+	Captured    bool   `json:"captured"`
+	Method      string `json:"method"`
+	Code        string `json:"code"` // secret: never logged by the test
+	OrderHash   string `json:"orderHash"`
+	Statement   string `json:"statement"`
+	Signature   string `json:"signature"`
+	VerifyError string `json:"verifyError"`
 }
 
 type adyenResponse struct {
 	SaleToPOIResponse *struct {
 		MessageHeader             poslink.MessageHeader `json:"MessageHeader"`
 		PaymentResponse           json.RawMessage       `json:"PaymentResponse"`
+		DisplayResponse           json.RawMessage       `json:"DisplayResponse"`
 		TransactionStatusResponse *struct {
 			Response                poslink.Response          `json:"Response"`
 			MessageReference        *poslink.MessageReference `json:"MessageReference"`

@@ -45,7 +45,7 @@ func TestDiagnosisOverLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := strings.Join(d.Log, "\n")
-	if !strings.Contains(log, "card acquisition") || !strings.Contains(log, code[len(code)-4:]) {
+	if !strings.Contains(log, "relay payment") || !strings.Contains(log, code[len(code)-4:]) {
 		t.Fatalf("log tail lacks the sale:\n%s", log)
 	}
 	if strings.Contains(log, code) {

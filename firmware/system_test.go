@@ -152,7 +152,7 @@ func (s *system) AgentOn(tr poslink.Transport) *pos.Agent {
 	n := 0
 	key, _ := s.cfg.terminalKey()
 	return &pos.Agent{Terminal: c, POIID: devPOIID, SaleID: "POS-TEST", Payer: s.Host.Client,
-		TerminalKey: key.Public().(ed25519.PublicKey), Log: slog.New(slog.DiscardHandler),
+		Pairing: pos.PairingOf(devPOIID, key.Public().(ed25519.PublicKey)), Log: slog.New(slog.DiscardHandler),
 		NewServiceID: func() string { n++; return fmt.Sprintf("%s-%d", strings.ReplaceAll(s.t.Name(), "/", "-"), n) }}
 }
 

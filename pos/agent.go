@@ -2,7 +2,6 @@ package pos
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -30,10 +29,11 @@ type Agent struct {
 	POIID    string
 	SaleID   string         // this POS
 	Payer    payhost.Client // relay mode
-	// TerminalKey verifies the terminal's signature over a relayed
-	// credential; nil skips the check (dev setups that do not know it).
-	TerminalKey ed25519.PublicKey
-	Log         *slog.Logger
+	// Pairing holds the terminal's key (Pair): every relayed credential
+	// must carry the terminal's signature under it, or it is refused and
+	// not charged. The zero Pairing refuses every relayed credential.
+	Pairing Pairing
+	Log     *slog.Logger
 	// NewServiceID returns a ServiceID unique for SaleID within 48 h.
 	NewServiceID func() string
 }
@@ -73,28 +73,38 @@ func (a *Agent) Pay(ctx context.Context, o order.Order, mode Mode) (Outcome, err
 	return Outcome{}, fmt.Errorf("pos: unknown mode %q", mode)
 }
 
-// relay: acquire the credential, check it is bound to this order, charge
-// it, and show the customer the result.
+// relay: acquire the credential through a PaymentRequest marked for
+// relay, check that the terminal's signed statement binds it to this
+// order and comes from the paired terminal, charge it with that
+// statement, and show the customer the result. A credential that fails a
+// check is not charged, and the customer is told.
 func (a *Agent) relay(ctx context.Context, o order.Order) (Outcome, error) {
 	session := a.NewServiceID()
-	res, err := a.Terminal.Acquire(ctx, a.SaleID, session, o)
+	res, err := a.Terminal.RelayPayment(ctx, a.SaleID, session, o)
+	if errors.Is(err, poslink.ErrRelayCharged) {
+		// The terminal charged it itself: the money moved once, and that
+		// is the sale's outcome.
+		a.Log.Warn("terminal charged a relay request itself", "reference", res.Reference)
+		return Outcome{Paid: true, Reference: res.Reference, Hash: res.Hash}, nil
+	}
 	if err != nil {
-		return Outcome{}, fmt.Errorf("pos: card acquisition: %w", err)
+		if res.Approved {
+			a.tell(ctx, session, false, "payment not accepted by the POS")
+		}
+		return Outcome{}, fmt.Errorf("pos: relay payment: %w", err)
 	}
 	if !res.Approved {
 		return Outcome{Condition: res.Condition, Reason: res.Reason, Flagged: res.Flagged, Hash: res.Hash}, nil
 	}
 	want := o.Hash()
-	if res.Hash != want {
-		return Outcome{}, fmt.Errorf("pos: terminal returned a credential for order %s, sent %s", res.Hash, want)
-	}
 	authCode := res.Code
 	if res.Method == "face" {
 		authCode = payhost.FacePrefix + res.Code
 	}
-	st, err := a.checkStatement(o, authCode, res)
+	st, err := verifyCredential(a.Pairing, a.POIID, o, authCode, res)
 	if err != nil {
-		return Outcome{}, err
+		a.tell(ctx, session, false, "payment not accepted by the POS")
+		return Outcome{Condition: "NotAllowed", Reason: "credential not verified", Hash: want}, err
 	}
 	req := payhost.PayRequest{
 		Statement:   &st,
@@ -120,14 +130,31 @@ func (a *Agent) relay(ctx context.Context, o order.Order) (Outcome, error) {
 	}
 	// The customer must learn the result even if showing it fails; the
 	// sale's outcome is what the payment system says.
-	shown := poslink.RelayOutcome{Session: session, Approved: out.Paid, Reason: out.Reason}
-	if terr := a.Terminal.Outcome(ctx, a.SaleID, a.NewServiceID(), shown); terr != nil {
-		a.Log.Warn("could not show the outcome on the terminal", "err", terr)
-	}
+	a.tell(ctx, session, out.Paid, out.Reason)
 	if err != nil {
 		return out, fmt.Errorf("pos: charge: %w", err)
 	}
 	return out, nil
+}
+
+// tell shows the customer how the charge of the credential captured in
+// session ended. A lost answer is sent again under the same ServiceID
+// (the terminal answers a repeat from its store, so it shows it once);
+// a refusal is final.
+func (a *Agent) tell(ctx context.Context, session string, paid bool, reason string) {
+	shown := poslink.RelayOutcome{Session: session, Approved: paid, Reason: reason}
+	svc := a.NewServiceID()
+	var err error
+	for range retries(ctx) {
+		err = a.Terminal.Outcome(ctx, a.SaleID, svc, shown)
+		var refused *poslink.ResponseError
+		if err == nil || errors.As(err, &refused) {
+			break
+		}
+	}
+	if err != nil {
+		a.Log.Warn("could not show the outcome on the terminal", "session", session, "err", err)
+	}
 }
 
 // Resolving a charge whose answer was lost: queries, then reversals, each
@@ -137,31 +164,6 @@ const (
 	firstWait    = 100 * time.Millisecond
 	maxWait      = 2 * time.Second
 )
-
-// checkStatement reads the terminal's statement of what the customer
-// confirmed and checks that it binds exactly this order and credential,
-// signed by the terminal (when its key is known; the payment system
-// checks it in any case).
-func (a *Agent) checkStatement(o order.Order, authCode string, res poslink.Result) (payhost.Statement, error) {
-	st, err := payhost.DecodeStatement(res.Statement)
-	if err != nil {
-		return st, fmt.Errorf("pos: terminal's statement: %w", err)
-	}
-	switch {
-	case st.OrderHash != o.Hash().String():
-		return st, fmt.Errorf("pos: terminal's statement is for order %s, sent %s", st.OrderHash, o.Hash())
-	case st.Amount != o.Total || st.Currency != o.Currency.Code:
-		return st, fmt.Errorf("pos: terminal's statement is for %d %s, order is %d %s", st.Amount, st.Currency, o.Total, o.Currency.Code)
-	case st.Credential != payhost.CredentialDigest(authCode):
-		return st, errors.New("pos: terminal's statement is for another credential")
-	}
-	if a.TerminalKey != nil {
-		if err := st.Verify(a.TerminalKey, res.Signature); err != nil {
-			return st, fmt.Errorf("pos: terminal's signature: %w", err)
-		}
-	}
-	return st, nil
-}
 
 // charge pays and returns what the payment system holds for the charge.
 // When the answer is lost it asks what happened; when the payment system

@@ -51,6 +51,6 @@ MSG
 # It keeps this script's standard input (0<&0: a background job would get
 # /dev/null), and the script waits for it so that a SIGTERM sent to the
 # script alone still stops everything.
-bin/pos demo -terminal https://127.0.0.1:8443/nexo -payhost http://127.0.0.1:8090 0<&0 &
+bin/pos demo -terminal https://127.0.0.1:8443/nexo -payhost http://127.0.0.1:8090 -pairing "$dir/pos-pairing.json" 0<&0 &
 pids+=($!)
 wait "$!"

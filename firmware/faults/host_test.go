@@ -3,12 +3,14 @@ package faults
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"payterm/firmware/attest"
 	"sync"
 	"testing"
 
@@ -32,6 +34,10 @@ func startHost(t *testing.T) *payHost {
 	t.Helper()
 	h, err := sandbox.Open(filepath.Join(t.TempDir(), "payhost.db"), sandbox.Options{})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// The terminal signs its statements with the dev key.
+	if err := h.RegisterTerminal(t.Context(), devPOIID, attest.DevKey().Public().(ed25519.PublicKey)); err != nil {
 		t.Fatal(err)
 	}
 	ph := &payHost{Host: h, byOrder: map[string][]string{}}

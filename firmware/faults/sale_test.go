@@ -455,7 +455,7 @@ func (g *rig) newAgent() {
 		POIID:        devPOIID,
 		SaleID:       saleID,
 		Payer:        payhost.NewHTTPClient("http://"+g.payProxy.Addr(), &http.Client{Timeout: 5 * time.Second}),
-		TerminalKey:  attest.DevKey().Public().(ed25519.PublicKey),
+		Pairing:      pos.PairingOf(devPOIID, attest.DevKey().Public().(ed25519.PublicKey)),
 		Log:          slog.New(slog.DiscardHandler),
 		NewServiceID: g.newServiceID,
 	}

@@ -299,6 +299,9 @@ func acquisitionResult(a *CardAcquisitionResponse) Result {
 		res.Hash = h
 	}
 	res.Signature = a.Signature
+	if rel, ok := relayFromAdditional(ParseAdditional(a.Response.AdditionalResponse)); ok {
+		res.Statement = rel.Statement
+	}
 	if p := a.PaymentInstrumentData; p != nil {
 		switch p.PaymentInstrumentType {
 		case InstrumentPaymentCode:

@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 )
 
-// AddPaymentCode is the AdditionalResponse key some relay replies carry a
-// credential under; like the PaymentCode and FaceToken members it is
-// never stored in the clear.
+// AddPaymentCode and AddFaceToken are the AdditionalResponse keys relay
+// replies carry a credential under; like the PaymentCode and FaceToken
+// members they are never stored in the clear.
 const AddPaymentCode = "paymentCode"
 
 // isCredentialMember reports whether a JSON member named name holds a
@@ -63,7 +64,7 @@ func copyValue(dec *json.Decoder, out *bytes.Buffer, member string, depth int) e
 		return fmt.Errorf("unexpected %v", v)
 	case string:
 		if member == "AdditionalResponse" {
-			v = withoutAdditional(v, AddPaymentCode)
+			v = withoutAdditional(v, AddPaymentCode, AddFaceToken)
 		}
 		b, _ := json.Marshal(v) // a string: cannot fail
 		out.Write(b)
@@ -133,12 +134,13 @@ func copyArray(dec *json.Decoder, out *bytes.Buffer, depth int) error {
 
 // withoutAdditional drops the pairs named key from an AdditionalResponse,
 // leaving the others exactly as written.
-func withoutAdditional(s, key string) string {
+func withoutAdditional(s string, keys ...string) string {
 	pairs := strings.Split(s, "&")
 	kept := pairs[:0]
 	for _, p := range pairs {
 		k, _, _ := strings.Cut(p, "=")
-		if name, err := url.QueryUnescape(k); k == key || err == nil && name == key {
+		name, err := url.QueryUnescape(k)
+		if slices.Contains(keys, k) || err == nil && slices.Contains(keys, name) {
 			continue
 		}
 		kept = append(kept, p)

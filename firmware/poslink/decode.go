@@ -28,6 +28,9 @@ type request struct {
 	invalid error
 	// hash identifies the request's content for repeat detection.
 	hash [32]byte
+	// relay marks a PaymentRequest whose SaleToAcquirerData asks for
+	// relay mode (see RelayMarker): it runs as Terminal.Acquire.
+	relay bool
 }
 
 // keyName is the link key r was authenticated with,
@@ -182,7 +185,7 @@ func (r *request) decodeBody(e *envelope) error {
 		err = unmarshalBody("DiagnosisRequest", e.Body, d)
 		r.body = d
 	case CategoryAdmin:
-		err = r.decodeAdmin(e.Body)
+		err = r.decodeAdminService(e.Body)
 	}
 	if err == nil {
 		return nil
@@ -212,6 +215,11 @@ func (r *request) decodePayment(raw json.RawMessage) error {
 		return err
 	}
 	r.body, r.sale = p, &p.SaleData
+	relay, err := relayRequested(p.SaleData.SaleToAcquirerData)
+	if err != nil {
+		return err
+	}
+	r.relay = relay
 	o, err := orderFromPayment(p)
 	r.order = o
 	if err == nil {

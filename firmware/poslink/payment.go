@@ -6,8 +6,12 @@ import (
 )
 
 // payment runs a direct-mode PaymentRequest. Result Success only when the
-// Terminal charged (Result.Approved from Terminal.Payment).
+// Terminal charged (Result.Approved from Terminal.Payment). One marked for
+// relay runs as relayPayment.
 func (s *Server) payment(ctx context.Context, pc *pendingCall, r *request, p *PaymentRequest) (string, any) {
+	if r.relay {
+		return s.relayPayment(ctx, pc, r, p)
+	}
 	res := refuseInvalid(r, s.term.Payment(ctx, s.call(r, &p.SaleData), r.order))
 	out := s.paymentResponse(r, res, pc, ctx.Err() != nil, p.SaleData)
 	s.log.Info("payment", "sale", r.hdr.SaleID, "service", r.hdr.ServiceID,
@@ -43,28 +47,24 @@ func (s *Server) paymentResponse(r *request, res Result, pc *pendingCall, ended 
 // acquire runs a relay-mode CardAcquisitionRequest: Success means a
 // credential was captured for exactly this request's order; nothing was
 // charged. A credential that is not bound to this order's hash, or of an
-// unknown method, is withheld: the POS gets a Failure and no credential.
+// unknown method, is withheld, and a plain request gets none: the POS
+// gets a Failure and no credential (see relayCapture). The credential
+// comes in both PaymentInstrumentData and AdditionalResponse (as for a
+// relay PaymentRequest), which Adyen's libraries keep.
 func (s *Server) acquire(ctx context.Context, pc *pendingCall, r *request, c *CardAcquisitionRequest) (string, any) {
-	res := refuseInvalid(r, s.term.Acquire(ctx, s.call(r, &c.SaleData), r.order))
+	res, inst := s.relayCapture(ctx, r, &c.SaleData)
 	out := CardAcquisitionResponse{
 		SaleData: echoSale(c.SaleData),
 		POIData:  poiData(s.now(), r.hdr.ServiceID),
 	}
-	if res.Approved {
-		inst, withheld := instrument(res, r)
-		if withheld != "" {
-			s.log.Error("credential withheld", "sale", r.hdr.SaleID, "service", r.hdr.ServiceID, "why", withheld)
-			res = Result{Condition: CondUnavailableService, Reason: "credential withheld: " + withheld}
-		} else {
-			out.PaymentInstrumentData = inst
-			out.OrderHash = res.Hash.String()
-			out.Signature = res.Signature
-		}
+	if inst != nil {
+		out.PaymentInstrumentData = inst
+		out.OrderHash = res.Hash.String()
+		out.Signature = res.Signature
 	}
 	out.Response = s.resultResponse(res, pc, ctx.Err() != nil, CondCancel)
-	if res.Approved {
-		out.Response.AdditionalResponse = formatAdditional(AddMethod, res.Method, AddOrderHash, res.Hash.String(),
-			AddStatement, res.Statement)
+	if inst != nil {
+		out.Response.AdditionalResponse = relayAdditional(res, inst)
 	}
 	s.log.Info("card acquisition", "sale", r.hdr.SaleID, "service", r.hdr.ServiceID,
 		"result", out.Response.Result, "condition", out.Response.ErrorCondition,

@@ -72,6 +72,9 @@ type ServerConfig struct {
 	// Journal answers the journal export (AdminRequest, encrypted only);
 	// nil refuses it with UnavailableService.
 	Journal JournalSource
+	// Identity answers AdminIdentity (pairing; encrypted only); nil
+	// refuses it with UnavailableService.
+	Identity IdentitySource
 }
 
 // Diagnosis is what a DiagnosisRequest reports.
@@ -194,6 +197,9 @@ func (s *Server) answer(ctx context.Context, body []byte) ([]byte, *request, err
 	case CategoryDiagnosis:
 		return s.diagnosis(r), r, nil
 	case CategoryAdmin:
+		if _, ok := r.body.(*identityRequest); ok {
+			return s.identity(r), r, nil
+		}
 		return s.admin(r), r, nil
 	}
 	return s.runOnce(ctx, r), r, nil

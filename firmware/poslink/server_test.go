@@ -299,8 +299,9 @@ func TestAcquire(t *testing.T) {
 			if !tt.approved && res.Code != "" {
 				t.Fatalf("credential leaked: %+v", res)
 			}
-			// Plain, to look at the bytes: a withheld code never appears.
-			out := r.send(r.capture(nil, func(c *poslink.Client) error { _, err := c.Acquire(bg, testSale, "2", o); return err }))
+			// Decrypted, to look at the bytes: a withheld code never appears.
+			key := testKey
+			out := parseReply(t, r.send(r.capture(&key, func(c *poslink.Client) error { _, err := c.Acquire(bg, testSale, "2", o); return err })), r.keys).Body
 			if !tt.approved && bytes.Contains(out, []byte(poslinktest.DefaultCode)) {
 				t.Fatalf("withheld credential in reply: %s", out)
 			}
@@ -320,8 +321,8 @@ func TestAcquireFlaggedLines(t *testing.T) {
 	if res.Approved || !reflect.DeepEqual(res.Flagged, []string{"2", "3"}) || res.Reason != "customer reported wrong items" {
 		t.Fatalf("result %+v", res)
 	}
-	rep := parseReply(t, r.send(plainRequest("CardAcquisition", "2",
-		`{"SaleData":{"SaleTransactionID":{"TransactionID":"T"}},"CardAcquisitionTransaction":{"TotalAmount":2.40,"Currency":"EUR","SaleItem":[`+bread+`]}}`)), r.keys)
+	rep := parseReply(t, r.send(encrypt(t, plainRequest("CardAcquisition", "2",
+		`{"SaleData":{"SaleTransactionID":{"TransactionID":"T"}},"CardAcquisitionTransaction":{"TotalAmount":2.40,"Currency":"EUR","SaleItem":[`+bread+`]}}`), testKey)), r.keys)
 	if add := rep.response(t).AdditionalResponse; !strings.Contains(add, "flagged=2,3") {
 		t.Fatalf("AdditionalResponse %q", add)
 	}

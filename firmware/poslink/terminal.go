@@ -78,8 +78,7 @@ type Result struct {
 	Ref     string
 	Hash    order.Hash // hash of the order the customer confirmed
 	Flagged []string   // line IDs the customer reported as wrong
-	// Acquire only: the credential, and the terminal's signature over
-	// (POIID, TransactionID, Hash, Method, Code).
+	// Acquire only: the credential.
 	Method    string // "code" or "face"
 	Code      string // secret: masked in every log
 	// Statement is the terminal's statement of what the customer

@@ -17,18 +17,28 @@
 //   key              {KeyIdentifier, KeyVersion, Passphrase}
 //   timeoutMs        the library's connectionTimeoutMillis (a payment
 //                    waits for the customer).
-//   steps            any of "payment", "transactionStatus", "abort", in
-//                    order. "transactionStatus" asks about the preceding
-//                    "payment". "abort" starts a payment, prints
+//   steps            any of "payment", "transactionStatus", "abort",
+//                    "relay", in order. "transactionStatus" asks about the
+//                    preceding "payment". "abort" starts a payment, prints
 //                    {"event":"payment-sent"}, waits for a line on stdin,
 //                    then aborts the payment from a second Client.
+//                    "relay" sends a PaymentRequest marked for relay
+//                    (SaleToAcquirerData payterm.mode=relay), reads the
+//                    captured credential from AdditionalResponse, checks
+//                    the terminal's Ed25519 signature with terminalKey and
+//                    prints {"step":"relay", ..., "relay":{...}}; then it
+//                    waits for a line on stdin, "accepted" or "declined"
+//                    (how the POS's charge ended), and sends that outcome
+//                    as a DisplayRequest: {"step":"outcome", ...}.
+//   terminalKey      the terminal's Ed25519 public key, hex (relay): what a
+//                    POS learned when it paired.
 //
 // Output: one JSON object per line on stdout: {"step", "request", "response"}
 // with the library's TerminalApiResponse as it returned it, or {"step",
 // "error"}. Amounts in "request" are minor units. Exit status 1 when a step
 // threw.
 
-import { randomBytes } from "node:crypto";
+import { createPublicKey, randomBytes, verify } from "node:crypto";
 import { createInterface } from "node:readline";
 import adyen from "@adyen/api-library";
 
@@ -198,6 +208,99 @@ async function abortRun(plan, api) {
   };
 }
 
+// lengthPrefixed appends each field as a 4-byte big-endian length and
+// its bytes: the canonical encoding payterm signs.
+function lengthPrefixed(fields) {
+  const parts = [];
+  for (const f of fields) {
+    const b = Buffer.isBuffer(f) ? f : Buffer.from(f, "utf8");
+    const n = Buffer.alloc(4);
+    n.writeUInt32BE(b.length);
+    parts.push(n, b);
+  }
+  return Buffer.concat(parts);
+}
+
+// signedMessage is what the terminal's signature covers: the confirmation
+// statement (payhost.Statement) when the reply carries one, else the
+// credential claim (firmware/attest) over POIID, transaction, order hash,
+// method and credential.
+function signedMessage(plan, transactionID, rel) {
+  if (rel.statement) {
+    const st = JSON.parse(Buffer.from(rel.statement, "base64url").toString("utf8"));
+    const amount = Buffer.alloc(8);
+    amount.writeBigInt64BE(BigInt(st.amount));
+    const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(st.time);
+    if (!m) throw new Error(`statement time ${st.time} is not RFC 3339`);
+    const t = Buffer.alloc(12);
+    t.writeBigUInt64BE(BigInt(Date.parse(m[1] + m[3]) / 1000));
+    t.writeUInt32BE(Number((m[2] ?? "").padEnd(9, "0")), 8);
+    return lengthPrefixed(["payterm/statement/v1", st.terminal_id, st.key_id, st.order_hash, amount,
+      st.currency, st.credential, st.nonce, t]);
+  }
+  return lengthPrefixed(["payterm/credential/v1", plan.poiid, transactionID, Buffer.from(rel.orderHash, "hex"),
+    rel.method, rel.code]);
+}
+
+// checkSignature verifies the relay capture's signature with the paired
+// key; it returns an error message, or "" when it verifies.
+function checkSignature(plan, transactionID, rel) {
+  if (!plan.terminalKey) return "no terminalKey in the plan";
+  if (!rel.signature) return "no signature";
+  const key = createPublicKey({
+    key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(plan.terminalKey, "hex").toString("base64url") },
+    format: "jwk",
+  });
+  const ok = verify(null, signedMessage(plan, transactionID, rel), key, Buffer.from(rel.signature, "base64"));
+  return ok ? "" : "signature does not verify";
+}
+
+// relayRun asks for the credential through a PaymentRequest marked for
+// relay, then tells the terminal how the charge ended.
+async function relayRun(plan, api) {
+  const service = serviceID();
+  const transactionID = plan.orderId ?? `ADY-${service}`;
+  const { req, summary } = paymentRequest(plan, service, transactionID);
+  req.SaleToPOIRequest.PaymentRequest.SaleData.SaleToAcquirerData = "payterm.mode=relay";
+  const response = await api.request(req, securityKey(plan));
+  const r = response?.SaleToPOIResponse?.PaymentResponse?.Response;
+  const add = new URLSearchParams(r?.AdditionalResponse ?? "");
+  const rel = {
+    captured: add.get("payterm.relay") === "captured",
+    method: add.get("method") ?? "",
+    code: add.get("paymentCode") ?? add.get("faceToken") ?? "",
+    orderHash: add.get("orderHash") ?? "",
+    statement: add.get("statement") ?? "",
+    signature: add.get("signature") ?? "",
+  };
+  rel.verifyError = rel.captured ? checkSignature(plan, transactionID, rel) : "nothing captured";
+  emit({ step: "relay", request: summary, response, relay: rel });
+
+  const line = await nextLine();
+  if (line !== "accepted" && line !== "declined") throw new Error(`want "accepted" or "declined" on stdin, got ${line}`);
+  const outService = serviceID();
+  const text = [{ Text: `session:${service}` }];
+  if (line === "declined") text.push({ Text: "payment declined" });
+  const display = {
+    SaleToPOIRequest: {
+      MessageHeader: header(plan, T.MessageCategoryType.Display, outService),
+      DisplayRequest: {
+        DisplayOutput: [{
+          Device: "CustomerDisplay",
+          InfoQualify: "Display",
+          OutputContent: {
+            OutputFormat: "MessageRef",
+            PredefinedContent: { ReferenceID: line === "accepted" ? "AcceptedAnimated" : "DeclinedAnimated" },
+            OutputText: text,
+          },
+        }],
+      },
+    },
+  };
+  const outcome = await api.request(display, securityKey(plan));
+  return { step: "outcome", request: { saleId: plan.saleId, serviceId: outService, session: service }, response: outcome };
+}
+
 async function main() {
   const arg = process.argv[2] ?? (await nextLine());
   if (!arg) throw new Error("no plan: pass it as the first argument or stdin's first line");
@@ -219,10 +322,13 @@ async function main() {
         case "abort":
           out = await abortRun(plan, api);
           break;
+        case "relay":
+          out = await relayRun(plan, api);
+          break;
         default:
           throw new Error(`unknown step ${step}`);
       }
-      emit({ step, ...out });
+      emit({ step, ...out }); // relay: out.step is "outcome"
     } catch (err) {
       failed = true;
       emit({ step, error: String(err?.message ?? err) });

@@ -73,8 +73,8 @@ func newCashier(t testing.TB, g *guest) *cashier {
 	var n atomic.Int64
 	agent := &pos.Agent{
 		Terminal: link, POIID: poiID, SaleID: "POS-QEMU", Payer: env.Client,
-		TerminalKey: attest.DevKey().Public().(ed25519.PublicKey),
-		Log:         slog.New(slog.DiscardHandler),
+		Pairing: pos.PairingOf(poiID, attest.DevKey().Public().(ed25519.PublicKey)),
+		Log:     slog.New(slog.DiscardHandler),
 		NewServiceID: func() string {
 			return fmt.Sprintf("qemu-%d", n.Add(1))
 		},

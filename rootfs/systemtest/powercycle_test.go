@@ -134,7 +134,7 @@ type replyTap struct {
 // nexoReply is one reply: its header and its one body, raw.
 type nexoReply struct {
 	header poslink.MessageHeader
-	body   string          // the body's name, e.g. "CardAcquisitionResponse"
+	body   string          // the body's name, e.g. "PaymentResponse"
 	raw    json.RawMessage // the body
 }
 
@@ -199,50 +199,56 @@ func (r *replyTap) find(serviceID, body string) (nexoReply, bool) {
 	return nexoReply{}, false
 }
 
-// acquired returns the one successful CardAcquisitionResponse received.
+// acquired returns the one relay capture received: the PaymentResponse
+// (marked for relay) with payterm.relay=captured.
 func (r *replyTap) acquired(t testing.TB) nexoReply {
 	t.Helper()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var found []nexoReply
 	for _, rep := range r.replies {
-		if rep.body == "CardAcquisitionResponse" && acquisitionOf(t, rep.raw).Response.Result == poslink.ResultSuccess {
+		if rep.body == "PaymentResponse" && captured(acquisitionOf(t, rep.raw)) {
 			found = append(found, rep)
 		}
 	}
 	if len(found) != 1 {
-		t.Fatalf("%d successful CardAcquisition replies, want 1", len(found))
+		t.Fatalf("%d relay captures, want 1", len(found))
 	}
 	return found[0]
 }
 
-func acquisitionOf(t testing.TB, raw json.RawMessage) poslink.CardAcquisitionResponse {
+func captured(p poslink.PaymentResponse) bool {
+	return p.Response.Result == poslink.ResultFailure &&
+		poslink.ParseAdditional(p.Response.AdditionalResponse).Get(poslink.AddRelay) == poslink.AddRelayCaptured
+}
+
+func acquisitionOf(t testing.TB, raw json.RawMessage) poslink.PaymentResponse {
 	t.Helper()
-	var a poslink.CardAcquisitionResponse
+	var a poslink.PaymentResponse
 	if err := json.Unmarshal(raw, &a); err != nil {
-		t.Fatalf("CardAcquisitionResponse: %v", err)
+		t.Fatalf("PaymentResponse: %v", err)
 	}
 	return a
 }
 
-// sameAcquisition fails the test unless got is the CardAcquisitionResponse
-// want, field for field: Result Success, the same POITransactionID, the
-// same credential and signature. Only the identifiers are printed.
+// sameAcquisition fails the test unless got is the relay capture want,
+// field for field: the same POITransactionID, the same credential and
+// signature. Only the identifiers are printed.
 func sameAcquisition(t testing.TB, what string, want, got json.RawMessage) {
 	t.Helper()
 	w, g := acquisitionOf(t, want), acquisitionOf(t, got)
-	if g.Response.Result != poslink.ResultSuccess || g.POIData.POITransactionID.TransactionID != w.POIData.POITransactionID.TransactionID {
+	if !captured(g) || g.POIData.POITransactionID.TransactionID != w.POIData.POITransactionID.TransactionID {
 		t.Fatalf("%s: Result %s, POITransactionID %q; want %s, %q", what, g.Response.Result,
 			g.POIData.POITransactionID.TransactionID, w.Response.Result, w.POIData.POITransactionID.TransactionID)
 	}
 	var wv, gv any
 	if json.Unmarshal(want, &wv) != nil || json.Unmarshal(got, &gv) != nil || !reflect.DeepEqual(wv, gv) {
-		t.Fatalf("%s: the CardAcquisitionResponse differs from the first one (POITransactionID %s)", what, w.POIData.POITransactionID.TransactionID)
+		t.Fatalf("%s: the relay PaymentResponse differs from the first one (POITransactionID %s)", what, w.POIData.POITransactionID.TransactionID)
 	}
 }
 
 // checkRemembered checks, over the POS link of a terminal powered on
-// again, that the sale acquired before (first, the CardAcquisition reply
+// again, that the sale acquired before (first, the relay capture reply
 // for order o) survived in the ServiceID store and the journal:
 // TransactionStatus repeats the same response; the request repeated with
 // its ServiceID is answered from the store without a new session (the
@@ -260,12 +266,12 @@ func checkRemembered(t *testing.T, g *guest, h *host, o order.Order, first nexoR
 	poiTx := acquisitionOf(t, first.raw).POIData.POITransactionID.TransactionID
 
 	const statusID = "qemu-status-after-power-cycle"
-	st, err := link.TransactionStatus(ctx, saleID, statusID, poslink.MessageReference{MessageCategory: poslink.CategoryCardAcquisition, ServiceID: serviceID})
+	st, err := link.TransactionStatus(ctx, saleID, statusID, poslink.MessageReference{MessageCategory: poslink.CategoryPayment, ServiceID: serviceID})
 	if err != nil {
 		t.Fatalf("TransactionStatus after the power cycle: %v", err)
 	}
-	if st.Response.Result != poslink.ResultSuccess || st.Category != poslink.CategoryCardAcquisition || !st.Result.Approved || st.Result.Hash != o.Hash() {
-		t.Fatalf("TransactionStatus for %s/%s after the power cycle: %s %s, repeated %s approved=%v for %s; want Success, the CardAcquisition approved for %s",
+	if st.Response.Result != poslink.ResultSuccess || st.Category != poslink.CategoryPayment || st.Result.Approved || st.Result.Hash != o.Hash() {
+		t.Fatalf("TransactionStatus for %s/%s after the power cycle: %s %s, repeated %s paid=%v for %s; want Success repeating the relay capture (not paid) for %s",
 			saleID, serviceID, st.Response.Result, st.Response.ErrorCondition, st.Category, st.Result.Approved, st.Result.Hash, o.Hash())
 	}
 	rep, ok := tap.find(statusID, "TransactionStatusResponse")
@@ -276,19 +282,19 @@ func checkRemembered(t *testing.T, g *guest, h *host, o order.Order, first nexoR
 	if err := json.Unmarshal(rep.raw, &tsr); err != nil || tsr.RepeatedMessageResponse == nil {
 		t.Fatalf("TransactionStatusResponse without a repeated response: %v", err)
 	}
-	sameAcquisition(t, "TransactionStatus after the power cycle", first.raw, tsr.RepeatedMessageResponse.RepeatedResponseMessageBody.CardAcquisitionResponse)
-	t.Logf("after the power cycle, TransactionStatus for %s/%s repeats the CardAcquisition: Success, POITransactionID %s", saleID, serviceID, poiTx)
+	sameAcquisition(t, "TransactionStatus after the power cycle", first.raw, tsr.RepeatedMessageResponse.RepeatedResponseMessageBody.PaymentResponse)
+	t.Logf("after the power cycle, TransactionStatus for %s/%s repeats the relay capture, POITransactionID %s", saleID, serviceID, poiTx)
 
 	mark := g.con.mark()
-	res, err := link.Acquire(ctx, saleID, serviceID, o)
+	res, err := link.RelayPayment(ctx, saleID, serviceID, o)
 	if err != nil || !res.Approved || res.Hash != o.Hash() {
-		t.Fatalf("CardAcquisition repeated after the power cycle: approved=%v for %s, %v; want approved for %s", res.Approved, res.Hash, err, o.Hash())
+		t.Fatalf("relay Payment repeated after the power cycle: captured=%v for %s, %v; want captured for %s", res.Approved, res.Hash, err, o.Hash())
 	}
-	again, ok := tap.find(serviceID, "CardAcquisitionResponse")
+	again, ok := tap.find(serviceID, "PaymentResponse")
 	if !ok {
-		t.Fatal("no CardAcquisitionResponse in the tap")
+		t.Fatal("no PaymentResponse in the tap")
 	}
-	sameAcquisition(t, "CardAcquisition repeated after the power cycle", first.raw, again.raw)
+	sameAcquisition(t, "relay Payment repeated after the power cycle", first.raw, again.raw)
 	g.wait(stepTimeout, mark, "repeat answered from the store", "service="+serviceID)
 	g.checkScreen("idle after the repeated request", idle)
 

@@ -14,6 +14,7 @@ import (
 
 	"payterm/firmware/journal"
 	"payterm/firmware/poslink"
+	"payterm/pos"
 )
 
 // testJournal is the terminal side: export, and prune what is acked.
@@ -121,5 +122,28 @@ func TestJournalErrors(t *testing.T) {
 	}
 	if left, _ := j.Since(0, 10); len(left) != 3 {
 		t.Fatalf("a failed export pruned the terminal: %d entries left", len(left))
+	}
+}
+
+// TestJournalWithPairing: the pairing's key verifies the export when no
+// -terminal-key is pinned; a pairing with another key fails it.
+func TestJournalWithPairing(t *testing.T) {
+	_, url, ca, pubHex := journalTerminal(t, 2)
+	pub, _ := hex.DecodeString(pubHex)
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "good.json"), filepath.Join(dir, "bad.json")
+	if err := pos.WritePairing(good, pos.PairingOf("PT1-0001", pub)); err != nil {
+		t.Fatal(err)
+	}
+	other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{4}, ed25519.SeedSize)).Public().(ed25519.PublicKey)
+	if err := pos.WritePairing(bad, pos.PairingOf("PT1-0001", other)); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"journal", "-terminal", url, "-ca", ca, "-pairing", bad, "-out", filepath.Join(dir, "x")}, strings.NewReader(""), &out); err == nil || !strings.Contains(err.Error(), "signature") {
+		t.Fatalf("journal verified under another key: %v", err)
+	}
+	if err := run(t.Context(), []string{"journal", "-terminal", url, "-ca", ca, "-pairing", good, "-out", filepath.Join(dir, "y")}, strings.NewReader(""), &out); err != nil {
+		t.Fatalf("journal with the pairing: %v\n%s", err, out.String())
 	}
 }

@@ -5,7 +5,14 @@
 //	pos send -order order.json [-mode relay|direct] [-terminal URL | serial:/dev/ttyUSB0]
 //	pos demo   # press Enter to send a sample order; prints a fresh payment code
 //	pos logs   # the terminal's status and the tail of its log
-//	pos journal -out FILE -terminal-key HEX   # append the terminal's journal to FILE, verify, let it prune
+//	pos pair -out FILE # learn the terminal's signing key over the encrypted link
+//	pos journal -out FILE [-terminal-key HEX]   # append the terminal's journal to FILE, verify, let it prune
+//
+// Relay mode verifies every credential with the key learned at pairing:
+// send and demo pair on first use and keep the pairing in -pairing
+// (default: pairing-<POIID>.json in the user's config directory, under
+// payterm/); journal verifies with the pairing unless -terminal-key pins
+// a key.
 package main
 
 import (
@@ -60,6 +67,7 @@ type options struct {
 	baud        int
 	orderFile   string
 	outFile     string
+	pairingFile string
 }
 
 func (o *options) register(fs *flag.FlagSet) {
@@ -73,13 +81,14 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.caFile, "ca", "", "PEM file of the terminal's certificate or CA; empty accepts the dev certificate unverified")
 	fs.StringVar(&o.payhost, "payhost", "http://127.0.0.1:8090", "payment system URL (relay mode)")
 	fs.StringVar(&o.mode, "mode", "relay", "relay: the POS charges the credential; direct: the terminal charges")
-	fs.StringVar(&o.terminalKey, "terminal-key", "", "hex Ed25519 public key to verify relayed credentials (empty: not checked)")
+	fs.StringVar(&o.terminalKey, "terminal-key", "", "hex Ed25519 public key of the terminal, pinned instead of the pairing")
+	fs.StringVar(&o.pairingFile, "pairing", "", "pairing file (JSON: poiid, key_id, public_key); empty: pairing-<POIID>.json in the user config directory")
 	fs.IntVar(&o.baud, "baud", 115200, "serial link baud rate")
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: pos send|demo|logs|journal [flags]")
+		return errors.New("usage: pos send|demo|logs|journal|pair [flags]")
 	}
 	var o options
 	fs := flag.NewFlagSet("pos "+args[0], flag.ContinueOnError)
@@ -89,9 +98,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		fs.StringVar(&o.orderFile, "order", "", "order file (JSON)")
 	case "journal":
 		fs.StringVar(&o.outFile, "out", "", "export file: the journal's batches, appended")
+	case "pair":
+		fs.StringVar(&o.outFile, "out", "", "pairing file to write (default: -pairing)")
 	case "demo", "logs":
 	default:
-		return fmt.Errorf("unknown command %q: want send, demo, logs or journal", args[0])
+		return fmt.Errorf("unknown command %q: want send, demo, logs, journal or pair", args[0])
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -103,7 +114,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	}
 	defer closeLink()
 	switch args[0] {
+	case "pair":
+		return pairCommand(ctx, agent, o, stdout)
 	case "send":
+		if o.orderFile == "" {
+			return errors.New("send: -order is required")
+		}
+		if err := ensurePairing(ctx, agent, o, stdout); err != nil {
+			return err
+		}
 		return send(ctx, agent, o, stdout)
 	case "logs":
 		d, err := agent.Terminal.Diagnosis(ctx, o.saleID, newServiceID())
@@ -116,7 +135,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		}
 		return nil
 	case "journal":
-		return exportJournal(ctx, agent, o, agent.TerminalKey, stdout)
+		pub, err := journalKey(agent, o)
+		if err != nil {
+			return err
+		}
+		return exportJournal(ctx, agent, o, pub, stdout)
+	}
+	if err := ensurePairing(ctx, agent, o, stdout); err != nil {
+		return err
 	}
 	return demo(ctx, agent, o, stdin, stdout)
 }
@@ -149,7 +175,7 @@ func newAgent(o options, log *slog.Logger) (*pos.Agent, func(), error) {
 			closeLink()
 			return nil, nil, errors.New("-terminal-key: want 64 hex digits")
 		}
-		a.TerminalKey = k
+		a.Pairing = pos.PairingOf(o.poiID, k)
 	}
 	return a, closeLink, nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/pem"
 	"net/http/httptest"
 	"os"
@@ -11,10 +13,14 @@ import (
 	"testing"
 	"time"
 
+	"payterm/firmware/attest"
+	"payterm/firmware/order"
 	"payterm/firmware/poslink"
 	"payterm/firmware/poslink/poslinktest"
+	"payterm/payhost"
 	"payterm/payhost/sandbox"
 	"payterm/payhost/sandbox/sandboxtest"
+	"payterm/pos"
 )
 
 // terminal serves nexo over TLS for a scripted terminal, with the dev key,
@@ -27,7 +33,7 @@ func terminal(t *testing.T, term *poslinktest.Terminal) (url, caFile string) {
 	}
 	t.Cleanup(func() { store.Close() })
 	keys, _ := poslink.NewKeys(poslink.SecurityKey{KeyIdentifier: "payterm-dev", KeyVersion: 1, Passphrase: "payterm-dev-passphrase"})
-	srv := poslink.NewServer(poslink.ServerConfig{POIID: "PT1-0001", Keys: keys}, term, store, nil)
+	srv := poslink.NewServer(poslink.ServerConfig{POIID: "PT1-0001", Keys: keys, Identity: devIdentity{}}, term, store, nil)
 	ts := httptest.NewTLSServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	caFile = filepath.Join(t.TempDir(), "ca.pem")
@@ -77,13 +83,15 @@ func TestSendErrors(t *testing.T) {
 // input ends, until stopped.
 func TestDemo(t *testing.T) {
 	host := sandboxtest.Start(t, sandbox.Options{})
+	host.RegisterTerminal(t, "PT1-0001", attest.DevKey().Public().(ed25519.PublicKey))
 	term := &poslinktest.Terminal{}
 	url, ca := terminal(t, term)
 	ctx, cancel := context.WithCancel(t.Context())
 	var out syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"demo", "-terminal", url, "-ca", ca, "-payhost", host.Server.URL}, strings.NewReader("\n"), &out)
+		done <- run(ctx, []string{"demo", "-terminal", url, "-ca", ca, "-payhost", host.Server.URL,
+			"-pairing", filepath.Join(t.TempDir(), "pairing.json")}, strings.NewReader("\n"), &out)
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(out.String(), "order DEMO-0001:") && time.Now().Before(deadline) {
@@ -99,7 +107,7 @@ func TestDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := out.String()
-	for _, want := range []string{"a payment code to try", "order DEMO-0001 sent", "no more input", "order DEMO-0001:"} {
+	for _, want := range []string{"paired with terminal PT1-0001", "a payment code to try", "order DEMO-0001 sent", "no more input", "order DEMO-0001:"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("output lacks %q:\n%s", want, s)
 		}
@@ -120,5 +128,60 @@ func TestLogs(t *testing.T) {
 	}
 	if err := run(t.Context(), []string{"logs", "-terminal", url, "-ca", ca, "-plain"}, strings.NewReader(""), &out); err == nil {
 		t.Fatal("log tail sent over a plain request")
+	}
+}
+
+// devIdentity is the scripted terminal's identity: the dev key.
+type devIdentity struct{}
+
+func (devIdentity) PublicKey() ed25519.PublicKey { return attest.DevKey().Public().(ed25519.PublicKey) }
+
+// signedAcquire captures code with the statement the firmware makes,
+// signed with the dev key at host's time.
+func signedAcquire(host *sandboxtest.Env, code string) func(context.Context, poslink.Call, order.Order) poslink.Result {
+	return func(_ context.Context, c poslink.Call, o order.Order) poslink.Result {
+		st := sandboxtest.Statement(payhost.PayRequest{AuthCode: code, Amount: o.Total, Currency: o.Currency.Code, OrderHash: o.Hash().String()},
+			c.POIID, attest.DevKey(), host.Clock.Now())
+		return poslink.Result{Approved: true, Hash: o.Hash(), Method: "code", Code: code,
+			Statement: st.Encode(), Signature: st.Sign(attest.DevKey())}
+	}
+}
+
+// TestPairThenSendRelay: pos pair writes the pairing; send in relay mode
+// verifies the credential with it and charges; a pairing with another
+// key makes send refuse the credential, and the money stays.
+func TestPairThenSendRelay(t *testing.T) {
+	host := sandboxtest.Start(t, sandbox.Options{})
+	host.RegisterTerminal(t, "PT1-0001", attest.DevKey().Public().(ed25519.PublicKey))
+	cust := host.Account(t, "Customer", "CNY", 100000)
+	term := &poslinktest.Terminal{}
+	url, ca := terminal(t, term)
+	pairing := filepath.Join(t.TempDir(), "pairing.json")
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"pair", "-terminal", url, "-ca", ca, "-out", pairing}, strings.NewReader(""), &out); err != nil {
+		t.Fatalf("pair: %v\n%s", err, out.String())
+	}
+	p, err := pos.ReadPairing(pairing)
+	if err != nil || p != pos.PairingOf("PT1-0001", devIdentity{}.PublicKey()) {
+		t.Fatalf("pairing %+v, %v", p, err)
+	}
+	send := []string{"send", "-terminal", url, "-ca", ca, "-payhost", host.Server.URL, "-pairing", pairing, "-order", "../../sample-order.json"}
+
+	term.AcquireFunc = signedAcquire(host, host.Code(t, cust.ID))
+	if err := run(t.Context(), send, strings.NewReader(""), &out); err != nil || !strings.Contains(out.String(), "PAID") {
+		t.Fatalf("send: %v\n%s", err, out.String())
+	}
+	paid, _ := host.Host.Account(t.Context(), cust.ID)
+
+	other := sha256.Sum256([]byte("another terminal"))
+	if err := pos.WritePairing(pairing, pos.PairingOf("PT1-0001", ed25519.NewKeyFromSeed(other[:]).Public().(ed25519.PublicKey))); err != nil {
+		t.Fatal(err)
+	}
+	term.AcquireFunc = signedAcquire(host, host.Code(t, cust.ID))
+	if err := run(t.Context(), send, strings.NewReader(""), &out); err == nil {
+		t.Fatalf("credential charged under a key the POS did not pair with\n%s", out.String())
+	}
+	if acct, _ := host.Host.Account(t.Context(), cust.ID); acct.Balance != paid.Balance {
+		t.Fatalf("balance moved from %d to %d", paid.Balance, acct.Balance)
 	}
 }
