@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"payterm/drivers/scanner"
+	"payterm/firmware/attest"
 	"payterm/firmware/checkout"
 	"payterm/payhost"
 )
@@ -91,7 +92,7 @@ func (p *performer) perform(ef checkout.Effect) error {
 // answered. The attempt is already in the journal under c.Attempt.Ref.
 func (p *performer) charge(c checkout.Charge) {
 	res := checkout.ChargeResult{Ref: c.Attempt.Ref}
-	auth := authCode(c.Credential.Method.String(), c.Credential.Code)
+	auth := attest.AuthCode(c.Credential.Method.String(), c.Credential.Code)
 	req := payhost.PayRequest{
 		OutTradeNo:  c.Attempt.Ref,
 		AuthCode:    auth,

@@ -21,7 +21,7 @@ type engine struct {
 	// perform carries out one effect; set by the wiring, runs in the
 	// loop. An error from a Journal effect stops the step (see step).
 	perform func(checkout.Effect) error
-	alive *heartbeat // beaten on every loop iteration; nil: none
+	alive   *heartbeat // beaten on every loop iteration; nil: none
 
 	mu      sync.Mutex
 	pending map[checkout.RequestID]chan checkout.Reply

@@ -14,7 +14,7 @@ var _ poslink.IdentitySource = (*terminal)(nil)
 // PublicKey is the terminal's signing key, as the link tells it at
 // pairing.
 func (t *terminal) PublicKey() ed25519.PublicKey {
-	return t.statements.key.Public().(ed25519.PublicKey)
+	return t.signer.Public()
 }
 
 // identityOf is the identity the link tells: the Terminal's own when it

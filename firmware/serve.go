@@ -18,6 +18,7 @@ import (
 	"payterm/drivers/display"
 	"payterm/drivers/scanner"
 	"payterm/drivers/touch"
+	"payterm/firmware/attest"
 	"payterm/firmware/checkout"
 	"payterm/firmware/journal"
 	"payterm/firmware/poslink"
@@ -119,11 +120,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if cfg.PayHost != "" {
 		payer = payhost.NewHTTPClient(cfg.PayHost, &http.Client{Timeout: payCall})
 	}
-	stm := statements{poiID: cfg.POIID, key: key, now: time.Now}
+	stm := attest.Signer{POIID: cfg.POIID, Key: key, Now: time.Now}
 	p := &performer{ctx: ctx, log: log, e: e, screen: scr, scanner: devs.scanner, journal: journalAdapter{jr, pays},
-		payer: payer, poiID: cfg.POIID, sign: stm.sign}
+		payer: payer, poiID: cfg.POIID, sign: stm.Sign}
 	e.perform = p.perform
-	term := &terminal{e: e, statements: stm, modes: modes, payments: pays, stop: ctx}
+	term := &terminal{e: e, signer: stm, modes: modes, payments: pays, stop: ctx}
 
 	link, err := newLink(cfg, term, store, func() string { return terminalStatus(e) }, newJournalExport(jr, log), log)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"payterm/firmware/attest"
 	"payterm/firmware/checkout"
 	"payterm/firmware/order"
 	"payterm/firmware/poslink"
@@ -14,9 +15,9 @@ import (
 // terminal adapts the link's calls to checkout events and the checkout's
 // replies back to link results. It decides nothing: the checkout does.
 type terminal struct {
-	e          *engine
-	statements statements
-	modes      map[checkout.Mode]bool // which modes this merchant allows
+	e        *engine
+	signer   attest.Signer
+	modes    map[checkout.Mode]bool // which modes this merchant allows
 	payments *payments
 	// stop ends every wait for the checkout: the terminal is shutting down.
 	stop context.Context
@@ -81,7 +82,7 @@ func (t *terminal) result(c poslink.Call, o order.Order, r checkout.Reply) posli
 	switch r.Kind {
 	case checkout.ReplyCredential:
 		method := r.Credential.Method.String()
-		st, sig, err := t.statements.make(r.Hash, o.Total, o.Currency.Code, authCode(method, r.Credential.Code))
+		st, sig, err := t.signer.Statement(r.Hash, o.Total, o.Currency.Code, attest.AuthCode(method, r.Credential.Code))
 		if err != nil {
 			// The credential is useless without it: withhold it.
 			return poslink.Result{Condition: poslink.CondUnavailableService, Reason: "terminal cannot sign the confirmation"}

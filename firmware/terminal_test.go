@@ -26,7 +26,7 @@ func startEngine(t *testing.T) (*engine, *terminal) {
 	done := make(chan struct{})
 	go func() { e.run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return e, &terminal{e: e, statements: statements{poiID: devPOIID, key: attest.DevKey(), now: time.Now},
+	return e, &terminal{e: e, signer: attest.Signer{POIID: devPOIID, Key: attest.DevKey(), Now: time.Now},
 		modes: map[checkout.Mode]bool{checkout.Relay: true, checkout.Direct: true}, payments: newPayments(), stop: ctx}
 }
 

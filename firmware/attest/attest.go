@@ -1,65 +1,89 @@
-// Package attest signs what the terminal vouches for: a credential bound to
-// the order the customer confirmed. The POS and the payment system verify
-// it with the terminal's public key, so a credential cannot be replayed
-// against another order or forged by the link.
+// Package attest makes what the terminal vouches for: its signed statement
+// of what the customer confirmed — the order hash, the total and currency,
+// a digest of the credential presented and a one-time nonce
+// (payhost.Statement). The payment system charges only against it, in
+// direct mode (the terminal's own charge) and relay mode (the POS
+// forwards it with the credential); the POS verifies it with the key it
+// learned at pairing. It is the terminal's one signature over a payment.
 package attest
 
 import (
 	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
-	"encoding/binary"
-	"errors"
 	"fmt"
+	"io"
+	"time"
 
 	"payterm/firmware/order"
+	"payterm/payhost"
 )
 
-// Claim is what one signature covers. Code is the payment code or face
-// token itself, so the signature cannot be moved to another credential.
-type Claim struct {
-	POIID         string
-	TransactionID string
-	Hash          order.Hash
-	Method        string
-	Code          string
+// Signer signs statements for one terminal. The zero value is not ready:
+// POIID, Key and Now are required; Rand nil means crypto/rand.
+type Signer struct {
+	POIID string
+	Key   ed25519.PrivateKey
+	Now   func() time.Time
+	Rand  io.Reader
 }
 
-const domain = "payterm/credential/v1"
-
-// message is the canonical encoding: a domain tag, then each field
-// length-prefixed, so no two claims encode alike.
-func (c Claim) message() []byte {
-	var b []byte
-	for _, f := range []string{domain, c.POIID, c.TransactionID, string(c.Hash[:]), c.Method, c.Code} {
-		b = binary.BigEndian.AppendUint32(b, uint32(len(f)))
-		b = append(b, f...)
+// Statement signs the statement for charging authCode (as the payment
+// system takes it, payhost.FacePrefix included for a face) against the
+// order with hash h, total amount in minor units of currency. It returns
+// the statement and its base64 signature.
+func (s Signer) Statement(h order.Hash, amount int64, currency, authCode string) (payhost.Statement, string, error) {
+	r := s.Rand
+	if r == nil {
+		r = rand.Reader
 	}
-	return b
-}
-
-// Sign returns the base64 Ed25519 signature of c.
-func Sign(key ed25519.PrivateKey, c Claim) string {
-	return base64.StdEncoding.EncodeToString(ed25519.Sign(key, c.message()))
-}
-
-// ErrBadSignature means the signature does not match the claim and key.
-var ErrBadSignature = errors.New("attest: signature does not match")
-
-// Verify checks sig (base64) over c with pub.
-func Verify(pub ed25519.PublicKey, c Claim, sig string) error {
-	raw, err := base64.StdEncoding.DecodeString(sig)
+	nonce, err := payhost.NewNonce(r)
 	if err != nil {
-		return fmt.Errorf("attest: signature encoding: %w", err)
+		return payhost.Statement{}, "", fmt.Errorf("attest: %w", err)
 	}
-	if len(pub) != ed25519.PublicKeySize || !ed25519.Verify(pub, c.message(), raw) {
-		return ErrBadSignature
+	st := payhost.Statement{
+		TerminalID: s.POIID,
+		KeyID:      payhost.KeyIDOf(s.Public()),
+		OrderHash:  h.String(),
+		Amount:     amount,
+		Currency:   currency,
+		Credential: payhost.CredentialDigest(authCode),
+		Nonce:      nonce,
+		Time:       s.Now().UTC(),
 	}
+	return st, st.Sign(s.Key), nil
+}
+
+// Sign binds a charge request to the order it names: its statement and
+// signature are set from the request's own order hash, amount, currency
+// and credential.
+func (s Signer) Sign(req *payhost.PayRequest) error {
+	h, err := order.ParseHash(req.OrderHash)
+	if err != nil {
+		return fmt.Errorf("attest: %w", err)
+	}
+	st, sig, err := s.Statement(h, req.Amount, req.Currency, req.AuthCode)
+	if err != nil {
+		return err
+	}
+	req.Statement, req.Signature = &st, sig
 	return nil
 }
 
+// Public is the key the payment system and the POS verify with.
+func (s Signer) Public() ed25519.PublicKey { return s.Key.Public().(ed25519.PublicKey) }
+
+// AuthCode is a credential as the payment system takes it: a payment
+// code as read, a face token behind payhost.FacePrefix.
+func AuthCode(method, code string) string {
+	if method == "face" {
+		return payhost.FacePrefix + code
+	}
+	return code
+}
+
 // DevKey is the development terminal key, derived from a public string:
-// anyone can forge its signatures. Only for the virtual terminal and tests.
+// anyone can forge its statements. Only for the virtual terminal and tests.
 func DevKey() ed25519.PrivateKey {
 	seed := sha256.Sum256([]byte("payterm-dev-terminal-key (not secret, dev only)"))
 	return ed25519.NewKeyFromSeed(seed[:])
