@@ -178,3 +178,23 @@ func (l *link) settle(st checkout.Settle) error {
 	}
 	return l.srv.Settle(saleID, serviceID, res, st.Currency, st.Amount)
 }
+
+// settleInterrupted answers, for TransactionStatus, every Payment a
+// restart cut short whose fate the journal already tells; the others are
+// settled when the checkout has resolved their open attempts.
+func (l *link) settleInterrupted(p *payments) {
+	entries, err := l.srv.InterruptedPayments()
+	if err != nil {
+		l.log.Error("interrupted payments unreadable", "err", err)
+		return
+	}
+	for _, e := range entries {
+		st, ok := p.settleInterrupted(checkout.RequestID(e.SaleID + "/" + e.ServiceID))
+		if !ok {
+			continue
+		}
+		if err := l.settle(st); err != nil {
+			l.log.Error("interrupted payment not settled", "sale", e.SaleID, "service", e.ServiceID, "err", err)
+		}
+	}
+}

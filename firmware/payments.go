@@ -20,6 +20,8 @@ type payments struct {
 	byHash map[order.Hash]checkout.History
 	open   map[string]checkout.OpenAttempt
 	order  []string // open refs, oldest first
+	// settled: the last finished attempt of each POS request
+	settled map[checkout.RequestID]checkout.Settle
 	// relay credentials released and not yet followed by an outcome,
 	// abort or timeout, with when they were released
 	relay []relayCapture
@@ -31,7 +33,8 @@ type relayCapture struct {
 }
 
 func newPayments() *payments {
-	return &payments{byHash: map[order.Hash]checkout.History{}, open: map[string]checkout.OpenAttempt{}}
+	return &payments{byHash: map[order.Hash]checkout.History{}, open: map[string]checkout.OpenAttempt{},
+		settled: map[checkout.RequestID]checkout.Settle{}}
 }
 
 // load replays the journal's entries.
@@ -74,6 +77,9 @@ func (p *payments) note(r journal.Record, t time.Time) {
 		hash := r.OrderHash
 		if wasOpen {
 			hash = a.Hash
+		}
+		if wasOpen {
+			p.settled[a.Req] = settledBy(a, r)
 		}
 		h := p.byHash[hash]
 		switch r.Status {
@@ -120,4 +126,38 @@ func (p *payments) openAttempts() []checkout.OpenAttempt {
 		}
 	}
 	return out
+}
+
+// settledBy is the final answer to a POS request whose attempt a ended
+// with outcome record r.
+func settledBy(a checkout.OpenAttempt, r journal.Record) checkout.Settle {
+	st := checkout.Settle{Req: a.Req, Ref: a.Ref, Hash: a.Hash, Amount: a.Amount, Currency: a.Currency}
+	switch r.Status {
+	case checkout.ChargePaid.String():
+		st.Approved, st.Reference = true, r.Reference
+	case checkout.ChargeDeclined.String():
+		st.Cond, st.Reason = checkout.CondDeclined, r.Detail
+	default:
+		st.Cond, st.Reason = checkout.CondNotCharged, "nothing charged"
+	}
+	return st
+}
+
+// settleInterrupted is the final answer to a Payment a restart cut short
+// whose charge, if any, has ended: the attempt's outcome, or — when no
+// attempt was journaled, so no charge ever left — "nothing charged". ok
+// is false while an attempt of it is still open.
+func (p *payments) settleInterrupted(req checkout.RequestID) (checkout.Settle, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, a := range p.open {
+		if a.Req == req {
+			return checkout.Settle{}, false
+		}
+	}
+	if st, ok := p.settled[req]; ok {
+		return st, true
+	}
+	return checkout.Settle{Req: req, Cond: checkout.CondNotCharged,
+		Reason: "interrupted by a terminal restart before any charge: nothing charged"}, true
 }

@@ -145,6 +145,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	// Attempts a restart left open are resolved before any order: the
 	// checkout refuses orders until they are.
+	link.settleInterrupted(pays)
 	open := pays.openAttempts()
 	relay := pays.openRelay(time.Now().Add(-e.state.Config().Timeouts.Outcome))
 	if len(open) > 0 || len(relay) > 0 {

@@ -115,18 +115,26 @@ func (s *Server) SetDiagnose(f func() Diagnosis) { s.cfg.Diagnose = f }
 // (StateInterrupted): sales whose outcome the link does not know, which
 // the POS must reconcile with the payment system.
 func (s *Store) Interrupted() (int, error) {
+	es, err := s.interrupted("")
+	return len(es), err
+}
+
+// interrupted lists the unexpired interrupted entries of category (any
+// when "").
+func (s *Store) interrupted(category string) ([]Entry, error) {
 	now := s.now()
-	n := 0
+	var out []Entry
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte(bucketServices)).ForEach(func(k, v []byte) error {
-			if e, err := decodeEntry(k, v); err == nil && e.State == StateInterrupted && !s.expired(e, now) {
-				n++
+			e, err := decodeEntry(k, v)
+			if err == nil && e.State == StateInterrupted && !s.expired(e, now) && (category == "" || e.Category == category) {
+				out = append(out, e)
 			}
 			return nil
 		})
 	})
 	if err != nil {
-		return 0, fmt.Errorf("poslink: store interrupted: %w", err)
+		return nil, fmt.Errorf("poslink: store interrupted: %w", err)
 	}
-	return n, nil
+	return out, nil
 }

@@ -251,8 +251,15 @@ func (s *Server) repeat(r *request, prev Entry) []byte {
 	case prev.State == StateRunning:
 		return s.failure(r, CondInProgress, "the first request with this ServiceID is still running")
 	}
+	if prev.Category == CategoryPayment {
+		return s.failure(r, CondInProgress, resolvingMessage, AddState, StateInterrupted.String())
+	}
 	return s.failure(r, CondAborted, interruptedMessage, AddState, StateInterrupted.String())
 }
+
+// resolvingMessage answers for a Payment a restart cut short until the
+// terminal has found out what became of it and settled it (Settle).
+const resolvingMessage = "interrupted by a terminal restart: the terminal is finding out whether it was charged; ask again"
 
 const interruptedMessage = "interrupted by a terminal restart; outcome unknown: check the payment system before retrying"
 

@@ -609,17 +609,35 @@ func TestRestartMidPaymentIsInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Until the terminal has found out what became of it: in progress.
 	add := poslink.ParseAdditional(st.Response.AdditionalResponse)
-	if st.Response.Result != "Failure" || st.Response.ErrorCondition != "Aborted" || add.Get("state") != "interrupted" {
+	if st.Response.Result != "Failure" || st.Response.ErrorCondition != "InProgress" || add.Get("state") != "interrupted" {
 		t.Fatalf("status of interrupted payment: %+v", st.Response)
 	}
 	r.term.PaymentFunc = nil
 	res, err := r.client.Payment(bg, testSale, "1", o) // the POS repeats it
-	if err != nil || res.Approved || res.Condition != "Aborted" {
+	if err != nil || res.Approved || res.Condition != "InProgress" {
 		t.Fatalf("repeat of interrupted payment: %+v, %v", res, err)
 	}
 	if n := r.term.Count("Payment"); n != 1 {
 		t.Fatalf("interrupted payment re-run: %d calls", n)
+	}
+	open, err := r.srv.InterruptedPayments()
+	if err != nil || len(open) != 1 || open[0].ServiceID != "1" {
+		t.Fatalf("interrupted payments %+v, %v", open, err)
+	}
+	// Settled, it answers with the terminal's final result, sealed for
+	// the POS that asked, and is no longer interrupted.
+	final := poslink.Result{Approved: true, Hash: o.Hash(), Reference: "SBX0000000000000001", Ref: "PT1-o1-1"}
+	if err := r.srv.Settle(testSale, "1", final, o.Currency.Code, o.Total); err != nil {
+		t.Fatal(err)
+	}
+	res, err = r.client.Payment(bg, testSale, "1", o)
+	if err != nil || !res.Approved || res.Reference != final.Reference || res.Ref != final.Ref {
+		t.Fatalf("repeat after settling: %+v, %v", res, err)
+	}
+	if open, _ := r.srv.InterruptedPayments(); len(open) != 0 {
+		t.Fatalf("still interrupted after settling: %+v", open)
 	}
 }
 

@@ -75,3 +75,13 @@ func (s *Server) sealKeyNamed(name string) (sealKey, error) {
 	}
 	return sealKey{ref: keyRef{id, version}, cryptoVersion: CryptoVersion, dk: dk}, nil
 }
+
+// InterruptedPayments are the Payments a restart cut short that are not
+// settled yet: the terminal settles each (Settle) once it knows what
+// became of it, and until then TransactionStatus answers InProgress.
+func (s *Server) InterruptedPayments() ([]Entry, error) {
+	if s.store == nil {
+		return nil, nil
+	}
+	return s.store.interrupted(CategoryPayment)
+}

@@ -39,6 +39,8 @@ func (s *Server) status(r *request) []byte {
 		return s.failure(r, CondNotFound, notFoundMessage)
 	case e.State == StateRunning:
 		return s.failure(r, CondInProgress, "still running")
+	case e.State == StateInterrupted && e.Category == CategoryPayment:
+		return s.failure(r, CondInProgress, resolvingMessage, AddState, StateInterrupted.String())
 	case e.State == StateInterrupted:
 		return s.failure(r, CondAborted, interruptedMessage, AddState, StateInterrupted.String())
 	}
