@@ -6,7 +6,7 @@ BIN     := bin
 OUT     := out
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all deps build run test test-unit test-arm64 bench clean
+.PHONY: all deps build run test test-unit test-faults test-arm64 bench clean
 
 all: build
 
@@ -30,18 +30,27 @@ run: deps build
 # QEMU), then the unit tests again as arm64 binaries.
 test: deps
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -count=1 -timeout 30m $$($(GO) list ./... | grep -v '^payterm/firmware/faults$$')
+	@$(MAKE) --no-print-directory test-faults
 	@$(MAKE) --no-print-directory test-arm64
+
+# The fault-injection run (firmware/faults): 300 randomized sales through
+# proxies that delay, drop and reset both hops, with the terminal killed
+# and restarted at random; verbose so its counts of faults and wrong
+# charges are printed.
+test-faults:
+	$(GO) test -count=1 -timeout 20m -v ./firmware/faults
 
 # The unit and integration tests built for the terminal's architecture and
 # run under qemu-user, which catches what differs on arm64 (alignment,
 # cgo, int sizes, syscalls). Left out: rootfs (image tools run on the
-# host) and the firmware's main package (its tests drive a host browser
-# and Node); the image's whole system runs in rootfs/systemtest instead.
+# host), the firmware's main package (its tests drive a host browser
+# and Node) and the fault-injection run (it builds and kills host
+# binaries); the image's whole system runs in rootfs/systemtest instead.
 ARM64_EXEC := qemu-aarch64-static -L /usr/aarch64-linux-gnu
 test-arm64: deps
 	GOARCH=arm64 CGO_ENABLED=1 CC=aarch64-linux-gnu-gcc $(GO) test -count=1 -timeout 15m -exec '$(ARM64_EXEC)' \
-		$$($(GO) list ./... | grep -v -e '^payterm/rootfs' -e '^payterm/firmware$$')
+		$$($(GO) list ./... | grep -v -e '^payterm/rootfs' -e '^payterm/firmware$$' -e '^payterm/firmware/faults$$')
 
 test-unit:
 	$(GO) test -short ./...
