@@ -10,6 +10,7 @@ import (
 	"payterm/drivers/scanner"
 	"payterm/firmware/attest"
 	"payterm/firmware/checkout"
+	"payterm/internal/secret"
 	"payterm/payhost"
 )
 
@@ -113,7 +114,7 @@ func (p *performer) charge(c checkout.Charge) {
 		cancel()
 		res = chargeResult(c.Attempt.Ref, pay, err)
 		if err != nil {
-			p.log.Warn("charge answer", "out_trade_no", req.OutTradeNo, "code", payhost.MaskCode(auth), "status", res.Status, "err", err)
+			p.log.Warn("charge answer", "out_trade_no", req.OutTradeNo, "code", secret.Code(auth), "status", res.Status, "err", err)
 		}
 	}
 	p.post(res)

@@ -10,6 +10,7 @@ import (
 	"payterm/firmware/checkout"
 	"payterm/firmware/order"
 	"payterm/firmware/poslink"
+	"payterm/internal/secret"
 )
 
 // terminal adapts the link's calls to checkout events and the checkout's
@@ -87,7 +88,7 @@ func (t *terminal) result(c poslink.Call, o order.Order, r checkout.Reply) posli
 			// The credential is useless without it: withhold it.
 			return poslink.Result{Condition: poslink.CondUnavailableService, Reason: "terminal cannot sign the confirmation"}
 		}
-		return poslink.Result{Approved: true, Hash: r.Hash, Method: method, Code: r.Credential.Code,
+		return poslink.Result{Approved: true, Hash: r.Hash, Method: method, Code: secret.Code(r.Credential.Code),
 			Statement: st.Encode(), Signature: sig}
 	case checkout.ReplyResult:
 		res := poslink.Result{Approved: r.Approved, Hash: r.Hash, Reason: r.Reason, Reference: r.Reference, Ref: r.Ref}

@@ -24,5 +24,6 @@
 // (ReasonStatementMissing … ReasonStatementStale), answering only that
 // request. An order hash is paid once: a second payment gets the first.
 //
-// Payment codes are secrets: log them only through MaskCode.
+// Payment codes are secrets: log them only as a secret.Code, which masks
+// itself.
 package payhost

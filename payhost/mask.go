@@ -3,32 +3,16 @@ package payhost
 import (
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
-)
 
-// MaskCode hides a payment code (or face token) for logs: the first 2 and
-// last 4 characters stay, every other one becomes '*'
-// ("134567890123456789" → "13************6789"). Codes of 6 characters or
-// fewer are hidden whole. A FacePrefix is kept so logs tell faces apart.
-func MaskCode(code string) string {
-	prefix := ""
-	if rest, ok := strings.CutPrefix(code, FacePrefix); ok {
-		prefix, code = FacePrefix, rest
-	}
-	// Work on bytes: codes are ASCII; anything else is masked all the same.
-	n := len(code)
-	if n <= 6 {
-		return prefix + strings.Repeat("*", n)
-	}
-	return prefix + code[:2] + strings.Repeat("*", n-6) + code[n-4:]
-}
+	"payterm/internal/secret"
+)
 
 // String formats the request with its AuthCode masked, so %v and %+v never
 // leak a code. Of the statement it shows who signed and its nonce.
 func (r PayRequest) String() string {
 	return fmt.Sprintf("{OutTradeNo:%s AuthCode:%s Amount:%d Currency:%s OrderHash:%s TerminalID:%s Statement:%s}",
-		r.OutTradeNo, MaskCode(r.AuthCode), r.Amount, r.Currency, r.OrderHash, r.TerminalID, r.statementSummary())
+		r.OutTradeNo, secret.Code(r.AuthCode), r.Amount, r.Currency, r.OrderHash, r.TerminalID, r.statementSummary())
 }
 
 // GoString masks the AuthCode for %#v too.
@@ -38,7 +22,7 @@ func (r PayRequest) GoString() string { return "payhost.PayRequest" + r.String()
 func (r PayRequest) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("out_trade_no", r.OutTradeNo),
-		slog.String("auth_code", MaskCode(r.AuthCode)),
+		slog.Any("auth_code", secret.Code(r.AuthCode)),
 		slog.Int64("amount", r.Amount),
 		slog.String("currency", r.Currency),
 		slog.String("terminal_id", r.TerminalID),

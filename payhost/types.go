@@ -17,7 +17,7 @@ type PayRequest struct {
 	// OutTradeNo. 1–64 characters of A–Z a–z 0–9 '-' '_' ':'.
 	OutTradeNo string `json:"out_trade_no"`
 	// AuthCode is the customer's 18-digit payment code, or FacePrefix
-	// followed by a face token. Secret: see MaskCode.
+	// followed by a face token. Secret: log it as a secret.Code.
 	AuthCode string `json:"auth_code"`
 	// Amount is in minor units of Currency (CNY 12.34 is 1234); > 0.
 	Amount int64 `json:"amount"`

@@ -10,6 +10,7 @@ import (
 
 	"payterm/firmware/order"
 	"payterm/firmware/poslink"
+	"payterm/internal/secret"
 	"payterm/payhost"
 )
 
@@ -97,9 +98,9 @@ func (a *Agent) relay(ctx context.Context, o order.Order) (Outcome, error) {
 		return Outcome{Condition: res.Condition, Reason: res.Reason, Flagged: res.Flagged, Hash: res.Hash}, nil
 	}
 	want := o.Hash()
-	authCode := res.Code
+	authCode := res.Code.Reveal()
 	if res.Method == "face" {
-		authCode = payhost.FacePrefix + res.Code
+		authCode = payhost.FacePrefix + authCode
 	}
 	st, err := verifyCredential(a.Pairing, a.POIID, o, authCode, res)
 	if err != nil {
@@ -117,7 +118,7 @@ func (a *Agent) relay(ctx context.Context, o order.Order) (Outcome, error) {
 		TerminalID:  st.TerminalID,
 		Description: "order " + o.ID,
 	}
-	a.Log.Info("charging", "out_trade_no", req.OutTradeNo, "code", payhost.MaskCode(authCode), "amount", order.Display(o.Total, o.Currency))
+	a.Log.Info("charging", "out_trade_no", req.OutTradeNo, "code", secret.Code(authCode), "amount", order.Display(o.Total, o.Currency))
 	pay, err := a.charge(ctx, req)
 	out := Outcome{Hash: want}
 	switch {

@@ -15,6 +15,7 @@ import (
 	"payterm/firmware/order"
 	"payterm/firmware/poslink"
 	"payterm/firmware/poslink/poslinktest"
+	"payterm/internal/secret"
 	"payterm/payhost"
 	"payterm/payhost/sandbox"
 	"payterm/payhost/sandbox/sandboxtest"
@@ -68,7 +69,7 @@ func devPublic() ed25519.PublicKey { return attest.DevKey().Public().(ed25519.Pu
 // firmware makes, signed with the dev key at the host's time.
 func (r *rig) signedAcquire(code string, tamper func(*poslink.Result)) func(context.Context, poslink.Call, order.Order) poslink.Result {
 	return func(_ context.Context, c poslink.Call, o order.Order) poslink.Result {
-		res := poslink.Result{Approved: true, Hash: o.Hash(), Method: "code", Code: code}
+		res := poslink.Result{Approved: true, Hash: o.Hash(), Method: "code", Code: secret.Code(code)}
 		st := sandboxtest.Statement(payhost.PayRequest{AuthCode: code, Amount: o.Total, Currency: o.Currency.Code, OrderHash: o.Hash().String()},
 			"PT1-0001", attest.DevKey(), r.host.Clock.Now())
 		res.Statement, res.Signature = st.Encode(), st.Sign(attest.DevKey())

@@ -48,7 +48,7 @@ type rig struct {
 	mu      sync.Mutex
 	ids     []string // ServiceIDs the agent drew in the current attempt
 	lastReq string   // ServiceID of the latest Payment or CardAcquisition
-	nid atomic.Int64
+	nid     atomic.Int64
 
 	stats *stats
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"payterm/firmware/order"
+	"payterm/internal/secret"
 )
 
 // ClientConfig configures NewClient.
@@ -305,9 +306,9 @@ func acquisitionResult(a *CardAcquisitionResponse) Result {
 	if p := a.PaymentInstrumentData; p != nil {
 		switch p.PaymentInstrumentType {
 		case InstrumentPaymentCode:
-			res.Method, res.Code = "code", p.PaymentCode
+			res.Method, res.Code = "code", secret.Code(p.PaymentCode)
 		case InstrumentFace:
-			res.Method, res.Code = "face", p.FaceToken
+			res.Method, res.Code = "face", secret.Code(p.FaceToken)
 		}
 	}
 	return res

@@ -10,6 +10,7 @@ import (
 	"payterm/firmware/order"
 	"payterm/firmware/poslink"
 	"payterm/firmware/poslink/poslinktest"
+	"payterm/internal/secret"
 )
 
 // otherKey is a second POS's link key on the same terminal.
@@ -244,7 +245,7 @@ func TestStoreHoldsNoCredentialInClear(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newRig(t)
 			r.term.AcquireFunc = func(ctx context.Context, c poslink.Call, o order.Order) poslink.Result {
-				return poslink.Result{Approved: true, Hash: o.Hash(), Method: tt.method, Code: tt.code}
+				return poslink.Result{Approved: true, Hash: o.Hash(), Method: tt.method, Code: secret.Code(tt.code)}
 			}
 			c := r.client
 			if tt.plain {
@@ -253,7 +254,7 @@ func TestStoreHoldsNoCredentialInClear(t *testing.T) {
 			o := testOrder(2)
 			for _, id := range []string{"1", "2"} {
 				res, err := c.Acquire(bg, testSale, id, o)
-				if err != nil || !res.Approved || res.Code != tt.code {
+				if err != nil || !res.Approved || res.Code.Reveal() != tt.code {
 					t.Fatalf("acquire: %+v, %v", res, err)
 				}
 				if err := c.Outcome(bg, testSale, id+"-outcome", poslink.RelayOutcome{Session: id, Approved: true}); err != nil {

@@ -68,7 +68,7 @@ func (s *Server) acquire(ctx context.Context, pc *pendingCall, r *request, c *Ca
 	}
 	s.log.Info("card acquisition", "sale", r.hdr.SaleID, "service", r.hdr.ServiceID,
 		"result", out.Response.Result, "condition", out.Response.ErrorCondition,
-		"method", res.Method, "code", maskCode(res.Code))
+		"method", res.Method, "code", res.Code)
 	return "CardAcquisitionResponse", out
 }
 
@@ -95,9 +95,9 @@ func instrument(res Result, r *request) (*PaymentInstrumentData, string) {
 	}
 	switch res.Method {
 	case "code":
-		return &PaymentInstrumentData{PaymentInstrumentType: InstrumentPaymentCode, PaymentCode: res.Code}, ""
+		return &PaymentInstrumentData{PaymentInstrumentType: InstrumentPaymentCode, PaymentCode: res.Code.Reveal()}, ""
 	case "face":
-		return &PaymentInstrumentData{PaymentInstrumentType: InstrumentFace, FaceToken: res.Code}, ""
+		return &PaymentInstrumentData{PaymentInstrumentType: InstrumentFace, FaceToken: res.Code.Reveal()}, ""
 	}
 	return nil, "unknown method " + res.Method
 }

@@ -3,6 +3,8 @@ package poslink
 import (
 	"context"
 	"net/url"
+
+	"payterm/internal/secret"
 )
 
 // AdditionalResponse keys of a relay capture (payterm extension). A POS
@@ -72,7 +74,7 @@ func (s *Server) relayPayment(ctx context.Context, pc *pendingCall, r *request, 
 	}
 	s.log.Info("relay payment", "sale", r.hdr.SaleID, "service", r.hdr.ServiceID,
 		"result", out.Response.Result, "condition", out.Response.ErrorCondition,
-		"captured", inst != nil, "method", res.Method, "code", maskCode(res.Code))
+		"captured", inst != nil, "method", res.Method, "code", res.Code)
 	return "PaymentResponse", out
 }
 
@@ -103,9 +105,9 @@ func relayFromAdditional(add url.Values) (res Result, ok bool) {
 	res.Method = add.Get(AddMethod)
 	switch res.Method {
 	case "code":
-		res.Code = add.Get(AddPaymentCode)
+		res.Code = secret.Code(add.Get(AddPaymentCode))
 	case "face":
-		res.Code = add.Get(AddFaceToken)
+		res.Code = secret.Code(add.Get(AddFaceToken))
 	}
 	res.Statement, res.Signature = add.Get(AddStatement), add.Get(AddSignature)
 	return res, true

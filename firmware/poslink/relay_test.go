@@ -63,7 +63,7 @@ func TestRelayPaymentNeverReadsPaid(t *testing.T) {
 			if r.term.Count("Payment") != 0 || r.term.Count("Acquire") != 1 {
 				t.Fatalf("terminal calls %+v, want one Acquire", r.term.Calls())
 			}
-			if res.Approved != tt.captured || (tt.captured && (res.Code != tt.code || res.Hash != o.Hash())) {
+			if res.Approved != tt.captured || (tt.captured && (res.Code.Reveal() != tt.code || res.Hash != o.Hash())) {
 				t.Fatalf("result %+v", res)
 			}
 			if !tt.captured && (res.Code != "" || res.Condition != tt.cond) {
@@ -236,7 +236,7 @@ func TestRelayClientRefusesForgedReplies(t *testing.T) {
 			if tt.charged != (res.Approved && res.Reference == "REF-9") {
 				t.Fatalf("result %+v", res)
 			}
-			if !tt.charged && strings.Contains(res.Code, "1234") {
+			if !tt.charged && strings.Contains(res.Code.Reveal(), "1234") {
 				t.Fatalf("forged credential accepted: %+v", res)
 			}
 		})

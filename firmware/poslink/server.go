@@ -377,14 +377,6 @@ func poiData(now time.Time, serviceID string) POIData {
 	}}
 }
 
-// maskCode shows only the last four characters of a credential, for logs.
-func maskCode(code string) string {
-	if len(code) <= 8 {
-		return "****"
-	}
-	return "****" + code[len(code)-4:]
-}
-
 // orderHashOf is the hash in a reply: the Terminal's, else none.
 func orderHashOf(res Result) string {
 	if res.Hash.IsZero() {

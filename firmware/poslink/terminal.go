@@ -11,6 +11,7 @@ import (
 	"context"
 
 	"payterm/firmware/order"
+	"payterm/internal/secret"
 )
 
 // Terminal is what the link asks of the terminal. Calls block until the
@@ -79,8 +80,8 @@ type Result struct {
 	Hash    order.Hash // hash of the order the customer confirmed
 	Flagged []string   // line IDs the customer reported as wrong
 	// Acquire only: the credential.
-	Method    string // "code" or "face"
-	Code      string // secret: masked in every log
+	Method string      // "code" or "face"
+	Code   secret.Code // payment code or face token; prints masked
 	// Statement is the terminal's statement of what the customer
 	// confirmed (payhost.Statement, encoded), which the payment system
 	// requires with the credential; Signature is the terminal's over it.

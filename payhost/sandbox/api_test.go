@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"payterm/internal/secret"
 	"payterm/payhost"
 	"payterm/payhost/sandbox"
 )
@@ -114,7 +115,7 @@ func TestIssueCodeNeverRepeatsALiveCode(t *testing.T) {
 	acct := a.account("Gus", "CNY", 100)
 	first, second := a.code(acct.ID), a.code(acct.ID)
 	if first == second {
-		t.Fatalf("a live code was issued twice: %s", payhost.MaskCode(first))
+		t.Fatalf("a live code was issued twice: %s", secret.Code(first))
 	}
 	// Used but not expired: still never reissued.
 	if p := a.pay(a.req("o1", first, 1)); p.Status != payhost.StatusSuccess {

@@ -11,7 +11,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"payterm/payhost"
+	"payterm/internal/secret"
 )
 
 // Payment codes look like WeChat's: 18 digits whose first two are 10–15.
@@ -82,7 +82,7 @@ func (h *Host) IssueCode(ctx context.Context, accountID string) (Code, error) {
 	if err != nil {
 		return Code{}, fmt.Errorf("sandbox: issue code for %s: %w", accountID, err)
 	}
-	h.log.Info("code issued", "account", accountID, "code", payhost.MaskCode(c.Code), "expires_at", c.ExpiresAt)
+	h.log.Info("code issued", "account", accountID, "code", secret.Code(c.Code), "expires_at", c.ExpiresAt)
 	return c, nil
 }
 

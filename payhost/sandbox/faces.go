@@ -6,6 +6,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"payterm/internal/secret"
 	"payterm/payhost"
 )
 
@@ -65,7 +66,7 @@ func (h *Host) EnrolFace(ctx context.Context, accountID string, n NewFace) (crea
 		return false, fmt.Errorf("sandbox: enrol face for %s: %w", accountID, err)
 	}
 	if created {
-		h.log.Info("face enrolled", "account", accountID, "token", payhost.MaskCode(n.Token))
+		h.log.Info("face enrolled", "account", accountID, "token", secret.Code(n.Token))
 	}
 	return created, nil
 }

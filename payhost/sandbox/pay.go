@@ -12,6 +12,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"payterm/internal/secret"
 	"payterm/payhost"
 )
 
@@ -82,7 +83,7 @@ func (h *Host) Pay(ctx context.Context, req payhost.PayRequest) (payhost.Payment
 			}
 		}
 		return putJSON(tx, bucketPayments, req.OutTradeNo,
-			paymentRecord{Payment: p, Fingerprint: fp, Credential: payhost.MaskCode(req.AuthCode)})
+			paymentRecord{Payment: p, Fingerprint: fp, Credential: secret.Mask(req.AuthCode)})
 	})
 	if err != nil {
 		return payhost.Payment{}, fmt.Errorf("sandbox: pay %s: %w", req.OutTradeNo, err)
@@ -91,7 +92,7 @@ func (h *Host) Pay(ctx context.Context, req payhost.PayRequest) (payhost.Payment
 	if outcome == "refused" {
 		level = slog.LevelWarn
 	}
-	h.log.Log(ctx, level, "pay", "out_trade_no", req.OutTradeNo, "code", payhost.MaskCode(req.AuthCode),
+	h.log.Log(ctx, level, "pay", "out_trade_no", req.OutTradeNo, "code", secret.Code(req.AuthCode),
 		"amount", req.Amount, "currency", req.Currency, "status", p.Status, "reason", p.Reason,
 		"outcome", outcome, "answer_for", p.OutTradeNo)
 	return p, nil

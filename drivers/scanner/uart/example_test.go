@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"payterm/drivers/scanner/uart"
+	"payterm/internal/secret"
 )
 
 func ExampleLineReader() {
@@ -16,7 +17,7 @@ func ExampleLineReader() {
 			break
 		}
 		if l.Verdict == uart.Code {
-			fmt.Println(l.Verdict, l.Len, uart.Mask(l.Code))
+			fmt.Println(l.Verdict, l.Len, secret.Code(l.Code))
 			continue
 		}
 		fmt.Println(l.Verdict, l.Len)
@@ -26,9 +27,4 @@ func ExampleLineReader() {
 	// noise 5
 	// too long 300
 	// code 4 ****
-}
-
-func ExampleMask() {
-	fmt.Println(uart.Mask("287654321098765432"))
-	// Output: 28************5432
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"payterm/drivers/scanner/uart"
+	"payterm/internal/secret"
 	"strings"
 	"sync"
 	"testing"
@@ -116,7 +117,7 @@ func noCode(t *testing.T, s *uart.Scanner) {
 	t.Helper()
 	select {
 	case c := <-s.Codes():
-		t.Fatalf("unexpected code %q", uart.Mask(c))
+		t.Fatalf("unexpected code %q", secret.Code(c))
 	default:
 	}
 }

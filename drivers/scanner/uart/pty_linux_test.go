@@ -9,6 +9,7 @@ import (
 
 	"payterm/drivers/scanner/uart"
 	"payterm/internal/ptypair"
+	"payterm/internal/secret"
 )
 
 // TestOverPty runs the whole driver through the kernel's tty layer: Open
@@ -49,7 +50,7 @@ func TestOverPty(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := nextCode(t, s); got != codeA {
-		t.Fatalf("code %q, want %q", uart.Mask(got), uart.Mask(codeA))
+		t.Fatalf("code %q, want %q", secret.Code(got), secret.Code(codeA))
 	}
 	if err := s.Disarm(ctx); err != nil {
 		t.Fatal(err)

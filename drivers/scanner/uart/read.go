@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"payterm/internal/secret"
 )
 
 // read pumps the port's bytes to the framing loop until the port fails
@@ -89,11 +91,11 @@ func (s *Scanner) deliver(l Line) {
 
 	switch {
 	case sent:
-		s.log.Debug("uart: code read", "scanner", s.name, "code", Mask(l.Code))
+		s.log.Debug("uart: code read", "scanner", s.name, "code", secret.Code(l.Code))
 	case l.Verdict == Code && !armed:
-		s.log.Info("uart: code read while disarmed, dropped", "scanner", s.name, "code", Mask(l.Code))
+		s.log.Info("uart: code read while disarmed, dropped", "scanner", s.name, "code", secret.Code(l.Code))
 	case l.Verdict == Code:
-		s.log.Warn("uart: codes not being taken, dropped", "scanner", s.name, "code", Mask(l.Code))
+		s.log.Warn("uart: codes not being taken, dropped", "scanner", s.name, "code", secret.Code(l.Code))
 	default:
 		s.log.Warn("uart: line discarded", "scanner", s.name, "why", l.Verdict.String(), "len", l.Len, "max", s.maxLen)
 		if cmd := s.proto.activate(); armed && cmd != nil {

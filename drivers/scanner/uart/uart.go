@@ -4,7 +4,7 @@
 // The module sends each code as printable ASCII ended by CR or CR LF.
 // The driver frames lines (see Verdict for what is discarded), delivers
 // only codes read while armed, and arms the module the way its Protocol
-// says. Codes appear in logs only through Mask.
+// says. Codes appear in logs only as a secret.Code, which masks itself.
 //
 // The core works on any io.ReadWriter, so tests use pipes and ptys; Open
 // opens a real port with go.bug.st/serial.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"payterm/drivers/scanner/uart"
+	"payterm/internal/secret"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +32,7 @@ func TestCodesOnlyWhileArmed(t *testing.T) {
 	}
 	m.send(t, codeB+"\r\n")
 	if got := nextCode(t, s); got != codeB {
-		t.Fatalf("code %q, want %q", uart.Mask(got), uart.Mask(codeB))
+		t.Fatalf("code %q, want %q", secret.Code(got), secret.Code(codeB))
 	}
 
 	if err := s.Disarm(ctx); err != nil {
@@ -46,8 +47,8 @@ func TestCodesOnlyWhileArmed(t *testing.T) {
 		if strings.Contains(all, c) {
 			t.Fatalf("a log shows code %s unmasked:\n%s", c, all)
 		}
-		if !strings.Contains(all, uart.Mask(c)) {
-			t.Fatalf("no log of masked code %s:\n%s", uart.Mask(c), all)
+		if !strings.Contains(all, secret.Mask(c)) {
+			t.Fatalf("no log of masked code %s:\n%s", secret.Mask(c), all)
 		}
 	}
 }
@@ -71,7 +72,7 @@ func TestArmDropsCodesOfAnEarlierCapture(t *testing.T) {
 	noCode(t, s)
 	m.send(t, codeB+"\r")
 	if got := nextCode(t, s); got != codeB {
-		t.Fatalf("code %q, want %q", uart.Mask(got), uart.Mask(codeB))
+		t.Fatalf("code %q, want %q", secret.Code(got), secret.Code(codeB))
 	}
 }
 
@@ -87,7 +88,7 @@ func TestHoneywellCommands(t *testing.T) {
 	m.waitReceived(t, activate)
 	m.send(t, codeA+"\r\n")
 	if got := nextCode(t, s); got != codeA {
-		t.Fatalf("code %q, want %q", uart.Mask(got), uart.Mask(codeA))
+		t.Fatalf("code %q, want %q", secret.Code(got), secret.Code(codeA))
 	}
 	if err := s.Disarm(ctx); err != nil {
 		t.Fatal(err)
@@ -117,7 +118,7 @@ func TestHoneywellRestartsReadAfterDiscardedLine(t *testing.T) {
 	m.waitReceived(t, cat(activate, activate))
 	m.send(t, codeA+"\r")
 	if got := nextCode(t, s); got != codeA {
-		t.Fatalf("code %q, want %q", uart.Mask(got), uart.Mask(codeA))
+		t.Fatalf("code %q, want %q", secret.Code(got), secret.Code(codeA))
 	}
 }
 
@@ -256,7 +257,7 @@ func TestInterCharTimeoutDiscardsPartialLine(t *testing.T) {
 	logs.waitFor(t, "partial")
 	m.send(t, codeA+"\r")
 	if got := nextCode(t, s); got != codeA {
-		t.Fatalf("code %q, want %q (the partial line must not prefix it)", uart.Mask(got), uart.Mask(codeA))
+		t.Fatalf("code %q, want %q (the partial line must not prefix it)", secret.Code(got), secret.Code(codeA))
 	}
 }
 

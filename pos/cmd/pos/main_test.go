@@ -17,6 +17,7 @@ import (
 	"payterm/firmware/order"
 	"payterm/firmware/poslink"
 	"payterm/firmware/poslink/poslinktest"
+	"payterm/internal/secret"
 	"payterm/payhost"
 	"payterm/payhost/sandbox"
 	"payterm/payhost/sandbox/sandboxtest"
@@ -142,7 +143,7 @@ func signedAcquire(host *sandboxtest.Env, code string) func(context.Context, pos
 	return func(_ context.Context, c poslink.Call, o order.Order) poslink.Result {
 		st := sandboxtest.Statement(payhost.PayRequest{AuthCode: code, Amount: o.Total, Currency: o.Currency.Code, OrderHash: o.Hash().String()},
 			c.POIID, attest.DevKey(), host.Clock.Now())
-		return poslink.Result{Approved: true, Hash: o.Hash(), Method: "code", Code: code,
+		return poslink.Result{Approved: true, Hash: o.Hash(), Method: "code", Code: secret.Code(code),
 			Statement: st.Encode(), Signature: st.Sign(attest.DevKey())}
 	}
 }

@@ -6,21 +6,6 @@ import (
 	"payterm/drivers/scanner/uart"
 )
 
-func TestMask(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"134567890123456789", "13************6789"},
-		{"123456789012", "12******9012"},
-		{"12345678901", "***********"},
-		{"1234", "****"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := uart.Mask(tt.in); got != tt.want {
-			t.Errorf("Mask(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestParseProtocol(t *testing.T) {
 	tests := []struct {
 		in      string
