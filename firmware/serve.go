@@ -23,7 +23,6 @@ import (
 	"payterm/firmware/journal"
 	"payterm/firmware/poslink"
 	"payterm/payhost"
-	"payterm/ui"
 )
 
 // devices are the board's parts as opened. Display is essential; the
@@ -95,23 +94,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	defer store.Close()
 
-	fonts, err := ui.DefaultFonts(filepath.Join(cfg.DataDir, "fonts"))
-	if err != nil {
-		return fmt.Errorf("fonts: %w", err)
-	}
-	if !fonts.HasFallback() {
-		log.Warn("no CJK font found: Chinese, Japanese and Korean labels will show as boxes")
-	}
-	bounds := devs.display.Bounds()
-	renderer, err := ui.New(ui.Options{
-		Layout: ui.Layout{W: bounds.Dx(), H: bounds.Dy(), Rotation: b.Display.Rotation},
-		Fonts:  fonts,
-		Name:   cfg.POIID,
-	})
+	scr, err := newUIScreen(cfg, b, devs, log)
 	if err != nil {
 		return err
 	}
-	scr := &uiScreen{log: log, r: renderer, disp: devs.display}
 
 	hasScan := devs.scanner != scanner.None
 	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan, TerminalID: cfg.POIID})

@@ -4,13 +4,13 @@ import (
 	"image"
 	"image/color"
 	"io"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/fogleman/gg"
 
 	"payterm/firmware/checkout"
+	"payterm/internal/latency"
 )
 
 // ggText draws text with gg's DrawString, run by run of one face, over
@@ -86,17 +86,7 @@ func fullRenders(b *testing.B, r *Renderer) {
 		lat = append(lat, time.Since(t0))
 	}
 	b.StopTimer()
-	b.ReportMetric(percentile(lat, 50), "p50-ms")
-}
-
-// percentile returns the p-th percentile of lat in milliseconds.
-func percentile(lat []time.Duration, p int) float64 {
-	if len(lat) == 0 {
-		return 0
-	}
-	s := slices.Clone(lat)
-	slices.Sort(s)
-	return float64(s[(len(s)-1)*p/100].Nanoseconds()) / 1e6
+	b.ReportMetric(latency.Ms(lat, 50), "p50-ms")
 }
 
 func BenchmarkOrder20Lines1280x800(b *testing.B) {
@@ -172,7 +162,7 @@ func BenchmarkToggleLine(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(percentile(lat, 50), "p50-ms")
+	b.ReportMetric(latency.Ms(lat, 50), "p50-ms")
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/render")
 	b.ReportMetric(100*float64(area)/float64(b.N)/float64(1280*800), "damage-%")
 }

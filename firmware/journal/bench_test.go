@@ -2,9 +2,10 @@ package journal
 
 import (
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
+
+	"payterm/internal/latency"
 )
 
 // BenchmarkAppendAttempt is the write that must finish before a charge
@@ -25,16 +26,6 @@ func BenchmarkAppendAttempt(b *testing.B) {
 		}
 		lat = append(lat, time.Since(t0))
 	}
-	b.ReportMetric(percentileMs(lat, 50), "p50-ms")
-	b.ReportMetric(percentileMs(lat, 99), "p99-ms")
-}
-
-// percentileMs returns the p-th percentile of lat in milliseconds.
-func percentileMs(lat []time.Duration, p int) float64 {
-	if len(lat) == 0 {
-		return 0
-	}
-	s := slices.Clone(lat)
-	slices.Sort(s)
-	return float64(s[(len(s)-1)*p/100].Nanoseconds()) / 1e6
+	b.ReportMetric(latency.Ms(lat, 50), "p50-ms")
+	b.ReportMetric(latency.Ms(lat, 99), "p99-ms")
 }

@@ -5,12 +5,12 @@ import (
 	"crypto/x509"
 	"net/http/httptest"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
 
 	"payterm/firmware/order"
+	"payterm/internal/latency"
 )
 
 // BenchmarkLinkRoundTrip is the link's own cost for one itemized
@@ -44,8 +44,8 @@ func BenchmarkLinkRoundTrip(b *testing.B) {
 		}
 		lat = append(lat, time.Since(t0))
 	}
-	b.ReportMetric(percentileMs(lat, 50), "p50-ms")
-	b.ReportMetric(percentileMs(lat, 99), "p99-ms")
+	b.ReportMetric(latency.Ms(lat, 50), "p50-ms")
+	b.ReportMetric(latency.Ms(lat, 99), "p99-ms")
 }
 
 // BenchmarkLinkLoopbackHTTPS is a whole 20-line encrypted payment as a
@@ -84,18 +84,8 @@ func BenchmarkLinkLoopbackHTTPS(b *testing.B) {
 		}
 		lat = append(lat, time.Since(t0))
 	}
-	b.ReportMetric(percentileMs(lat, 50), "p50-ms")
-	b.ReportMetric(percentileMs(lat, 99), "p99-ms")
-}
-
-// percentileMs returns the p-th percentile of lat in milliseconds.
-func percentileMs(lat []time.Duration, p int) float64 {
-	if len(lat) == 0 {
-		return 0
-	}
-	s := slices.Clone(lat)
-	slices.Sort(s)
-	return float64(s[(len(s)-1)*p/100].Nanoseconds()) / 1e6
+	b.ReportMetric(latency.Ms(lat, 50), "p50-ms")
+	b.ReportMetric(latency.Ms(lat, 99), "p99-ms")
 }
 
 // BenchmarkDeriveKey is why derived keys are cached: PBKDF2 with 4000

@@ -5,13 +5,13 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
+	"payterm/internal/latency"
 	"payterm/payhost"
 )
 
@@ -74,16 +74,6 @@ func BenchmarkStatementVerify(b *testing.B) {
 			b.Fatalf("check: %q %v", reason, err)
 		}
 	}
-	b.ReportMetric(percentileMs(lat, 50), "p50-ms")
-	b.ReportMetric(percentileMs(lat, 99), "p99-ms")
-}
-
-// percentileMs is the p-th percentile of lat in milliseconds.
-func percentileMs(lat []time.Duration, p int) float64 {
-	if len(lat) == 0 {
-		return 0
-	}
-	s := slices.Clone(lat)
-	slices.Sort(s)
-	return float64(s[(len(s)-1)*p/100].Nanoseconds()) / 1e6
+	b.ReportMetric(latency.Ms(lat, 50), "p50-ms")
+	b.ReportMetric(latency.Ms(lat, 99), "p99-ms")
 }
