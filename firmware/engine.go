@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"payterm/firmware/checkout"
@@ -22,13 +23,17 @@ type engine struct {
 	// loop. An error from a Journal effect stops the step (see step).
 	perform func(checkout.Effect) error
 	alive   *heartbeat // beaten on every loop iteration; nil: none
+	// snap is the state after the last step, published for readers
+	// outside the loop (status, the virtual page): they read a snapshot,
+	// never the live state.
+	snap atomic.Pointer[checkout.State]
 
 	mu      sync.Mutex
 	pending map[checkout.RequestID]chan checkout.Reply
 }
 
 func newEngine(log *slog.Logger, now func() time.Time, cfg checkout.Config) *engine {
-	return &engine{
+	e := &engine{
 		log:     log,
 		now:     now,
 		tick:    250 * time.Millisecond,
@@ -36,6 +41,8 @@ func newEngine(log *slog.Logger, now func() time.Time, cfg checkout.Config) *eng
 		state:   checkout.New(cfg),
 		pending: make(map[checkout.RequestID]chan checkout.Reply),
 	}
+	e.publish()
+	return e
 }
 
 // run steps the machine until ctx ends. Ticks come from the injected clock
@@ -64,6 +71,7 @@ func (e *engine) run(ctx context.Context) error {
 // step, and the checkout is told with a JournalFailed event, which it
 // answers without writing to the journal again.
 func (e *engine) step(ev checkout.Event) {
+	defer e.publish()
 	prev := e.state
 	next, effects := checkout.Step(e.state, ev)
 	e.state = next
@@ -80,6 +88,20 @@ func (e *engine) step(ev checkout.Event) {
 		}
 		return
 	}
+}
+
+// publish makes the current state the snapshot readers see.
+func (e *engine) publish() {
+	s := e.state
+	e.snap.Store(&s)
+}
+
+// snapshot is the state after the last step; safe from any goroutine.
+func (e *engine) snapshot() checkout.State {
+	if s := e.snap.Load(); s != nil {
+		return *s
+	}
+	return checkout.New(checkout.Config{})
 }
 
 // do runs f in the loop and waits for it, or for ctx.

@@ -133,7 +133,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	// checkout refuses orders until they are.
 	link.settleInterrupted(pays)
 	open := pays.openAttempts()
-	relay := pays.openRelay(time.Now().Add(-e.state.Config().Timeouts.Outcome))
+	relay := pays.openRelay(time.Now().Add(-e.snapshot().Config().Timeouts.Outcome))
 	if len(open) > 0 || len(relay) > 0 {
 		log.Warn("payments left open by a restart: resolving them first", "charges", len(open), "relay credentials", len(relay))
 		e.step(checkout.Recovered{Attempts: open, Relay: relay})
@@ -174,20 +174,16 @@ func simState(e *engine, scr *uiScreen, sc scanner.Scanner, key ed25519.PrivateK
 		Rect   rect   `json:"rect"`
 	}
 	st := map[string]any{}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	e.do(ctx, func() {
-		s := e.state
-		st["phase"] = s.Phase().String()
-		st["mode"] = s.Mode().String()
-		if h := s.Hash(); !h.IsZero() {
-			st["order_hash"] = h.String()
-		}
-		if h := s.Confirmed(); !h.IsZero() {
-			st["confirmed_hash"] = h.String()
-		}
-		st["marked"] = s.Marked()
-	})
+	s := e.snapshot()
+	st["phase"] = s.Phase().String()
+	st["mode"] = s.Mode().String()
+	if h := s.Hash(); !h.IsZero() {
+		st["order_hash"] = h.String()
+	}
+	if h := s.Confirmed(); !h.IsZero() {
+		st["confirmed_hash"] = h.String()
+	}
+	st["marked"] = s.Marked()
 	v, btns := scr.snapshot()
 	st["screen"] = v.Screen.String()
 	st["message"] = v.Message
@@ -213,13 +209,8 @@ func simState(e *engine, scr *uiScreen, sc scanner.Scanner, key ed25519.PrivateK
 
 // terminalStatus is the nexo POIStatus: OK when idle, Busy with a customer.
 func terminalStatus(e *engine) string {
-	status := "Busy"
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	e.do(ctx, func() {
-		if e.state.Phase() == checkout.Idle {
-			status = "OK"
-		}
-	})
-	return status
+	if e.snapshot().Phase() == checkout.Idle {
+		return "OK"
+	}
+	return "Busy"
 }

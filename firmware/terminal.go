@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -127,17 +126,10 @@ func condition(c checkout.Cond) string {
 // acquired for session o.Session; it counts only for that session,
 // awaiting it, and from its owner.
 func (t *terminal) Outcome(ctx context.Context, c poslink.Call, o poslink.RelayOutcome) error {
-	req := checkout.RequestID(c.SaleID + "/" + o.Session)
-	var err error
-	derr := t.e.do(ctx, func() {
-		if !t.e.state.AwaitsOutcome(req, owner(c)) {
-			err = &poslink.ConditionError{Condition: poslink.CondNotAllowed,
-				Reason: fmt.Sprintf("no payment of yours named %q awaits an outcome (terminal is %s)", o.Session, t.e.state.Phase())}
-			return
-		}
-		t.e.step(checkout.Outcome{Req: req, Owner: owner(c), Approved: o.Approved, Reason: o.Reason})
-	})
-	return errors.Join(derr, err)
+	id := requestID(c)
+	ev := checkout.Outcome{Req: checkout.RequestID(c.SaleID + "/" + o.Session), Owner: owner(c), From: id,
+		Approved: o.Approved, Reason: o.Reason}
+	return t.shown(ctx, id, ev)
 }
 
 func (t *terminal) Abort(ctx context.Context, c poslink.Call, ref poslink.MessageReference, reason string) {
@@ -150,9 +142,6 @@ func (t *terminal) Abort(ctx context.Context, c poslink.Call, ref poslink.Messag
 	}
 	t.e.post(ctx, a)
 }
-
-// errNotIdle refuses a Display while the customer's screen is in use.
-var errNotIdle = errors.New("terminal is busy with a customer")
 
 func (t *terminal) Confirm(ctx context.Context, c poslink.Call, text string) (bool, error) {
 	// The checkout shows the question only while no payment is on and
@@ -190,14 +179,30 @@ func (t *terminal) Confirm(ctx context.Context, c poslink.Call, text string) (bo
 	return false, &poslink.ConditionError{Condition: poslink.CondUnavailableService, Reason: "unexpected reply"}
 }
 
+// Display shows the POS's text while the terminal is idle (the checkout
+// decides).
 func (t *terminal) Display(ctx context.Context, c poslink.Call, text string) error {
-	var err error
-	derr := t.e.do(ctx, func() {
-		if t.e.state.Phase() != checkout.Idle {
-			err = errNotIdle
-			return
+	id := requestID(c)
+	return t.shown(ctx, id, checkout.Notice{Req: id, Text: text})
+}
+
+// shown posts ev, which the checkout answers for request id with
+// ReplyAnswer (shown) or ReplyRefused, and turns the answer into the
+// link's.
+func (t *terminal) shown(ctx context.Context, id checkout.RequestID, ev checkout.Event) error {
+	replies := t.e.expect(id)
+	if !t.e.post(ctx, ev) {
+		t.e.forget(id)
+		return ctx.Err()
+	}
+	select {
+	case r := <-replies:
+		if r.Kind == checkout.ReplyAnswer && r.Approved {
+			return nil
 		}
-		t.e.perform(checkout.Show{View: checkout.View{Screen: checkout.ScreenIdle, Message: text}})
-	})
-	return errors.Join(derr, err)
+		return &poslink.ConditionError{Condition: condition(r.Cond), Reason: r.Reason}
+	case <-ctx.Done():
+		t.e.forget(id)
+		return ctx.Err()
+	}
 }

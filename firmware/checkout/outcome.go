@@ -23,7 +23,35 @@ func (s State) AwaitsOutcome(req RequestID, owner string) bool {
 // Captured is journaled for the operator and otherwise ignored; any other
 // stray Outcome is ignored.
 func onOutcome(s State, e Outcome) (State, []Effect) {
+	if e.From != "" && e.From == s.pending {
+		e.From = "" // the request in hand is answered by its session, not here
+	}
+	s, out := takeOutcome(s, e)
+	if e.From == "" {
+		return s, out
+	}
+	r := Reply{To: e.From, Kind: ReplyAnswer, Approved: true}
+	if !s.outcomeTaken {
+		r = Reply{To: e.From, Kind: ReplyRefused, Cond: CondNotOwner, Reason: "no payment of yours awaits this outcome"}
+	}
+	s.outcomeTaken = false
+	// The reply goes after the journal record, before the screen.
+	i := 0
+	for i < len(out) {
+		if _, ok := out[i].(Journal); !ok {
+			break
+		}
+		i++
+	}
+	return s, append(out[:i:i], append([]Effect{r}, out[i:]...)...)
+}
+
+// takeOutcome applies a relay outcome; s.outcomeTaken says whether it
+// counted.
+func takeOutcome(s State, e Outcome) (State, []Effect) {
+	s.outcomeTaken = false
 	if w, ok := s.relayWait(e.Req); ok && !(s.phase == Captured && s.relayReq == e.Req) {
+		s.outcomeTaken = true
 		s.relayWaits = slices.DeleteFunc(slices.Clone(s.relayWaits), func(x OpenRelay) bool { return x.Req == e.Req })
 		rec := Journal{Record{Kind: RecordOutcome, Hash: w.Hash, Req: e.Req, Reference: e.Reference,
 			Detail: outcomeDetail(e) + " (after a restart)"}}
@@ -38,6 +66,7 @@ func onOutcome(s State, e Outcome) (State, []Effect) {
 		s.unsettled = order.Hash{}
 		return s, []Effect{Journal{Record{Kind: RecordOutcome, Hash: h, Detail: "late, session already ended: " + outcomeDetail(e)}}}
 	}
+	s.outcomeTaken = true
 	out := []Effect{Journal{Record{Kind: RecordOutcome, Hash: s.confirmed, Method: s.method, Req: s.relayReq,
 		Detail: outcomeDetail(e), Reference: e.Reference}}}
 	s = s.enter(Done)
@@ -66,4 +95,16 @@ func (s State) RelayRequest() RequestID {
 		return ""
 	}
 	return s.relayReq
+}
+
+// onNotice shows the POS's text on the idle screen, only while idle.
+func onNotice(s State, e Notice) (State, []Effect) {
+	if e.Req == "" || e.Req == s.pending {
+		return s, nil // nobody new to answer
+	}
+	if s.phase != Idle {
+		return s, []Effect{Reply{To: e.Req, Kind: ReplyRefused, Cond: CondBusy, Reason: "terminal is busy with a customer"}}
+	}
+	s = s.toIdle()
+	return s, []Effect{Reply{To: e.Req, Kind: ReplyAnswer, Approved: true}, s.show(View{Screen: ScreenIdle, Message: e.Text})}
 }

@@ -195,8 +195,16 @@ func (g *gen) event(s State) Event {
 	case w < 78:
 		return FaceCaptured{Token: g.pick("face-token-"+fmt.Sprint(g.c.intn(1e6)), "", strings.Repeat("f", MaxFaceToken+1), strings.Repeat("f", MaxFaceToken))}
 	case w < 84:
-		return Outcome{Req: RequestID(fmt.Sprintf("r%d", g.reqs-g.c.intn(2))), Owner: g.pick("", "pos-a", "pos-b"),
+		if g.c.intn(4) == 0 {
+			return Notice{Req: g.req(s), Text: g.pick("Welcome", "")}
+		}
+		o := Outcome{Req: RequestID(fmt.Sprintf("r%d", g.reqs-g.c.intn(2))), Owner: g.pick("", "pos-a", "pos-b"),
 			Approved: g.c.intn(2) == 0, Reason: g.pick("", "declined"), Reference: g.pick("", "PH-1")}
+		if g.c.intn(2) == 0 {
+			g.reqs++
+			o.From = RequestID(fmt.Sprintf("r%d", g.reqs))
+		}
+		return o
 	case w < 87:
 		a := Abort{Reason: g.pick("", "POS request ended")}
 		switch g.c.intn(6) {
@@ -410,6 +418,14 @@ func (o *observer) check(prev State, ev Event, next State, effects []Effect) err
 		if e.Req != "" && e.Req != prev.Pending() {
 			o.given[e.Req], o.questions[e.Req] = true, true
 		}
+	case Outcome:
+		if e.From != "" && e.From != prev.Pending() {
+			o.given[e.From], o.questions[e.From] = true, true
+		}
+	case Notice:
+		if e.Req != "" && e.Req != prev.Pending() {
+			o.given[e.Req], o.questions[e.Req] = true, true
+		}
 	case Tick:
 		o.now, o.ticked = e.Now, true
 	}
@@ -565,6 +581,10 @@ func (o *observer) effect(prev State, ev Event, eff Effect) error {
 		}
 		switch e.Kind {
 		case ReplyAnswer:
+			switch ev.(type) {
+			case Outcome, Notice:
+				return nil // "shown": no customer's answer
+			}
 			return o.answer(ev, e)
 		case ReplyCredential:
 			if o.shownMode != Relay {

@@ -24,6 +24,8 @@ func Step(s State, ev Event) (State, []Effect) {
 		return onAsk(s, e)
 	case ChargeResult:
 		return onChargeResult(s, e)
+	case Notice:
+		return onNotice(s, e)
 	case Recovered:
 		return onRecovered(s, e)
 	case JournalFailed:

@@ -201,6 +201,10 @@ type FaceCaptured struct{ Token string }
 type Outcome struct {
 	Req       RequestID // the relay request whose credential was charged
 	Owner     string    // who reports it (OrderReceived.Owner)
+	// From is the request that reports it, answered ReplyAnswer (shown)
+	// or ReplyRefused (CondNotOwner: no session of its owner awaits it);
+	// "" when nobody waits for an answer.
+	From      RequestID
 	Approved  bool
 	Reason    string // why not, for the customer
 	Reference string // payment system's reference
@@ -287,6 +291,14 @@ type JournalFailed struct {
 // payments cannot be recorded; orders are refused until it is "".
 type Health struct{ Storage string }
 
+// Notice: the POS asks to show Text on the idle screen (nexo Display). It
+// is shown only while the terminal is idle, and request Req is answered
+// ReplyAnswer (shown) or ReplyRefused (CondBusy).
+type Notice struct {
+	Req  RequestID
+	Text string
+}
+
 // Tick: the clock, delivered by the firmware at least once a second.
 type Tick struct{ Now time.Time }
 
@@ -309,6 +321,7 @@ func (Abort) isEvent()         {}
 func (Tick) isEvent()          {}
 func (Ask) isEvent()           {}
 func (ChargeResult) isEvent()  {}
+func (Notice) isEvent()        {}
 func (Recovered) isEvent()     {}
 func (JournalFailed) isEvent() {}
 func (Health) isEvent()        {}
