@@ -151,6 +151,15 @@ func (g *rig) verdict(ctx context.Context, s *sale) (kinds []string, detail stri
 	screens := g.term.screensFor(s.hash)
 	money := len(charges) > 0
 	sawPaid := slices.Contains(screens, "paid")
+	// A payment settled after a restart is told to TransactionStatus and
+	// shown to the customer in the same step, the screen last: give the
+	// screen that step's moment before judging what the customer saw.
+	for deadline := time.Now().Add(time.Second); money && !sawPaid && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		g.term.state()
+		screens = g.term.screensFor(s.hash)
+		sawPaid = slices.Contains(screens, "paid")
+	}
 	detail = fmt.Sprintf("charges %d (balance moved %d, order total %d), POS: %s, customer saw %v",
 		len(charges), moved, s.order.Total, s.answer, screens)
 	if moved != int64(len(charges))*s.order.Total {
