@@ -294,10 +294,17 @@ func TestMountData(t *testing.T) {
 func TestMountDataWaitsForTheDevice(t *testing.T) {
 	root := t.TempDir()
 	sys := &fakeSys{root: root}
+	// The device node comes first, then the uevent that names it, as the
+	// kernel does; the test waits for the writer so that it never writes
+	// into a removed directory.
+	wrote := make(chan struct{})
 	go func() {
+		defer close(wrote)
 		time.Sleep(150 * time.Millisecond)
-		writeTree(t, root, map[string]string{"sys/class/block/vda3/uevent": "DEVNAME=vda3\nPARTNAME=data\n", "dev/vda3": ""})
+		writeTree(t, root, map[string]string{"dev/vda3": ""})
+		writeTree(t, root, map[string]string{"sys/class/block/vda3/uevent": "DEVNAME=vda3\nPARTNAME=data\n"})
 	}()
+	defer func() { <-wrote }()
 	dev, err := MountData(context.Background(), sys, root, DataMount{Wait: 5 * time.Second}, discard())
 	if err != nil || dev != "/dev/vda3" {
 		t.Errorf("MountData = %q, %v", dev, err)
