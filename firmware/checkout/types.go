@@ -199,8 +199,8 @@ type FaceCaptured struct{ Token string }
 // credential released for request Req. It counts only from the session's
 // owner and for the session it names.
 type Outcome struct {
-	Req       RequestID // the relay request whose credential was charged
-	Owner     string    // who reports it (OrderReceived.Owner)
+	Req   RequestID // the relay request whose credential was charged
+	Owner string    // who reports it (OrderReceived.Owner)
 	// From is the request that reports it, answered ReplyAnswer (shown)
 	// or ReplyRefused (CondNotOwner: no session of its owner awaits it);
 	// "" when nobody waits for an answer.
