@@ -26,15 +26,14 @@ func onOutcome(s State, e Outcome) (State, []Effect) {
 	if e.From != "" && e.From == s.pending {
 		e.From = "" // the request in hand is answered by its session, not here
 	}
-	s, out := takeOutcome(s, e)
+	s, out, taken := takeOutcome(s, e)
 	if e.From == "" {
 		return s, out
 	}
 	r := Reply{To: e.From, Kind: ReplyAnswer, Approved: true}
-	if !s.outcomeTaken {
+	if !taken {
 		r = Reply{To: e.From, Kind: ReplyRefused, Cond: CondNotOwner, Reason: "no payment of yours awaits this outcome"}
 	}
-	s.outcomeTaken = false
 	// The reply goes after the journal record, before the screen.
 	i := 0
 	for i < len(out) {
@@ -46,38 +45,34 @@ func onOutcome(s State, e Outcome) (State, []Effect) {
 	return s, append(out[:i:i], append([]Effect{r}, out[i:]...)...)
 }
 
-// takeOutcome applies a relay outcome; s.outcomeTaken says whether it
-// counted.
-func takeOutcome(s State, e Outcome) (State, []Effect) {
-	s.outcomeTaken = false
+// takeOutcome applies a relay outcome; taken says whether it counted.
+func takeOutcome(s State, e Outcome) (_ State, _ []Effect, taken bool) {
 	if w, ok := s.relayWait(e.Req); ok && !(s.phase == Captured && s.relayReq == e.Req) {
-		s.outcomeTaken = true
 		s.relayWaits = slices.DeleteFunc(slices.Clone(s.relayWaits), func(x OpenRelay) bool { return x.Req == e.Req })
 		rec := Journal{Record{Kind: RecordOutcome, Hash: w.Hash, Req: e.Req, Reference: e.Reference,
 			Detail: outcomeDetail(e) + " (after a restart)"}}
 		s, shown := s.showEarlier(w.Hash, e.Approved)
-		return s, append([]Effect{rec}, shown...)
+		return s, append([]Effect{rec}, shown...), true
 	}
 	if !s.AwaitsOutcome(e.Req, e.Owner) {
 		if s.unsettled.IsZero() || s.phase == Captured {
-			return s, nil
+			return s, nil, false
 		}
 		h := s.unsettled
 		s.unsettled = order.Hash{}
-		return s, []Effect{Journal{Record{Kind: RecordOutcome, Hash: h, Detail: "late, session already ended: " + outcomeDetail(e)}}}
+		return s, []Effect{Journal{Record{Kind: RecordOutcome, Hash: h, Detail: "late, session already ended: " + outcomeDetail(e)}}}, false
 	}
-	s.outcomeTaken = true
 	out := []Effect{Journal{Record{Kind: RecordOutcome, Hash: s.confirmed, Method: s.method, Req: s.relayReq,
 		Detail: outcomeDetail(e), Reference: e.Reference}}}
 	s = s.enter(Done)
 	if e.Approved {
-		return s, append(out, s.show(s.sessionView(ScreenPaid, "")))
+		return s, append(out, s.show(s.sessionView(ScreenPaid, ""))), true
 	}
 	msg := e.Reason
 	if msg == "" {
 		msg = "payment declined"
 	}
-	return s, append(out, s.show(s.sessionView(ScreenFailed, msg)))
+	return s, append(out, s.show(s.sessionView(ScreenFailed, msg))), true
 }
 
 func outcomeDetail(e Outcome) string {
@@ -86,15 +81,6 @@ func outcomeDetail(e Outcome) string {
 		d = fmt.Sprintf("declined: %q", e.Reason)
 	}
 	return d
-}
-
-// RelayRequest is the request whose credential the relay session released,
-// or "" when none awaits an outcome.
-func (s State) RelayRequest() RequestID {
-	if s.phase != Captured || s.mode != Relay {
-		return ""
-	}
-	return s.relayReq
 }
 
 // onNotice shows the POS's text on the idle screen, only while idle.

@@ -46,8 +46,6 @@ type State struct {
 	// outcome may still come, until relayUntil (set at the first Tick).
 	relayWaits []OpenRelay
 	relayUntil time.Time
-	// outcomeTaken is scratch for onOutcome: whether takeOutcome used it.
-	outcomeTaken bool
 
 	// unsettled is the hash of a released credential or charge whose
 	// Outcome never came because the session was aborted or timed out;
