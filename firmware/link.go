@@ -182,11 +182,11 @@ func (l *link) settle(st checkout.Settle) error {
 // settleInterrupted answers, for TransactionStatus, every Payment a
 // restart cut short whose fate the journal already tells; the others are
 // settled when the checkout has resolved their open attempts.
-func (l *link) settleInterrupted(p *payments) {
+func (l *link) settleInterrupted(p *payments) (settled []checkout.Settle) {
 	entries, err := l.srv.InterruptedPayments()
 	if err != nil {
 		l.log.Error("interrupted payments unreadable", "err", err)
-		return
+		return nil
 	}
 	for _, e := range entries {
 		st, ok := p.settleInterrupted(checkout.RequestID(e.SaleID + "/" + e.ServiceID))
@@ -195,6 +195,9 @@ func (l *link) settleInterrupted(p *payments) {
 		}
 		if err := l.settle(st); err != nil {
 			l.log.Error("interrupted payment not settled", "sale", e.SaleID, "service", e.ServiceID, "err", err)
+			continue
 		}
+		settled = append(settled, st)
 	}
+	return settled
 }

@@ -131,12 +131,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	// Attempts a restart left open are resolved before any order: the
 	// checkout refuses orders until they are.
-	link.settleInterrupted(pays)
+	ended := link.settleInterrupted(pays)
 	open := pays.openAttempts()
 	relay := pays.openRelay(time.Now().Add(-e.snapshot().Config().Timeouts.Outcome))
-	if len(open) > 0 || len(relay) > 0 {
-		log.Warn("payments left open by a restart: resolving them first", "charges", len(open), "relay credentials", len(relay))
-		e.step(checkout.Recovered{Attempts: open, Relay: relay})
+	if len(open) > 0 || len(relay) > 0 || len(ended) > 0 {
+		log.Warn("payments left open by a restart: resolving them first", "charges", len(open), "relay credentials", len(relay), "ended", len(ended))
+		e.step(checkout.Recovered{Attempts: open, Relay: relay, Ended: ended})
 	}
 	g.Go(func() error { return e.run(ctx) })
 	startTestHang(ctx, cfg, e, log)

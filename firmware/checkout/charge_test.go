@@ -328,3 +328,12 @@ func TestNoMethodRefused(t *testing.T) {
 		t.Errorf("order without readers: %s %v", s.Phase(), out)
 	}
 }
+
+// TestRecoveredEnded: a payment the journal shows ended before the
+// restart is shown to the customer who waited through it.
+func TestRecoveredEnded(t *testing.T) {
+	s, _ := Step(New(Config{HasScan: true}), Recovered{Ended: []Settle{{Req: "pos/1", Approved: true, Hash: [32]byte{4}}}})
+	if v := s.View(); v.Screen != ScreenPaid || v.Hash != [32]byte{4} {
+		t.Errorf("after the restart the customer sees %s for %x", v.Screen, v.Hash[:2])
+	}
+}

@@ -22,8 +22,13 @@ func onRecovered(s State, e Recovered) (State, []Effect) {
 		rs = append(rs, recovery{probe: probe{ref: a.Ref, stage: stageQuery, retryAt: s.now}, OpenAttempt: a})
 	}
 	s.recovering = rs
+	var shown []Effect
+	if n := len(e.Ended); n > 0 && !e.Ended[n-1].Hash.IsZero() {
+		s, shown = s.showEarlier(e.Ended[n-1].Hash, e.Ended[n-1].Approved)
+	}
 	if len(e.Attempts) == 0 && len(e.Relay) == 0 {
-		return s.pump()
+		s, out := s.pump()
+		return s, append(out, shown...)
 	}
 	ws := append([]OpenRelay(nil), s.relayWaits...)
 	for _, r := range e.Relay {
@@ -35,7 +40,8 @@ func onRecovered(s State, e Recovered) (State, []Effect) {
 	if s.ticked && len(ws) > 0 {
 		s.relayUntil = s.now.Add(s.cfg.Timeouts.Outcome)
 	}
-	return s.pump()
+	s, out := s.pump()
+	return s, append(out, shown...)
 }
 
 // relayWait finds the recovered relay credential released for req.

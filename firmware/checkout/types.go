@@ -261,6 +261,9 @@ func (c ChargeStatus) String() string {
 type Recovered struct {
 	Attempts []OpenAttempt
 	Relay    []OpenRelay
+	// Ended are payments a restart cut short whose outcome the journal
+	// already holds (settled by the firmware): the last is shown.
+	Ended []Settle
 }
 
 // OpenRelay is a relay credential released for request Req, for the order
