@@ -17,6 +17,21 @@ type canvas struct {
 	text textDrawer
 	src  image.Uniform
 	clip image.Rectangle // the block being painted; nothing lands outside it
+	// runs, when not nil, records every line of text drawn, measured:
+	// the fit tests read it. nil in service (no cost).
+	runs *[]textRun
+}
+
+// textRun is one line of text as textIn laid it out: the box it was
+// given, the clip that bounds its pixels, what it was asked to say and
+// what it drew (shortened with an ellipsis when too wide), and the
+// rectangle its glyphs' ink covers.
+type textRun struct {
+	box, clip image.Rectangle
+	src, s    string
+	width     int // advance width of s
+	ink       image.Rectangle
+	st        *style
 }
 
 func newCanvas(img *image.RGBA, text textDrawer) *canvas {
@@ -82,6 +97,7 @@ const (
 // textIn draws one line of s in r, ellipsized to r's width, centred
 // vertically on capital height, clipped to r's columns within the block.
 func (c *canvas) textIn(r image.Rectangle, st *style, s string, a align, col color.RGBA) {
+	src := s
 	s = st.ellipsize(s, r.Dx())
 	x := r.Min.X
 	switch a {
@@ -93,4 +109,8 @@ func (c *canvas) textIn(r image.Rectangle, st *style, s string, a align, col col
 	base := r.Min.Y + (r.Dy()+st.capHeight)/2
 	clip := image.Rect(r.Min.X, c.clip.Min.Y, r.Max.X, c.clip.Max.Y).Intersect(c.clip)
 	c.text.drawText(c.img, clip, st, s, image.Pt(x, base), col)
+	if c.runs != nil {
+		*c.runs = append(*c.runs, textRun{box: r, clip: clip, src: src, s: s, width: st.measure(s),
+			ink: st.ink(s, image.Pt(x, base)), st: st})
+	}
 }

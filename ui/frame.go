@@ -2,8 +2,8 @@ package ui
 
 import (
 	"image"
-	"strings"
 	"image/color"
+	"strings"
 
 	"payterm/firmware/checkout"
 	"payterm/ui/catalog"
@@ -12,12 +12,12 @@ import (
 // Button is a touch target on the current screen.
 type Button struct {
 	Action checkout.Action
-	Line   string          // ActToggleLine: the line's ID
-	Page   int             // ActPage: zero-based page it shows
+	Line   string // ActToggleLine: the line's ID
+	Page   int    // ActPage: zero-based page it shows
 	// Language is ActLanguage's tag: the language the button switches to.
 	Language string
-	Label  string          // what it says; a line row's label
-	Rect   image.Rectangle // panel pixels
+	Label    string          // what it says; a line row's label
+	Rect     image.Rectangle // panel pixels
 }
 
 // frame is one screen: blocks to paint, in upright coordinates, and the
@@ -55,8 +55,21 @@ func (b *builder) target(r image.Rectangle, act checkout.Action, line string, pa
 
 // header is the title bar across the top, up to x = right.
 func (b *builder) header(title string, right int) {
-	b.add(textBlock{r: image.Rect(0, 0, right, b.m.header), st: b.st.title, s: title,
+	st := fitStyle(title, right-2*b.m.pad, b.st.title, b.st.bold, b.st.smallBold)
+	b.add(textBlock{r: image.Rect(0, 0, right, b.m.header), st: st, s: title,
 		fg: colOnFill, bg: colHeader, inset: b.m.pad})
+}
+
+// fitStyle is the first of styles (largest first) in which s fits in
+// width pixels, else the last: our own words shrink before they would be
+// shortened.
+func fitStyle(s string, width int, styles ...*style) *style {
+	for _, st := range styles[:len(styles)-1] {
+		if st.measure(s) <= width {
+			return st
+		}
+	}
+	return styles[len(styles)-1]
 }
 
 // languageButton puts the switch to the next language at the right end

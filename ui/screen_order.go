@@ -26,7 +26,8 @@ func (b *builder) order(v checkout.View) {
 	}
 	top, bottom := m.header, m.h-m.bar-m.footer
 	if v.Corrected {
-		b.add(textBlock{r: image.Rect(0, top, m.w, top+m.banner), st: b.st.bold, s: b.t(wCorrected),
+		note := b.t(wCorrected)
+		b.add(textBlock{r: image.Rect(0, top, m.w, top+m.banner), st: fitStyle(note, m.w-2*m.pad, b.st.bold, b.st.smallBold), s: note,
 			fg: colBannerInk, bg: colBannerBg, inset: m.pad})
 		top += m.banner
 	}

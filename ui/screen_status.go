@@ -136,6 +136,7 @@ func (b *builder) result(title string, icon iconKind, headline, amt, note string
 // build lays out the frame for v.
 func (b *builder) build(v checkout.View, name string) frame {
 	b.f = frame{screen: v.Screen}
+	b.cut, b.dropped = b.cut[:0], b.dropped[:0]
 	b.c = catalog.For(v.Language)
 	b.right = b.m.w
 	if v.Screen != checkout.ScreenNotProvisioned {
