@@ -42,6 +42,10 @@ type config struct {
 	// Dev allows the public dev keys (link passphrase, terminal key) on
 	// a real board, for development; board sim always allows them.
 	Dev bool `json:"dev"`
+	// Language is the customer screens' language at the start of each
+	// session: "en" (the default, also "") or "zh" (Simplified Chinese).
+	// The customer can switch on screen until the session ends.
+	Language string `json:"language"`
 
 	// logRing keeps the tail of the log for the POS's DiagnosisRequest;
 	// nil keeps none. Set by main, not by the file.
@@ -146,6 +150,11 @@ func (c config) validate() error {
 	}
 	if _, err := c.terminalKey(); err != nil {
 		return err
+	}
+	switch c.Language {
+	case "", "en", "zh":
+	default:
+		return fmt.Errorf("config: language %q: want \"en\" or \"zh\"", c.Language)
 	}
 	return nil
 }

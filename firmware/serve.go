@@ -100,7 +100,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 
 	hasScan := devs.scanner != scanner.None
-	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan, TerminalID: cfg.POIID})
+	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan, TerminalID: cfg.POIID, Language: cfg.Language})
 	var payer payhost.Client = noPayer{}
 	e.alive = cfg.alive
 	if cfg.PayHost != "" {

@@ -17,6 +17,9 @@ type uiScreen struct {
 	log  *slog.Logger
 	r    *ui.Renderer
 	disp display.Display
+	// native, when not nil, is disp taking the renderer's BGRA frames
+	// as they are (the renderer draws in ui.FormatBGRA).
+	native display.BGRADrawer
 
 	mu   sync.Mutex
 	view checkout.View
@@ -40,11 +43,8 @@ type shownResult struct {
 const maxResults = 64
 
 func (s *uiScreen) show(v checkout.View) {
-	img, damage := s.r.Render(v)
-	if len(damage) > 0 {
-		if err := s.disp.Draw(img, damage); err != nil {
-			s.log.Error("display draw failed", "display", s.disp, "err", err)
-		}
+	if err := s.draw(v); err != nil {
+		s.log.Error("display draw failed", "display", s.disp, "err", err)
 	}
 	s.mu.Lock()
 	s.view, s.btns = v, s.r.Buttons()
@@ -57,6 +57,23 @@ func (s *uiScreen) show(v checkout.View) {
 		s.results = append(s.results[max(0, len(s.results)+1-maxResults):], r)
 	}
 	s.mu.Unlock()
+}
+
+// draw renders v and copies what changed to the panel, in the panel's
+// own format when it takes BGRA.
+func (s *uiScreen) draw(v checkout.View) error {
+	if s.native != nil {
+		img, damage := s.r.RenderBGRA(v)
+		if len(damage) == 0 {
+			return nil
+		}
+		return s.native.DrawBGRA(img.Pix, img.Stride, damage)
+	}
+	img, damage := s.r.Render(v)
+	if len(damage) == 0 {
+		return nil
+	}
+	return s.disp.Draw(img, damage)
 }
 
 // shownResults returns a copy of the recent result screens, oldest first.

@@ -109,7 +109,7 @@ func (b buttonBlock) arrow(c *canvas) {
 	c.gc.LineTo(cx-dir*s*0.7, cy-s)
 	c.gc.LineTo(cx-dir*s*0.7, cy+s)
 	c.gc.ClosePath()
-	c.gc.SetColor(colOnFill)
+	c.setColor(colOnFill)
 	c.gc.Fill()
 }
 
