@@ -11,7 +11,7 @@ trap 'rm -f "$raw"' EXIT
 failed=()
 bench() { go test "$@" >>"$raw" || { echo "bench: go test $* failed" >&2; failed+=("$*"); }; }
 
-bench -run '^$' -bench 'Order20Lines1280x800$|Order20LinesGGDrawString$|ToggleLine$' -benchtime=300x ./ui/
+bench -run '^$' -bench 'Order20Lines1280x800$|Order20LinesGGDrawString$|ToggleLine$|OrderToGlass$' -benchtime=300x ./ui/
 bench -run '^$' -bench 'LinkRoundTrip$|LinkLoopbackHTTPS$' -benchtime=500x ./firmware/poslink/
 bench -run '^$' -bench . -benchtime=200x ./firmware/checkout/
 bench -run '^$' -bench 'AppendAttempt$' -benchtime=500x ./firmware/journal/
@@ -29,6 +29,11 @@ render=$(metric Order20Lines1280x800 p50-ms)
 ggrender=$(metric Order20LinesGGDrawString p50-ms)
 speedup=$(metric Order20LinesGGDrawString speedup-x)
 toggle=$(metric ToggleLine p50-ms)
+glass_en=$(metric OrderToGlass/en p50-ms)
+glass_zh=$(metric OrderToGlass/zh p50-ms)
+glass_en_x=$(metric OrderToGlass/en x-copy)
+glass_zh_x=$(metric OrderToGlass/zh x-copy)
+copy4=$(metric OrderToGlass/en copy-ms)
 damage=$(metric ToggleLine damage-%)
 link99=$(metric LinkRoundTrip p99-ms)
 link50=$(metric LinkRoundTrip p50-ms)
@@ -70,6 +75,10 @@ row() {
   printf '%-58s %12s %10s %8s\n' "$1" "${2:--}" "$3" "$4"
 }
 row "order → framebuffer image, 20 lines 1280×800, p50 (ms)" "$render" "≤ 2" "$(verdict "$render" 2 '<=')"
+row "order → panel bytes (XRGB8888), 20 lines 1280×800, English, p50 (ms)" "$glass_en" "≤ 1" "$(verdict "$glass_en" 1 '<=')"
+row "  same, Chinese, p50 (ms)" "$glass_zh" "≤ 1" "$(verdict "$glass_zh" 1 '<=')"
+row "  plain 4 MB copy beside each frame, p50 (ms)" "$copy4" "" ""
+row "  English / Chinese as multiples of that copy (×)" "$glass_en_x / $glass_zh_x" "" ""
 row "same screen with gg DrawString, p50 (ms)" "$ggrender" "" ""
 row "speed-up over gg DrawString (×, same run)" "$speedup" "≥ 8" "$(verdict "$speedup" 8 '>=')"
 row "flag one line, partial redraw, p50 (ms)" "$toggle" "≤ 0.5" "$(verdict "$toggle" 0.5 '<=')"
