@@ -53,3 +53,20 @@ func TestDrawBGRARejectsShortFrame(t *testing.T) {
 		t.Error("a frame one row short was drawn")
 	}
 }
+
+// BenchmarkDrawBGRA is BenchmarkDraw's xrgb8888 panel fed a BGRA frame:
+// the renderer's native format, a row copy.
+func BenchmarkDrawBGRA(b *testing.B) {
+	const w, h = 1280, 800
+	v, f := screen(pixelCases[0], w, h, 0, 1)
+	fb := openFake(b, newFake(b, v, f))
+	defer fb.Halt()
+	src := randomFrame(rand.New(rand.NewPCG(1, 2)), w, h)
+	pix := bgraOf(src)
+	b.SetBytes(int64(w * h * 4))
+	for b.Loop() {
+		if err := fb.DrawBGRA(pix, src.Stride, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
