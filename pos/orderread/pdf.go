@@ -24,7 +24,7 @@ const maxPages = 20
 // into lines with their positions, and ParseReceipt makes the order.
 // An error means the file is not a readable PDF; a receipt that does not
 // parse cleanly is a Read with Problems.
-func ReadPDF(data []byte, opt ReceiptOptions) (Read, error) {
+func ReadPDF(data []byte, opt Options) (Read, error) {
 	rows, err := PDFRows(data)
 	if err != nil {
 		return Read{}, err

@@ -23,10 +23,10 @@ type Cell struct {
 	Text string
 }
 
-// ReceiptOptions fill in what a receipt may not print.
-type ReceiptOptions struct {
-	ID       string // order ID when the receipt prints no number
-	Currency string // ISO 4217 code when the receipt names none; "" is a problem then
+// Options fill in what a source may not say.
+type Options struct {
+	ID       string // order ID when the source gives none
+	Currency string // ISO 4217 code when the source names none; "" is a problem then
 	Source   string // Read.Source
 }
 
@@ -50,7 +50,7 @@ var (
 // receipt number. Rows after the total (payment, change, thanks) are
 // ignored. Every amount must print the currency's decimals. What does not
 // add up is left in the Read's Problems, never corrected.
-func ParseReceipt(rows []Row, opt ReceiptOptions) Read {
+func ParseReceipt(rows []Row, opt Options) Read {
 	p := receiptParser{opt: opt, r: Read{Source: opt.Source}}
 	p.currency(rows)
 	p.r.Order.ID = opt.ID
@@ -65,7 +65,7 @@ func ParseReceipt(rows []Row, opt ReceiptOptions) Read {
 }
 
 type receiptParser struct {
-	opt        ReceiptOptions
+	opt        Options
 	r          Read
 	cur        order.Currency
 	priceFirst bool   // the header puts the unit price before the quantity

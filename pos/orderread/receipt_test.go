@@ -30,7 +30,7 @@ func TestReceiptPDFParsesExactly(t *testing.T) {
 		for _, layout := range []string{"table", "thermal"} {
 			t.Run(o.ID+"/"+layout, func(t *testing.T) {
 				pdf := receipt(t, o, layout)
-				r, err := ReadPDF(pdf, ReceiptOptions{Source: "test"})
+				r, err := ReadPDF(pdf, Options{Source: "test"})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -74,26 +74,26 @@ func TestParseReceipt(t *testing.T) {
 	tests := []struct {
 		name     string
 		text     string
-		opt      ReceiptOptions
+		opt      Options
 		want     order.Order
 		problems []string // Problem.Name of each problem, in order
 	}{
 		{"price before quantity by the header", "Item|Price|Qty|Amount\nTea|4.50|2|9.00\nTotal||EUR|9.00",
-			ReceiptOptions{ID: "A"}, order.Order{ID: "A", Currency: eur, Lines: []order.Line{line("1", "Tea", "2", "", 450, 900, 0)}, Total: 900}, nil},
+			Options{ID: "A"}, order.Order{ID: "A", Currency: eur, Lines: []order.Line{line("1", "Tea", "2", "", 450, 900, 0)}, Total: 900}, nil},
 		{"lone amount is one piece", "Bag|0.20\nTea|2|4.50|9.00\n合计|¥9.20",
-			ReceiptOptions{ID: "B"}, order.Order{ID: "B", Currency: cny, Lines: []order.Line{line("1", "Bag", "1", "", 20, 20, 0), line("2", "Tea", "2", "", 450, 900, 0)}, Total: 920}, nil},
+			Options{ID: "B"}, order.Order{ID: "B", Currency: cny, Lines: []order.Line{line("1", "Bag", "1", "", 20, 20, 0), line("2", "Tea", "2", "", 450, 900, 0)}, Total: 920}, nil},
 		{"wrong amount is a problem, kept as printed", "Tea|2|4.50|9.10\nTOTAL|9.10",
-			ReceiptOptions{ID: "C", Currency: "CNY"}, order.Order{ID: "C", Currency: cny, Lines: []order.Line{line("1", "Tea", "2", "", 450, 910, 0)}, Total: 910}, []string{NameAmount}},
+			Options{ID: "C", Currency: "CNY"}, order.Order{ID: "C", Currency: cny, Lines: []order.Line{line("1", "Tea", "2", "", 450, 910, 0)}, Total: 910}, []string{NameAmount}},
 		{"no total is a problem", "Tea|2|4.50|9.00",
-			ReceiptOptions{ID: "D", Currency: "CNY"}, order.Order{ID: "D", Currency: cny, Lines: []order.Line{line("1", "Tea", "2", "", 450, 900, 0)}, Total: 900}, []string{NameTotal}},
+			Options{ID: "D", Currency: "CNY"}, order.Order{ID: "D", Currency: cny, Lines: []order.Line{line("1", "Tea", "2", "", 450, 900, 0)}, Total: 900}, []string{NameTotal}},
 		{"total that is not the sum", "Tea|2|4.50|9.00\nTotal|8.00",
-			ReceiptOptions{ID: "E", Currency: "CNY"}, order.Order{ID: "E", Currency: cny, Lines: []order.Line{line("1", "Tea", "2", "", 450, 900, 0)}, Total: 800}, []string{NameTotal}},
+			Options{ID: "E", Currency: "CNY"}, order.Order{ID: "E", Currency: cny, Lines: []order.Line{line("1", "Tea", "2", "", 450, 900, 0)}, Total: 800}, []string{NameTotal}},
 		{"no currency anywhere", "Tea|2|4.50|9.00\nTotal|9.00",
-			ReceiptOptions{ID: "F"}, order.Order{ID: "F", Currency: order.Currency{Exponent: 2}, Lines: []order.Line{line("1", "Tea", "2", "", 450, 900, 0)}, Total: 900}, []string{NameCurrency, ""}},
+			Options{ID: "F"}, order.Order{ID: "F", Currency: order.Currency{Exponent: 2}, Lines: []order.Line{line("1", "Tea", "2", "", 450, 900, 0)}, Total: 900}, []string{NameCurrency, ""}},
 		{"two-row items, x apart, unit apart", "单号：7\nTea\n  x 2 @ 4.50|9.00\nApples\n  0.5 kg x 3.00|1.50\n  Discount|-0.50\n应付|CNY 10.00\n现金|20.00",
-			ReceiptOptions{}, order.Order{ID: "7", Currency: cny, Lines: []order.Line{line("1", "Tea", "2", "", 450, 900, 0), line("2", "Apples", "0.5", "kg", 300, 150, 50)}, Total: 1000}, nil},
+			Options{}, order.Order{ID: "7", Currency: cny, Lines: []order.Line{line("1", "Tea", "2", "", 450, 900, 0), line("2", "Apples", "0.5", "kg", 300, 150, 50)}, Total: 1000}, nil},
 		{"order discount not indented", "Tea|1|9.00|9.00\nMember discount|-1.00\nTotal|8.00",
-			ReceiptOptions{ID: "G", Currency: "CNY"}, order.Order{ID: "G", Currency: cny, Lines: []order.Line{line("1", "Tea", "1", "", 900, 900, 0)},
+			Options{ID: "G", Currency: "CNY"}, order.Order{ID: "G", Currency: cny, Lines: []order.Line{line("1", "Tea", "1", "", 900, 900, 0)},
 				Discounts: []order.Discount{{Label: "Member discount", Amount: 100}}, Total: 800}, nil},
 	}
 	for _, tt := range tests {
@@ -120,7 +120,7 @@ func FuzzParseReceipt(f *testing.F) {
 	f.Add("单号：7\nTea\n  x 2 @ 4.50|9.00\nApples\n  0.5 kg x 3.00|1.50\n  Discount|-0.50\n应付|CNY 10.00", "")
 	f.Add("Bag|1,000.20\nTea|2kg|¥-4.50|9.00\n合计|¥9.20", "JPY")
 	f.Fuzz(func(t *testing.T, text, cur string) {
-		r := ParseReceipt(rowsOf(text), ReceiptOptions{ID: "F", Currency: cur})
+		r := ParseReceipt(rowsOf(text), Options{ID: "F", Currency: cur})
 		if r.OK() {
 			if err := r.Order.Validate(); err != nil {
 				t.Fatalf("no problems, but %v", err)

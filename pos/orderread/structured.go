@@ -14,13 +14,17 @@ import (
 
 // ReadJSON reads the agent's order file (pos.OrderFile): the format `pos
 // send -order` takes and the local API accepts. Syntax errors are errors;
-// what does not add up is in the Read's Problems.
-func ReadJSON(r io.Reader, source string) (Read, error) {
+// what does not add up is in the Read's Problems. opt.ID fills an empty
+// id; the currency is the file's.
+func ReadJSON(r io.Reader, opt Options) (Read, error) {
 	o, err := pos.ReadOrder(r)
 	if err != nil {
 		return Read{}, fmt.Errorf("orderread: %w", err)
 	}
-	return FromOrder(o, source), nil
+	if o.ID == "" {
+		o.ID = opt.ID
+	}
+	return FromOrder(o, opt.Source), nil
 }
 
 // CSV columns. label, quantity and unit_price are required; amount,
@@ -42,20 +46,13 @@ var (
 	csvOptional = []string{"amount", "discount", "unit", "code", "id"}
 )
 
-// CSVOptions says what a CSV file does not.
-type CSVOptions struct {
-	ID       string // the order's ID
-	Currency string // ISO 4217
-	Source   string
-}
-
 // maxCSVRows bounds the rows read (the terminal takes at most 500 lines).
 const maxCSVRows = 1000
 
 // ReadCSV reads an order from CSV with the columns above, into the same
 // order file form JSON uses, so both go through one conversion and one
 // check.
-func ReadCSV(r io.Reader, opt CSVOptions) (Read, error) {
+func ReadCSV(r io.Reader, opt Options) (Read, error) {
 	cr := csv.NewReader(io.LimitReader(r, maxOrderBytes))
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true

@@ -30,11 +30,11 @@ func TestStructuredSourcesAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	j, err := ReadJSON(f, "json")
+	j, err := ReadJSON(f, Options{Source: "json"})
 	if err != nil || !j.OK() || !reflect.DeepEqual(j.Order, want) {
 		t.Fatalf("json: %+v %v %v", j.Order, j.Problems, err)
 	}
-	c, err := ReadCSV(strings.NewReader(sampleCSV), CSVOptions{ID: "DEMO-0001", Currency: "CNY"})
+	c, err := ReadCSV(strings.NewReader(sampleCSV), Options{ID: "DEMO-0001", Currency: "CNY"})
 	if err != nil || !c.OK() || !reflect.DeepEqual(c.Order, want) {
 		t.Fatalf("csv:\n%+v\nwant\n%+v\n%v %v", c.Order, want, c.Problems, err)
 	}
@@ -60,7 +60,7 @@ func TestReadCSV(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := ReadCSV(strings.NewReader(tt.csv), CSVOptions{ID: "C", Currency: "CNY"})
+			r, err := ReadCSV(strings.NewReader(tt.csv), Options{ID: "C", Currency: "CNY"})
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("err %v, want %q", err, tt.err)
@@ -84,7 +84,7 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add("label,quantity,unit_price\nTea,2,4.50\nTOTAL,,,8.00\n")
 	f.Add("unit_price,label,quantity,unit\n4.50,\"Tea, green\",0.5,kg\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		r, err := ReadCSV(strings.NewReader(in), CSVOptions{ID: "F", Currency: "EUR"})
+		r, err := ReadCSV(strings.NewReader(in), Options{ID: "F", Currency: "EUR"})
 		if err == nil && r.OK() {
 			if verr := r.Order.Validate(); verr != nil {
 				t.Fatalf("no problems, but %v", verr)
