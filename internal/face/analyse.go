@@ -32,6 +32,7 @@ type analyser struct {
 	faces    []found
 	loc      locScratch
 	half     []byte
+	offs     []offsets // the detector's node offsets per window side
 }
 
 const (
@@ -54,7 +55,7 @@ func (a *analyser) detect(g grayView, halve bool, sw sweep, minScore float32) []
 		v, k = a.halve(g), 2
 		sw.MinSize, sw.MaxSize = sw.MinSize/2, sw.MaxSize/2
 	}
-	a.cands = a.m.faces.run(v.pix, v.dim, v.rows, v.cols, sw, a.cands[:0])
+	a.cands = a.m.faces.run(v.pix, v.dim, v.rows, v.cols, sw, &a.offs, a.cands[:0])
 	a.clusters = suppress(a.cands, 0.3, a.clusters)
 	a.faces = a.faces[:0]
 	for _, c := range a.clusters {
@@ -89,23 +90,30 @@ func (a *analyser) halve(g grayView) grayView {
 }
 
 // landmarks places the pupils from the face window (pigo's starting
-// points), then nose, mouth corners and chin from the pupils, with n
-// perturbed starts each.
-func (a *analyser) landmarks(g grayView, f found, n int) landmarks {
+// points) with nEyes perturbed starts, then nose, mouth corners and chin
+// from the pupils with nRest each.
+func (a *analyser) landmarks(g grayView, f found, nEyes, nRest int) landmarks {
 	m := a.m
-	s := float32(f.size)
-	cy, cx := float32(f.centre.Y), float32(f.centre.X)
 	var lm landmarks
-	lm.leftEye = m.pupil.locate(g, m.jit, &a.loc, cy-0.075*s, cx-0.175*s, 0.25*s, n, false)
-	lm.rightEye = m.pupil.locate(g, m.jit, &a.loc, cy-0.075*s, cx+0.185*s, 0.25*s, n, false)
+	lm.leftEye, lm.rightEye = a.pupils(g, f, nEyes)
 	d := lm.leftEye.dist(lm.rightEye)
 	e := mid(lm.leftEye, lm.rightEye)
 	r, c, sc := float32(e.Y+0.25*d), float32(e.X+0.15*d), float32(3*d)
-	lm.nose = m.nose.locate(g, m.jit, &a.loc, r, c, sc, n, false)
-	lm.mouthLeft = m.mouth.locate(g, m.jit, &a.loc, r, c, sc, n, false)
-	lm.mouthRight = m.mouth.locate(g, m.jit, &a.loc, r, c, sc, n, true)
-	lm.chin = m.chin.locate(g, m.jit, &a.loc, r, c, sc, n, false)
+	lm.nose = m.nose.locate(g, m.jit, &a.loc, r, c, sc, nRest, false)
+	lm.mouthLeft = m.mouth.locate(g, m.jit, &a.loc, r, c, sc, nRest, false)
+	lm.mouthRight = m.mouth.locate(g, m.jit, &a.loc, r, c, sc, nRest, true)
+	lm.chin = m.chin.locate(g, m.jit, &a.loc, r, c, sc, nRest, false)
 	return lm
+}
+
+// pupils places both pupils, image-left first.
+func (a *analyser) pupils(g grayView, f found, n int) (left, right point) {
+	m := a.m
+	s := float32(f.size)
+	cy, cx := float32(f.centre.Y), float32(f.centre.X)
+	left = m.pupil.locate(g, m.jit, &a.loc, cy-0.075*s, cx-0.175*s, 0.25*s, n, false)
+	right = m.pupil.locate(g, m.jit, &a.loc, cy-0.075*s, cx+0.185*s, 0.25*s, n, false)
+	return left, right
 }
 
 // viewOf reads an *image.Gray as the cascades do.

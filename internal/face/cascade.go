@@ -76,33 +76,6 @@ func parseDetector(b []byte) (*detector, error) {
 	return d, nil
 }
 
-// classify scores the square window of side s centred at (r, c) in a
-// picture with rows dim bytes apart; ≤ 0 means "not a face". The window
-// must lie inside the picture (offsets reach s/2 from the centre).
-func (d *detector) classify(pix []byte, dim, r, c, s int) float32 {
-	r, c = r*256, c*256
-	var out float32
-	step := 4 * d.leaves
-	for t, th := range d.thresh {
-		tc := d.codes[t*step : (t+1)*step]
-		idx := 1
-		for range d.depth {
-			n := tc[4*idx : 4*idx+4 : 4*idx+4]
-			p1 := ((r+int(n[0])*s)>>8)*dim + ((c + int(n[1])*s) >> 8)
-			p2 := ((r+int(n[2])*s)>>8)*dim + ((c + int(n[3])*s) >> 8)
-			idx *= 2
-			if pix[p1] <= pix[p2] {
-				idx++
-			}
-		}
-		out += d.preds[t*d.leaves+idx-d.leaves]
-		if out <= th {
-			return -1
-		}
-	}
-	return out - d.thresh[len(d.thresh)-1]
-}
-
 // candidate is one window the detector accepted: centre (Row, Col), side
 // Size, score Q.
 type candidate struct {
@@ -117,16 +90,71 @@ type sweep struct {
 	Scale            float64 // growth of the side from one pass to the next
 }
 
+// offsets are, for one window side and row stride, each node's two
+// pixel offsets from the window's centre. pigo computes
+// ((256r + code·s) >> 8)·dim + …, which is r·dim + c + (code·s >> 8)·dim
+// + … because 256r is a multiple of 256: the node's offset depends on
+// the side only, so it is computed once per side rather than per window.
+type offsets struct {
+	size, dim int
+	off       []int32 // per tree: 2×leaves, node i's pair at 2i (i from 1)
+}
+
+// offsetsFor finds or makes the offsets for side s and stride dim in
+// cache; a pipeline's sides are fixed, so after its first frame this
+// only looks them up.
+func (d *detector) offsetsFor(cache *[]offsets, s, dim int) []int32 {
+	for _, o := range *cache {
+		if o.size == s && o.dim == dim {
+			return o.off
+		}
+	}
+	off := make([]int32, len(d.thresh)*2*d.leaves)
+	step := 4 * d.leaves
+	for t := range d.thresh {
+		for i := 1; i < d.leaves; i++ {
+			n := d.codes[t*step+4*i : t*step+4*i+4]
+			off[t*2*d.leaves+2*i] = int32(((int(n[0])*s)>>8)*dim + ((int(n[1]) * s) >> 8))
+			off[t*2*d.leaves+2*i+1] = int32(((int(n[2])*s)>>8)*dim + ((int(n[3]) * s) >> 8))
+		}
+	}
+	*cache = append(*cache, offsets{size: s, dim: dim, off: off})
+	return off
+}
+
+// classifyAt scores the window whose centre is pix[base]; ≤ 0 means
+// "not a face".
+func (d *detector) classifyAt(pix []byte, base int, off []int32) float32 {
+	var out float32
+	w := 2 * d.leaves
+	for t, th := range d.thresh {
+		o := off[t*w : (t+1)*w : (t+1)*w]
+		idx := 1
+		for range d.depth {
+			idx *= 2
+			if pix[base+int(o[idx])] <= pix[base+int(o[idx+1])] {
+				idx++
+			}
+		}
+		out += d.preds[t*d.leaves+idx-d.leaves]
+		if out <= th {
+			return -1
+		}
+	}
+	return out - d.thresh[len(d.thresh)-1]
+}
+
 // run slides windows over a rows×cols picture as pigo's RunCascade does
 // and appends the accepted ones to out without growing it: once out is
 // full, further windows are dropped (cap it generously).
-func (d *detector) run(pix []byte, dim, rows, cols int, sw sweep, out []candidate) []candidate {
+func (d *detector) run(pix []byte, dim, rows, cols int, sw sweep, cache *[]offsets, out []candidate) []candidate {
 	for s := sw.MinSize; s <= sw.MaxSize; s = int(float64(s) + math.Max(2, float64(s)*sw.Scale-float64(s))) {
+		off := d.offsetsFor(cache, s, dim)
 		step := max(int(sw.Shift*float64(s)), 1)
-		off := s/2 + 1
-		for r := off; r <= rows-off; r += step {
-			for c := off; c <= cols-off; c += step {
-				if q := d.classify(pix, dim, r, c, s); q > 0 && len(out) < cap(out) {
+		half := s/2 + 1
+		for r := half; r <= rows-half; r += step {
+			for c := half; c <= cols-half; c += step {
+				if q := d.classifyAt(pix, r*dim+c, off); q > 0 && len(out) < cap(out) {
 					out = append(out, candidate{Row: r, Col: c, Size: s, Q: q})
 				}
 			}

@@ -71,7 +71,7 @@ func (a *analyser) assess(g grayView, p params) assessment {
 		r.g = MoveBack
 		return r
 	}
-	r.lm = a.landmarks(g, f, p.perturbs)
+	r.lm = a.landmarks(g, f, p.perturbs, p.perturbs)
 	r.eyes = newEyeFrame(r.lm.leftEye, r.lm.rightEye)
 	if !whole(r.eyes, r.lm, content(g)) || (p.centre && !centred(f, g)) {
 		r.g = Centre

@@ -180,7 +180,7 @@ func checkCropEyes(t *testing.T, crop []byte, wantL, wantR point) {
 	if len(faces) == 0 {
 		t.Fatal("no face in the crop")
 	}
-	lm := a.landmarks(g, faces[0], maxPerturbs)
+	lm := a.landmarks(g, faces[0], maxPerturbs, maxPerturbs)
 	for _, e := range []struct {
 		name      string
 		got, want point
