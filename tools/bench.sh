@@ -17,6 +17,7 @@ bench -run '^$' -bench . -benchtime=200x ./firmware/checkout/
 bench -run '^$' -bench 'AppendAttempt$' -benchtime=500x ./firmware/journal/
 bench -run '^$' -bench 'StatementVerify$' -benchtime=5000x ./payhost/sandbox/
 bench -run '^$' -bench 'ReceiptPDFToOrder$' -benchtime=200x ./pos/orderread/
+bench -run '^$' -bench 'Frame640x480/Face$|FaceToCrop$' -benchtime=200x ./internal/face/
 # The image in QEMU (TCG): three power-ons, then one boot with 100 sales.
 bench -run '^$' -bench 'PowerOnToOrderScreen$' -benchtime=3x -timeout 20m ./rootfs/systemtest/
 bench -run '^$' -bench 'FirmwareAfter100Sales$' -benchtime=1x -timeout 40m ./rootfs/systemtest/
@@ -46,6 +47,12 @@ stmt99=$(metric StatementVerify p99-ms)
 stmt50=$(metric StatementVerify p50-ms)
 pdf50=$(metric ReceiptPDFToOrder p50-ms)
 pdf99=$(metric ReceiptPDFToOrder p99-ms)
+face50=$(metric Frame640x480/Face p50-ms)
+face99=$(metric Frame640x480/Face p99-ms)
+facecpu=$(metric Frame640x480/Face cpu-ms)
+tocrop_s=$(metric FaceToCrop face-to-crop-s)
+tocrop_n=$(metric FaceToCrop face-to-crop-frames)
+crop_ms=$(metric FaceToCrop crop-ms)
 order_s=$(metric PowerOnToOrderScreen order-s)
 ready_s=$(metric PowerOnToOrderScreen ready-s)
 uboot_s=$(metric PowerOnToOrderScreen uboot-s)
@@ -96,6 +103,12 @@ row "payment host: statement check (lookup+signature), p99 (ms)" "$stmt99" "≤ 
 row "payment host: same, p50 (ms)" "$stmt50" "" ""
 row "receipt PDF (10 lines, CJK) → checked order, p50 (ms)" "$pdf50" "" ""
 row "  same, p99 (ms)" "$pdf99" "" ""
+row "face: 640×480 frame, luma+detect+landmarks+gates, p50 (ms)" "$face50" "≤ 4" "$(verdict "$face50" 4 '<=')"
+row "  same, p99 (ms)" "$face99" "" ""
+row "  same, CPU time per frame (ms)" "$facecpu" "" ""
+row "face appearing → crop at 15 fps (s)" "$tocrop_s" "" ""
+row "  frames" "$tocrop_n" "" ""
+row "  aligned crop + JPEG (ms)" "$crop_ms" "" ""
 row "QEMU power-on → order on screen, TCG, mean of 3 (s)" "$order_s" "≤ 6" "$(verdict "$order_s" 6 '<=')"
 row "  U-Boot (s)" "$uboot_s" "" ""
 row "  kernel: U-Boot's hand-off → PID 1's first line (s)" "$kernel_s" "" ""
