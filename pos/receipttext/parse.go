@@ -118,7 +118,7 @@ func (p *parser) discount(it item) {
 	i := len(p.r.Order.Discounts)
 	label := Line{Words: it.label}.Text()
 	v := p.single(it, i, orderread.Discount, "discount")
-	amt, conf := p.amount(v, true)
+	amt, conf, _ := p.amount(v, true)
 	p.r.Order.Discounts = append(p.r.Order.Discounts, order.Discount{Label: label, Amount: amt})
 	p.r.Fields = append(p.r.Fields, orderread.Field{Line: i, Name: orderread.Discount, Text: v.text, Conf: conf, Box: v.box})
 }
@@ -149,18 +149,21 @@ func (p *parser) item(it item) {
 		}
 	}
 	q, err := order.ParseQuantity(strings.ReplaceAll(vals[0].text, ",", "."))
-	qconf := vals[0].conf
-	if err != nil || q <= 0 {
+	qconf, parsed := vals[0].conf, err == nil && q > 0
+	if !parsed {
 		qconf = 0
 	}
 	l.Quantity, l.Unit = q, vals[0].unit
 	var uconf, aconf float64
-	l.UnitPrice, uconf = p.amount(&vals[1], false)
-	l.Amount, aconf = p.amount(&vals[2], false)
+	var uok, aok bool
+	l.UnitPrice, uconf, uok = p.amount(&vals[1], false)
+	l.Amount, aconf, aok = p.amount(&vals[2], false)
 	if vals[1].unit != "" || vals[2].unit != "" {
-		uconf, aconf = 0, 0
+		uconf, aconf, uok = 0, 0, false
 	}
-	if l.Quantity > 0 && l.Amount == order.LineAmount(l.Quantity, l.UnitPrice) && qconf > 0 && uconf > 0 && aconf > 0 {
+	// The arithmetic confirms the three numbers even where the reader
+	// rated a glyph low (tesseract often rates a lone "1" near 0).
+	if parsed && uok && aok && len(it.values) == 3 && !it.junk && l.Amount == order.LineAmount(l.Quantity, l.UnitPrice) {
 		qconf, uconf, aconf = max(qconf, Corroborated), max(uconf, Corroborated), max(aconf, Corroborated)
 	} else if len(it.values) == 3 && !it.junk {
 		p.problem(i, orderread.Amount, "line %d: %s × %s is not %s", i+1, vals[0].text, vals[1].text, vals[2].text)
@@ -175,16 +178,16 @@ func (p *parser) item(it item) {
 
 // amount parses v in the order's currency; a sign is allowed only where
 // neg (a discount written "-5.00"); the result is ≥ 0.
-func (p *parser) amount(v *value, neg bool) (int64, float64) {
+func (p *parser) amount(v *value, neg bool) (int64, float64, bool) {
 	s := strings.ReplaceAll(v.text, ",", ".")
 	if neg {
 		s = strings.TrimPrefix(s, "-")
 	}
 	a, err := order.ParseAmount(s, p.opt.Currency)
 	if err != nil || a < 0 || v.text == "" {
-		return 0, 0
+		return 0, 0, false
 	}
-	return a, v.conf
+	return a, v.conf, true
 }
 
 // check cross-checks the arithmetic, raises the confidence of what it
@@ -194,29 +197,29 @@ func (p *parser) check() {
 	if len(o.Lines) == 0 {
 		p.problem(-1, "", "no order lines read")
 	}
-	tconf := 0.0
+	tconf, tok := 0.0, false
 	if p.total == nil {
 		p.problem(-1, orderread.Total, "no total read")
 	} else {
-		o.Total, tconf = p.amount(p.total, false)
+		o.Total, tconf, tok = p.amount(p.total, false)
 	}
 	lineSum := int64(0)
 	for _, l := range o.Lines {
 		lineSum += l.Net()
 	}
 	if p.subtotal != nil {
-		if s, c := p.amount(p.subtotal, false); c == 0 || s != lineSum {
+		if s, _, ok := p.amount(p.subtotal, false); !ok || s != lineSum {
 			p.problem(-1, orderread.Total, "the lines add up to %s, the subtotal reads %q", order.FormatAmount(lineSum, o.Currency), p.subtotal.text)
 		}
 	}
-	sumOK := p.total != nil && tconf > 0 && o.Sum() == o.Total && len(o.Lines) > 0
+	sumOK := tok && o.Sum() == o.Total && len(o.Lines) > 0
 	if p.total != nil && !sumOK {
 		p.problem(-1, orderread.Total, "lines and discounts add up to %s, the total reads %q", order.FormatAmount(o.Sum(), o.Currency), p.total.text)
 	}
 	p.r.Fields = append(p.r.Fields, orderread.Field{Line: -1, Name: orderread.Total, Text: textOrEmpty(p.total), Conf: tconf, Box: boxOrEmpty(p.total)})
 	for i := range p.r.Fields {
 		f := &p.r.Fields[i]
-		if sumOK && f.Conf > 0 && (f.Name == orderread.Total || f.Name == orderread.Discount) {
+		if sumOK && ((f.Name == orderread.Total) || (f.Name == orderread.Discount && f.Conf > 0)) {
 			f.Conf = max(f.Conf, Corroborated)
 		}
 		if f.Conf < p.opt.MinConf && !p.flagged(f.Line, f.Name) {
