@@ -172,18 +172,22 @@ func (v *vterm) waitOrder(h order.Hash) {
 	v.t.Fatalf("terminal shows %s %s, want the order %s", st.Screen, st.OrderHash, h)
 }
 
-// tap touches the button with action (and line) as a customer would.
+// tap touches the button with action (and line) as a customer would. A
+// button may appear only after the previous touch was drawn (Report needs a
+// marked line), so tap waits for it as a customer's eye would.
 func (v *vterm) tap(action, line string) {
 	v.t.Helper()
-	for _, b := range v.state().Buttons {
-		if b.Action == action && (line == "" || b.Line == line) {
-			body := fmt.Sprintf(`{"x":%d,"y":%d}`, b.Rect.X+b.Rect.W/2, b.Rect.Y+b.Rect.H/2)
-			resp, err := http.Post(v.web+"/sim/touch", "application/json", strings.NewReader(body))
-			if err != nil {
-				v.t.Fatal(err)
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for _, b := range v.state().Buttons {
+			if b.Action == action && (line == "" || b.Line == line) {
+				body := fmt.Sprintf(`{"x":%d,"y":%d}`, b.Rect.X+b.Rect.W/2, b.Rect.Y+b.Rect.H/2)
+				resp, err := http.Post(v.web+"/sim/touch", "application/json", strings.NewReader(body))
+				if err != nil {
+					v.t.Fatal(err)
+				}
+				resp.Body.Close()
+				return
 			}
-			resp.Body.Close()
-			return
 		}
 	}
 	v.t.Fatalf("no %s button for line %q on the terminal", action, line)

@@ -102,17 +102,22 @@ func isUnit(tok string) bool { return unitWords[strings.ToLower(tok)] }
 
 // isTimes says tok is the "times" sign between a quantity and a price.
 func isTimes(tok string) bool {
-	switch strings.ToLower(tok) {
-	case "x", "×", "*", "@":
-		return true
-	}
-	return false
+	t := strings.ToLower(tok)
+	return utf8.RuneCountInString(t) == 1 && strings.Contains(timesSigns, t)
 }
+
+// timesSigns are the one-character "times" signs receipts print between a
+// quantity and a price ("2 x 3.50", "2*3.50", "2 @ 3.50").
+const timesSigns = "x×*@"
 
 // parseQty reads a quantity with an optional unit stuck to it ("2",
 // "0.455", "0.455kg", "x2", "2×"). The unit is "" when none is attached.
 func parseQty(tok string) (order.Quantity, string, bool) {
-	for _, t := range []string{"x", "X", "×", "*"} {
+	for _, r := range timesSigns + "X" {
+		if r == '@' { // "@2" is not a quantity
+			continue
+		}
+		t := string(r)
 		if rest, ok := strings.CutPrefix(tok, t); ok && rest != "" {
 			tok = rest
 			break
