@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"io"
 	"net/http"
 	"testing"
@@ -138,3 +139,21 @@ func (a api) req(outTradeNo, code string, amount int64) payhost.PayRequest {
 type seq struct{ n int }
 
 func (s *seq) next() string { s.n++; return fmt.Sprintf("ord-%04d", s.n) }
+
+// Two "people" for sandboxtest.ColourFaces.
+var (
+	red  = sandboxtest.ColourCrop(color.RGBA{200, 40, 40, 255})
+	blue = sandboxtest.ColourCrop(color.RGBA{40, 40, 200, 255})
+)
+
+// faceReq is payReq paying with crop sealed for it (unsigned).
+func faceReq(t testing.TB, outTradeNo string, crop []byte, amount int64) payhost.PayRequest {
+	r := payReq(outTradeNo, "", amount)
+	r.AuthCode = sandboxtest.FaceAuth(t, r, crop)
+	return r
+}
+
+// faceReq is a signed request paying with crop sealed for it.
+func (a api) faceReq(outTradeNo string, crop []byte, amount int64) payhost.PayRequest {
+	return a.env.Sign(faceReq(a.t, outTradeNo, crop, amount))
+}
