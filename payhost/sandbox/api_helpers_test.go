@@ -80,6 +80,17 @@ func (a api) account(name, currency string, balance int64) sandbox.Account {
 	return decode[sandbox.Account](a.t, raw)
 }
 
+// accountWithPhone opens a CNY account of 10 000 with that phone ("" for
+// none).
+func (a api) accountWithPhone(name, phone string) sandbox.Account {
+	a.t.Helper()
+	status, raw := a.do("POST", "/accounts", map[string]any{"name": name, "currency": "CNY", "balance": 10000, "phone": phone})
+	if status != http.StatusCreated {
+		a.t.Fatalf("create account: %d %s", status, raw)
+	}
+	return decode[sandbox.Account](a.t, raw)
+}
+
 func (a api) balance(id string) int64 {
 	a.t.Helper()
 	status, raw := a.do("GET", "/accounts/"+id, nil)
