@@ -3,52 +3,16 @@ package face
 import (
 	"image"
 	"image/color"
-	_ "image/jpeg"
-	"os"
-	"path/filepath"
+
 	"testing"
 
 	"golang.org/x/image/draw"
 	"golang.org/x/image/math/f64"
+
+	"payterm/internal/testphotos"
 )
 
-// facesDir finds ../shared/testdata/faces beside the clone (or beside a
-// worktree's parent), looking upwards from this package.
-func facesDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		p := filepath.Join(d, "shared", "testdata", "faces")
-		if _, err := os.Stat(filepath.Join(p, "obama.jpg")); err == nil {
-			return p
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	if testing.Short() {
-		t.Skip("face photos not found in ../shared/testdata/faces (-short)")
-	}
-	t.Fatal("face photos not found: ../shared/testdata/faces must sit beside the clone")
-	return ""
-}
-
-func loadPhoto(t testing.TB, name string) image.Image {
-	t.Helper()
-	f, err := os.Open(filepath.Join(facesDir(t), name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, _, err := image.Decode(f)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return img
-}
+func loadPhoto(t testing.TB, name string) image.Image { return testphotos.Photo(t, name) }
 
 // framing places a photo in a 640×480 camera frame: the photo is scaled
 // by Scale and the point At (photo pixels) lands on the frame's centre;

@@ -19,10 +19,14 @@ var errTooLarge = errors.New("body too large")
 var errBadJSON = errors.New("malformed JSON")
 
 // decodeStrict reads exactly one JSON object into v from at most
-// payhost.MaxBodyBytes of r. Unknown fields are refused: a misspelt field
+// payhost.MaxBodyBytes of r; decodeStrictUpTo takes another cap. Unknown fields are refused: a misspelt field
 // in a payment request must not be silently dropped.
 func decodeStrict(r io.Reader, v any) error {
-	lr := &io.LimitedReader{R: r, N: payhost.MaxBodyBytes + 1}
+	return decodeStrictUpTo(r, v, payhost.MaxBodyBytes)
+}
+
+func decodeStrictUpTo(r io.Reader, v any, limit int64) error {
+	lr := &io.LimitedReader{R: r, N: limit + 1}
 	dec := json.NewDecoder(lr)
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -36,7 +40,7 @@ func decodeStrict(r io.Reader, v any) error {
 	var mbe *http.MaxBytesError
 	switch {
 	case lr.N <= 0 || errors.As(err, &mbe):
-		return fmt.Errorf("%w: over %d bytes", errTooLarge, payhost.MaxBodyBytes)
+		return fmt.Errorf("%w: over %d bytes", errTooLarge, limit)
 	case err != nil:
 		return fmt.Errorf("%w: %v", errBadJSON, err)
 	}
@@ -67,10 +71,11 @@ func decodeNewAccount(r io.Reader) (NewAccount, error) {
 	return n, nil
 }
 
-// decodeNewFace reads and validates a POST /accounts/{id}/faces body.
+// decodeNewFace reads and validates a POST /accounts/{id}/faces body,
+// which may carry a whole photo.
 func decodeNewFace(r io.Reader) (NewFace, error) {
 	var n NewFace
-	if err := decodeStrict(r, &n); err != nil {
+	if err := decodeStrictUpTo(r, &n, MaxEnrolBytes); err != nil {
 		return NewFace{}, err
 	}
 	if err := n.Validate(); err != nil {
