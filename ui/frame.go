@@ -31,9 +31,10 @@ type styles struct {
 
 // builder lays out one frame from a view.
 type builder struct {
-	m  metrics
-	st *styles
-	f  frame
+	m   metrics
+	st  *styles
+	f   frame
+	pic *preview // the face screen's camera picture, painted by previewBlock
 }
 
 func (b *builder) add(bl block) { b.f.blocks = append(b.f.blocks, bl) }

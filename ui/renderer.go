@@ -29,6 +29,7 @@ type Renderer struct {
 	name    string
 	cur     *frame // last frame rendered; nil before the first
 	png     pngState
+	pic     preview // the face screen's camera picture; wiped when it leaves
 }
 
 // New returns a Renderer for opts.Layout. Nothing is drawn until Render.
@@ -61,6 +62,7 @@ func newRenderer(opts Options, text textDrawer) (*Renderer, error) {
 		build:  builder{m: m, st: st},
 		name:   opts.Name,
 	}
+	r.build.pic = &r.pic
 	r.logical = r.panel
 	if opts.Layout.Rotation != 0 {
 		r.logical = image.NewRGBA(image.Rectangle{Max: size})
@@ -96,6 +98,11 @@ func newStyles(f *Fonts, m metrics) (*styles, error) {
 // the next Render.
 func (r *Renderer) Render(v checkout.View) (*image.RGBA, []image.Rectangle) {
 	f := r.build.build(v, r.name)
+	if f.screen != checkout.ScreenFace {
+		// No camera picture outlives the face screen. The repaint below
+		// covers the panel pixels it was drawn on.
+		r.pic.wipe()
+	}
 	dirty := r.repaint(&f)
 	r.cur = &f
 	for i, d := range dirty {

@@ -152,7 +152,7 @@ func (b *builder) build(v checkout.View, name string) frame {
 	case checkout.ScreenShowCode:
 		b.capture(wPayCode, iconCode, wShowCode, v)
 	case checkout.ScreenFace:
-		b.capture(wPayFace, iconFace, wLookCamera, v)
+		b.face(v)
 	case checkout.ScreenProcessing:
 		b.result(wPayment, iconWait, wProcessing, amount(v), or(v.Message, wPleaseWait), false)
 	case checkout.ScreenPaid:

@@ -38,7 +38,26 @@ const (
 	wOutOfService   = "Out of service"
 	wNotProvisioned = "Not provisioned"
 	wAskStaff       = "This terminal cannot take payments. Please ask the staff."
+	// Face capture guidance (checkout.FaceHint).
+	wFaceMoveCloser = "Move closer"
+	wFaceMoveBack   = "Move back a little"
+	wFaceCentre     = "Centre your face in the frame"
+	wFaceHoldStill  = "Hold still"
+	wFaceTooDark    = "Too dark: turn towards the light"
+	wFaceTooBright  = "Too bright: move out of the glare"
+	wFaceOnlyOne    = "Only one person please"
+	wFaceTheCamera  = "Face the camera"
+	wFaceNotLive    = "Blink or move slightly"
+	wFaceReady      = "Ready: keep looking at the camera"
 )
+
+// wSecondsLeft is the face capture's countdown.
+func wSecondsLeft(n int) string {
+	if n == 1 {
+		return "1 second left"
+	}
+	return strconv.Itoa(n) + " seconds left"
+}
 
 func wChecking(n int) string {
 	if n == 1 {
