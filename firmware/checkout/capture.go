@@ -15,7 +15,7 @@ func startCapture(s State, m Method) (State, []Effect) {
 	var screen Screen
 	switch {
 	case m == Face:
-		start, screen = StartCamera{Purpose: Face}, ScreenFace
+		start, screen = StartCamera{Purpose: Face, Hash: s.confirmed}, ScreenFace
 		s.camera = true
 		s.face = FaceView{}
 	case s.cfg.HasScan || !s.cfg.HasCamera:

@@ -549,6 +549,13 @@ func (o *observer) effect(prev State, ev Event, eff Effect) error {
 			return errors.New("camera started twice")
 		}
 		o.camera, o.purpose = true, e.Purpose
+		// A face is bound to the order the customer confirmed and sees.
+		if e.Purpose == Face && (e.Hash != o.confirmed || e.Hash != o.shown || e.Hash.IsZero()) {
+			return fmt.Errorf("face capture bound to %v, customer confirmed %v and sees %v", short(e.Hash), short(o.confirmed), short(o.shown))
+		}
+		if e.Purpose != Face && !e.Hash.IsZero() {
+			return errors.New("code capture carries an order hash")
+		}
 	case StopScanner:
 		if !o.scanner {
 			return errors.New("scanner stopped but not running")

@@ -254,7 +254,7 @@ func TestDevices(t *testing.T) {
 		if face != (next.Phase() == Capturing) {
 			t.Errorf("%+v: choose face → %s", tt.cfg, next.Phase())
 		}
-		if face && (len(out) == 0 || out[0] != StartCamera{Purpose: Face}) {
+		if face && (len(out) == 0 || out[0] != StartCamera{Purpose: Face, Hash: s.Confirmed()}) {
 			t.Errorf("%+v: choose face gave %v", tt.cfg, out)
 		}
 	}

@@ -376,6 +376,9 @@ func formatEffect(e Effect) string {
 	case StopScanner:
 		return "stop-scanner"
 	case StartCamera:
+		if !e.Hash.IsZero() {
+			return "start-camera " + e.Purpose.String() + " hash=" + short(e.Hash)
+		}
 		return "start-camera " + e.Purpose.String()
 	case StopCamera:
 		return "stop-camera"

@@ -347,8 +347,13 @@ type Show struct{ View View }
 type StartScanner struct{}
 type StopScanner struct{}
 
-// StartCamera / StopCamera: run the camera for Purpose.
-type StartCamera struct{ Purpose Method }
+// StartCamera / StopCamera: run the camera for Purpose. For a face, Hash
+// is the confirmed order the sealed face is bound to (payhost.FaceBinding),
+// so a token captured for one order cannot pay another.
+type StartCamera struct {
+	Purpose Method
+	Hash    order.Hash // Face only; zero for a code
+}
 type StopCamera struct{}
 
 // Charge (direct mode only): charge Credential for Order through the
