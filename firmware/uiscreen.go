@@ -12,11 +12,15 @@ import (
 
 // uiScreen draws views with the ui renderer onto the board's display and
 // answers hit-tests from the same renderer. Engine loop only, except
-// snapshot, which other goroutines read.
+// snapshot, which other goroutines read, and preview, which the face
+// capture calls for each camera frame.
 type uiScreen struct {
 	log  *slog.Logger
 	r    *ui.Renderer
 	disp display.Display
+	// drawing serialises the renderer and the display between the engine
+	// loop (show) and the face capture (preview).
+	drawing sync.Mutex
 
 	mu   sync.Mutex
 	view checkout.View
@@ -40,12 +44,10 @@ type shownResult struct {
 const maxResults = 64
 
 func (s *uiScreen) show(v checkout.View) {
+	s.drawing.Lock()
 	img, damage := s.r.Render(v)
-	if len(damage) > 0 {
-		if err := s.disp.Draw(img, damage); err != nil {
-			s.log.Error("display draw failed", "display", s.disp, "err", err)
-		}
-	}
+	s.draw(img, damage)
+	s.drawing.Unlock()
 	s.mu.Lock()
 	s.view, s.btns = v, s.r.Buttons()
 	if (v.Screen == checkout.ScreenPaid || v.Screen == checkout.ScreenFailed) && (v.Order != nil || !v.Hash.IsZero()) {
@@ -57,6 +59,23 @@ func (s *uiScreen) show(v checkout.View) {
 		s.results = append(s.results[max(0, len(s.results)+1-maxResults):], r)
 	}
 	s.mu.Unlock()
+}
+
+// preview draws a camera frame on the face screen (ignored on any other
+// screen); the renderer copies it, so img may be reused after.
+func (s *uiScreen) preview(img image.Image) {
+	s.drawing.Lock()
+	defer s.drawing.Unlock()
+	s.draw(s.r.Preview(img))
+}
+
+func (s *uiScreen) draw(img *image.RGBA, damage []image.Rectangle) {
+	if len(damage) == 0 {
+		return
+	}
+	if err := s.disp.Draw(img, damage); err != nil {
+		s.log.Error("display draw failed", "display", s.disp, "err", err)
+	}
 }
 
 // shownResults returns a copy of the recent result screens, oldest first.
