@@ -18,6 +18,8 @@ type preview struct {
 	xmap []int       // source column (from the source's left edge) of each buffer column
 
 	srcW int
+	// damage is what Preview returns, kept to allocate nothing a frame.
+	damage [1]image.Rectangle
 }
 
 // wipe zeroes the picture so no face outlives the screen that showed it.
@@ -102,12 +104,13 @@ func (b previewBlock) paint(c *canvas) {
 	}
 	t := max(3, b.r.Dx()/120)
 	box := b.box.Add(b.r.Min).Intersect(b.r)
-	for _, e := range []image.Rectangle{
+	edges := [4]image.Rectangle{
 		image.Rect(box.Min.X, box.Min.Y, box.Max.X, box.Min.Y+t),
 		image.Rect(box.Min.X, box.Max.Y-t, box.Max.X, box.Max.Y),
 		image.Rect(box.Min.X, box.Min.Y, box.Min.X+t, box.Max.Y),
 		image.Rect(box.Max.X-t, box.Min.Y, box.Max.X, box.Max.Y),
-	} {
+	}
+	for _, e := range edges {
 		c.fill(e.Intersect(box), b.col)
 	}
 }
@@ -129,6 +132,7 @@ func previewBox(f checkout.FaceView, size image.Point) image.Rectangle {
 // preview alone, or none when the face screen is not shown (the frame is
 // then ignored). img is not kept: its pixels are scaled into the
 // Renderer's own buffer, which Render wipes when the face screen leaves.
+// The rectangles are valid until the next Preview.
 func (r *Renderer) Preview(img image.Image) (*image.RGBA, []image.Rectangle) {
 	if r.cur == nil || r.cur.screen != checkout.ScreenFace || img == nil || img.Bounds().Empty() {
 		return r.panel, nil
@@ -143,7 +147,8 @@ func (r *Renderer) Preview(img image.Image) (*image.RGBA, []image.Rectangle) {
 		c.clip = pb.r
 		pb.paint(c)
 		r.rotate(pb.r)
-		return r.panel, []image.Rectangle{r.layout.toPanel(pb.r)}
+		r.pic.damage[0] = r.layout.toPanel(pb.r)
+		return r.panel, r.pic.damage[:]
 	}
 	return r.panel, nil
 }
