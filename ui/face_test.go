@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"testing"
+	"time"
 
 	"payterm/firmware/checkout"
 )
@@ -208,7 +209,9 @@ func BenchmarkFacePreview(b *testing.B) {
 	frame := camFrame(3)
 	r.Preview(frame) // the buffer is made once
 	b.ReportAllocs()
+	start := time.Now()
 	for b.Loop() {
 		r.Preview(frame)
 	}
+	b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/frame")
 }
