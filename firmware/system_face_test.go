@@ -2,17 +2,26 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
 	_ "image/jpeg"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"payterm/pos"
 )
 
 // facesDir is ../shared/testdata/faces beside the repository (the nearest
@@ -145,4 +154,147 @@ func TestBrowserWebcamFeedsCamera(t *testing.T) {
 	b.do("more webcam frames", 20*time.Second,
 		chromedp.Poll[chromedp.Void](fmt.Sprintf(`window.camFramesSent >= %d`, start+10),
 			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second)))
+}
+
+// EnrolFace enrols photo (a file of ../shared/testdata/faces) for the
+// account at the payment host, as the account holder would.
+func (s *system) EnrolFace(accountID, photo string) {
+	s.t.Helper()
+	b, err := os.ReadFile(filepath.Join(facesDir(s.t), photo))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]string{"photo_jpeg": base64.StdEncoding.EncodeToString(b)})
+	resp, err := s.hc.Post(s.Host.Server.URL+"/accounts/"+accountID+"/faces", "application/json", bytes.NewReader(body))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		s.t.Fatalf("enrol %s: %s %s", photo, resp.Status, out)
+	}
+}
+
+// waitCameraPicture waits until the face screen shows the camera's
+// picture: a photo has thousands of colours, the screen without it a few
+// hundred (text edges).
+func (s *system) waitCameraPicture() {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var n int
+	for time.Now().Before(deadline) {
+		img, _ := s.Screenshot()
+		colours := map[uint32]bool{}
+		for i := 0; i+3 < len(img.Pix); i += 4 {
+			colours[uint32(img.Pix[i])<<16|uint32(img.Pix[i+1])<<8|uint32(img.Pix[i+2])] = true
+		}
+		if n = len(colours); n > 2000 {
+			return
+		}
+		if st := s.State(); st.Screen != "face" {
+			return // captured already: the picture was there
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("the face screen shows no camera picture (%d colours)", n)
+}
+
+// faceLeaks are what must never reach the log or the data directory: a
+// face token beyond its masked form, and JPEG data (raw, or base64).
+var faceLeaks = []struct {
+	name string
+	re   *regexp.Regexp
+}{
+	{"a face token", regexp.MustCompile(`face:[A-Za-z0-9_+/=-]{12,}`)},
+	{"a JPEG in base64", regexp.MustCompile(`/9j/[A-Za-z0-9+/]{8}`)},
+}
+
+// jpegStarts are the first bytes of a JPEG: start of image, then the
+// quantisation tables (Go's encoder), JFIF or Exif.
+var jpegStarts = [][]byte{[]byte("\xff\xd8\xff\xdb"), []byte("\xff\xd8\xff\xe0"), []byte("\xff\xd8\xff\xe1")}
+
+// checkNoFaceLeak scans the terminal's log and every file in its data
+// directory (journal, ServiceID store) for face data.
+func (s *system) checkNoFaceLeak() {
+	s.t.Helper()
+	check := func(where string, b []byte) {
+		for _, l := range faceLeaks {
+			if loc := l.re.FindIndex(b); loc != nil {
+				s.t.Errorf("%s holds %s at byte %d", where, l.name, loc[0])
+			}
+		}
+		for _, m := range jpegStarts {
+			if i := bytes.Index(b, m); i >= 0 {
+				s.t.Errorf("%s holds a JPEG at byte %d", where, i)
+			}
+		}
+	}
+	check("the terminal's log", []byte(s.Log.String()))
+	filepath.WalkDir(s.cfg.DataDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		check(p, b)
+		return nil
+	})
+}
+
+// TestBrowserPaysByFace: the account holder enrolled obama.jpg; at the
+// virtual terminal page with a webcam showing obama2.jpg (moving
+// slightly), the customer confirms the order, chooses face, the face
+// screen shows the camera's picture, the face is captured, sealed and
+// identified: paid, and the balance drops by exactly the total. Showing
+// biden.jpg instead, the face is unknown: not paid, nothing charged.
+// Neither leaves a face or a token in the log, journal or store.
+func TestBrowserPaysByFace(t *testing.T) {
+	for _, tc := range []struct {
+		photo string
+		paid  bool
+	}{
+		{"obama2.jpg", true},
+		{"biden.jpg", false},
+	} {
+		t.Run(strings.TrimSuffix(tc.photo, ".jpg"), func(t *testing.T) {
+			y4m := writeY4M(t, loadFace(t, tc.photo), 640, 480, 16, 10)
+			s := startSystem(t, nil)
+			const balance = 100000
+			cust := s.Customer(balance)
+			s.EnrolFace(cust.ID, "obama.jpg")
+			b := openBrowser(t, s, fakeWebcam(y4m)...)
+			b.webcamOn()
+			o, err := pos.SampleOrder("T-FACE-" + strings.TrimSuffix(tc.photo, ".jpg"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := payAsync(t, s.Agent(), o, pos.Direct)
+
+			b.waitScreen("order")
+			b.click("confirm", "")
+			b.waitScreen("method")
+			b.click("choose-face", "")
+			s.WaitScreen("face")
+			s.waitCameraPicture()
+
+			out := waitPay(t, done)
+			if out.Paid != tc.paid || out.Hash != o.Hash() {
+				t.Fatalf("POS outcome %v, want paid=%t for %s", out, tc.paid, o.Hash())
+			}
+			want := int64(balance)
+			if tc.paid {
+				want -= o.Total
+				s.WaitScreen("paid")
+			} else if st := s.WaitScreen("failed"); !strings.Contains(st.Message, "face not recognised") {
+				t.Errorf("failed screen says %q", st.Message)
+			}
+			if got := s.Balance(cust.ID); got != want {
+				t.Fatalf("balance %d, want %d (total %d)", got, want, o.Total)
+			}
+			s.checkNoFaceLeak()
+		})
+	}
 }
