@@ -24,8 +24,9 @@ type faceResult struct {
 // facePipeline is the live capture pipeline (internal/face) as the wiring
 // drives it: one goroutine feeds it frames and reads the crop.
 type facePipeline interface {
-	// Feed judges one frame; luma is reused by the caller after.
-	Feed(luma *image.Gray, now time.Time) faceResult
+	// Feed judges one camera frame (it keeps a copy of what it needs:
+	// the frame is released after).
+	Feed(f *camera.Frame, now time.Time) faceResult
 	// Crop is the best frame's aligned JPEG crop once Feed said Done;
 	// the caller wipes it.
 	Crop() []byte
@@ -38,8 +39,10 @@ type facePipeline interface {
 // the crop.
 type faceSealer func(ctx context.Context, crop []byte, hash order.Hash) (token string, err error)
 
-// cameraFrame is the size the face capture asks the camera for.
-var cameraFrame = camera.Format{Width: 640, Height: 480}
+// cameraFrame is what the face capture asks the camera for: 640×480 as
+// the device sends it (YUYV), so the pipeline takes the luma cheaply and
+// crops the best frame in colour.
+var cameraFrame = camera.Format{Width: 640, Height: 480, Pixels: camera.Raw}
 
 // guidanceEvery bounds how often guidance is posted to the checkout (and
 // so redrawn): about ten times a second.
@@ -56,7 +59,7 @@ type faceCapture struct {
 	cam  camera.Camera
 	pipe facePipeline
 	seal faceSealer
-	// luma views or converts a frame to luma into dst (reused).
+	// luma converts a frame to luma into dst (reused), for the preview.
 	luma func(f *camera.Frame, dst *image.Gray) *image.Gray
 	// wipe zeroes a crop after sealing.
 	wipe func(b []byte)
@@ -147,16 +150,19 @@ func (c *faceCapture) run(ctx context.Context, h order.Hash) {
 		if at.IsZero() {
 			at = c.now()
 		}
-		c.buf = c.luma(f, c.buf)
-		res := c.pipe.Feed(c.buf, at)
-		c.preview(c.buf)
+		res := c.pipe.Feed(f, at)
+		if l := c.luma(f, c.buf); l != nil {
+			c.buf = l
+			c.preview(l)
+		}
+		size := image.Pt(f.Width, f.Height)
 		f.Release()
 
 		if res.Hint != shown.Hint || res.Box != shown.Box || percent(res.Progress) != percent(shown.Progress) {
 			shown, pending = res, true
 		}
 		if now := c.now(); pending && now.Sub(last) >= guidanceEvery {
-			g := checkout.FaceGuidance{Hint: res.Hint, Box: res.Box, Frame: c.buf.Rect.Size(), Progress: res.Progress}
+			g := checkout.FaceGuidance{Hint: res.Hint, Box: res.Box, Frame: size, Progress: res.Progress}
 			if !c.post(ctx, g) {
 				return
 			}

@@ -28,11 +28,11 @@ type scriptedPipeline struct {
 	crops  [][]byte
 }
 
-func (p *scriptedPipeline) Feed(luma *image.Gray, now time.Time) faceResult {
+func (p *scriptedPipeline) Feed(f *camera.Frame, now time.Time) faceResult {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if luma == nil || luma.Rect.Dx() != 640 {
-		panic("pipeline fed no 640-wide luma")
+	if f == nil || f.Width != 640 || f.Pixels != camera.Raw {
+		panic("pipeline fed no 640-wide raw frame")
 	}
 	r := p.script[min(p.fed, len(p.script)-1)]
 	p.fed++
@@ -290,28 +290,27 @@ func TestFaceCaptureStopWhileCheckoutBusy(t *testing.T) {
 	}
 }
 
-// TestFrameLuma: a gray frame is viewed as is; an RGBA frame converted.
+// TestFrameLuma: a gray frame is viewed as is; YUYV and RGBA frames
+// converted.
 func TestFrameLuma(t *testing.T) {
 	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
 	for i := range 64 * 48 {
 		img.Set(i%64, i/64, color.RGBA{200, 100, 50, 255})
 	}
-	for _, px := range []string{"gray", "rgba"} {
+	for _, px := range []camera.PixelFormat{camera.Gray, camera.Raw, camera.RGBA} {
 		f := camsim.New(camsim.Options{Images: []image.Image{img}, FPS: 100})
 		format := cameraFrame
-		if px == "rgba" {
-			format.Pixels = camera.RGBA
-		}
+		format.Pixels = px
 		if err := f.Start(context.Background(), format); err != nil {
 			t.Fatal(err)
 		}
 		fr := <-f.Frames()
 		g := frameLuma(fr, nil)
 		if g.Rect.Dx() != 640 || g.Rect.Dy() != 480 {
-			t.Fatalf("%s: luma %v", px, g.Rect)
+			t.Fatalf("%v: luma %v", px, g.Rect)
 		}
 		if v := g.GrayAt(320, 240).Y; v < 100 || v > 150 {
-			t.Errorf("%s: luma %d, want about 124", px, v)
+			t.Errorf("%v: luma %d, want about 124", px, v)
 		}
 		fr.Release()
 		f.Halt()

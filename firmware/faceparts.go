@@ -20,7 +20,8 @@ func sealFace(key, crop []byte, poiID string, h order.Hash) (string, error) {
 	return "", errNoFace
 }
 
-// frameLuma views a gray frame as is, or converts an RGBA one into dst.
+// frameLuma views a gray frame as is, or takes the luma of a YUYV or
+// RGBA one into dst.
 func frameLuma(f *camera.Frame, dst *image.Gray) *image.Gray {
 	if g := f.Gray(); g != nil {
 		return g
@@ -28,6 +29,14 @@ func frameLuma(f *camera.Frame, dst *image.Gray) *image.Gray {
 	r := image.Rect(0, 0, f.Width, f.Height)
 	if dst == nil || dst.Rect != r {
 		dst = image.NewGray(r)
+	}
+	if f.Pixels == camera.Raw && f.Stride >= 2*f.Width {
+		for y := range f.Height {
+			row := f.Pix[y*f.Stride:]
+			for x := range f.Width {
+				dst.Pix[y*dst.Stride+x] = row[2*x]
+			}
+		}
 	}
 	if rgba := f.RGBA(); rgba != nil {
 		for y := range f.Height {
