@@ -25,10 +25,13 @@ import (
 	"payterm/pos"
 )
 
-// facesDir is ../shared/testdata/faces beside the repository (the nearest
-// ancestor directory holding shared/testdata/faces).
+// facesDir is $PAYTERM_FACES, or ../shared/testdata/faces beside the
+// repository (the nearest ancestor directory holding shared/testdata/faces).
 func facesDir(t *testing.T) string {
 	t.Helper()
+	if d := os.Getenv("PAYTERM_FACES"); d != "" {
+		return d
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
