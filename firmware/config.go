@@ -47,6 +47,10 @@ type config struct {
 	// Dev allows the public dev keys (link passphrase, terminal key) on
 	// a real board, for development; board sim always allows them.
 	Dev bool `json:"dev"`
+	// Language is the customer screens' language at the start of each
+	// session: "en" (the default, also "") or "zh" (Simplified Chinese).
+	// The customer can switch on screen until the session ends.
+	Language string `json:"language"`
 
 	// logRing keeps the tail of the log for the POS's DiagnosisRequest;
 	// nil keeps none. Set by main, not by the file.
@@ -154,6 +158,11 @@ func (c config) validate() error {
 	}
 	if _, _, err := c.faceKey(); err != nil {
 		return err
+	}
+	switch c.Language {
+	case "", "en", "zh":
+	default:
+		return fmt.Errorf("config: language %q: want \"en\" or \"zh\"", c.Language)
 	}
 	return nil
 }

@@ -47,6 +47,12 @@ func TestLoadConfig(t *testing.T) {
 				t.Fatalf("%v, %v", d, err)
 			}
 		}},
+		{name: "Chinese screens", in: `{"language":"zh"}`, check: func(t *testing.T, c config) {
+			if c.Language != "zh" {
+				t.Fatalf("language %q", c.Language)
+			}
+		}},
+		{name: "unknown language", in: `{"language":"fr"}`, errHas: "language"},
 		{name: "bad link read timeout", in: `{"link_read_timeout":"-1s"}`, errHas: "link_read_timeout"},
 		{name: "the old require_encryption is refused", in: `{"require_encryption":true}`, errHas: "unknown field"},
 		{name: "misspelt key", in: `{"poid":"x"}`, errHas: "unknown field"},

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"payterm/board"
+	"payterm/drivers/display"
 	"payterm/firmware/checkout"
 	"payterm/ui"
 )
@@ -86,15 +87,24 @@ func newUIScreen(cfg config, b board.Board, devs *devices, log *slog.Logger) (*u
 		log.Warn("no CJK font found: Chinese, Japanese and Korean labels will show as boxes")
 	}
 	bounds := devs.display.Bounds()
-	r, err := ui.New(ui.Options{
+	opts := ui.Options{
 		Layout: ui.Layout{W: bounds.Dx(), H: bounds.Dy(), Rotation: b.Display.Rotation},
 		Fonts:  fonts,
 		Name:   cfg.POIID,
-	})
+	}
+	// A panel whose memory is BGRA gets frames drawn in its own format:
+	// no conversion between the renderer and the glass.
+	native, _ := devs.display.(display.BGRADrawer)
+	if native != nil && native.NativeBGRA() {
+		opts.Format = ui.FormatBGRA
+	} else {
+		native = nil
+	}
+	r, err := ui.New(opts)
 	if err != nil {
 		return nil, err
 	}
-	return &uiScreen{log: log, r: r, disp: devs.display}, nil
+	return &uiScreen{log: log, r: r, disp: devs.display, native: native}, nil
 }
 
 // startTestHang is a test hook, off unless cfg.testHang is set (kernel

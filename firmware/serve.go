@@ -101,7 +101,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 
 	hasScan := devs.scanner != scanner.None
 	face := newFaceParts(cfg, devs.camera, log)
-	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan, HasCamera: face != nil, FaceKey: face != nil, TerminalID: cfg.POIID})
+	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan, HasCamera: face != nil, FaceKey: face != nil, TerminalID: cfg.POIID, Language: cfg.Language})
 	var payer payhost.Client = noPayer{}
 	e.alive = cfg.alive
 	if cfg.PayHost != "" {

@@ -69,8 +69,8 @@ func TestQuestionAnswers(t *testing.T) {
 		for _, b := range st.Buttons {
 			acts = append(acts, b.Action)
 		}
-		if slices.Sort(acts); !slices.Equal(acts, []string{"no", "yes"}) {
-			t.Errorf("%q: buttons %v, want yes and no", tt.text, acts)
+		if slices.Sort(acts); !slices.Equal(acts, []string{"language", "no", "yes"}) {
+			t.Errorf("%q: buttons %v, want yes, no and the language switch", tt.text, acts)
 		}
 		s.Tap(tt.tap, "")
 		res := done.wait(t)

@@ -21,6 +21,9 @@ type uiScreen struct {
 	// drawing serialises the renderer and the display between the engine
 	// loop (show) and the face capture (preview).
 	drawing sync.Mutex
+	// native, when not nil, is disp taking the renderer's BGRA frames
+	// as they are (the renderer draws in ui.FormatBGRA).
+	native display.BGRADrawer
 
 	mu   sync.Mutex
 	view checkout.View
@@ -45,8 +48,9 @@ const maxResults = 64
 
 func (s *uiScreen) show(v checkout.View) {
 	s.drawing.Lock()
-	img, damage := s.r.Render(v)
-	s.draw(img, damage)
+	if err := s.draw(v); err != nil {
+		s.log.Error("display draw failed", "display", s.disp, "err", err)
+	}
 	s.drawing.Unlock()
 	s.mu.Lock()
 	s.view, s.btns = v, s.r.Buttons()
@@ -66,16 +70,35 @@ func (s *uiScreen) show(v checkout.View) {
 func (s *uiScreen) preview(img image.Image) {
 	s.drawing.Lock()
 	defer s.drawing.Unlock()
-	s.draw(s.r.Preview(img))
-}
-
-func (s *uiScreen) draw(img *image.RGBA, damage []image.Rectangle) {
-	if len(damage) == 0 {
-		return
+	var err error
+	if s.native != nil {
+		pix, damage := s.r.PreviewBGRA(img)
+		if len(damage) > 0 {
+			err = s.native.DrawBGRA(pix.Pix, pix.Stride, damage)
+		}
+	} else if pix, damage := s.r.Preview(img); len(damage) > 0 {
+		err = s.disp.Draw(pix, damage)
 	}
-	if err := s.disp.Draw(img, damage); err != nil {
+	if err != nil {
 		s.log.Error("display draw failed", "display", s.disp, "err", err)
 	}
+}
+
+// draw renders v and copies what changed to the panel, in the panel's
+// own format when it takes BGRA.
+func (s *uiScreen) draw(v checkout.View) error {
+	if s.native != nil {
+		img, damage := s.r.RenderBGRA(v)
+		if len(damage) == 0 {
+			return nil
+		}
+		return s.native.DrawBGRA(img.Pix, img.Stride, damage)
+	}
+	img, damage := s.r.Render(v)
+	if len(damage) == 0 {
+		return nil
+	}
+	return s.disp.Draw(img, damage)
 }
 
 // shownResults returns a copy of the recent result screens, oldest first.

@@ -37,6 +37,10 @@ type Agent struct {
 	Log     *slog.Logger
 	// NewServiceID returns a ServiceID unique for SaleID within 48 h.
 	NewServiceID func() string
+	// Charging, when set, hears that a relayed credential passed its
+	// checks and is being charged: the customer is done and the payment
+	// system has it. Called on Pay's goroutine, before the charge.
+	Charging func(o order.Order)
 }
 
 // Outcome is what the cashier sees.
@@ -117,6 +121,9 @@ func (a *Agent) relay(ctx context.Context, o order.Order) (Outcome, error) {
 		OrderHash:   want.String(),
 		TerminalID:  st.TerminalID,
 		Description: "order " + o.ID,
+	}
+	if a.Charging != nil {
+		a.Charging(o)
 	}
 	a.Log.Info("charging", "out_trade_no", req.OutTradeNo, "code", secret.Code(authCode), "amount", order.Display(o.Total, o.Currency))
 	pay, err := a.charge(ctx, req)

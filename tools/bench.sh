@@ -11,11 +11,13 @@ trap 'rm -f "$raw"' EXIT
 failed=()
 bench() { go test "$@" >>"$raw" || { echo "bench: go test $* failed" >&2; failed+=("$*"); }; }
 
-bench -run '^$' -bench 'Order20Lines1280x800$|Order20LinesGGDrawString$|ToggleLine$|FacePreview$' -benchtime=300x ./ui/
+bench -run '^$' -bench 'Order20Lines1280x800$|Order20LinesGGDrawString$|ToggleLine$|OrderToGlass$|FacePreview$' -benchtime=300x ./ui/
 bench -run '^$' -bench 'LinkRoundTrip$|LinkLoopbackHTTPS$' -benchtime=500x ./firmware/poslink/
 bench -run '^$' -bench . -benchtime=200x ./firmware/checkout/
 bench -run '^$' -bench 'AppendAttempt$' -benchtime=500x ./firmware/journal/
 bench -run '^$' -bench 'StatementVerify$' -benchtime=5000x ./payhost/sandbox/
+bench -run '^$' -bench 'ReceiptPDFToOrder$' -benchtime=200x ./pos/orderread/
+bench -run '^$' -bench 'Frame640x480/Face$|FaceToCrop$' -benchtime=200x ./internal/face/
 # The image in QEMU (TCG): three power-ons, then one boot with 100 sales.
 bench -run '^$' -bench 'PowerOnToOrderScreen$' -benchtime=3x -timeout 20m ./rootfs/systemtest/
 bench -run '^$' -bench 'FirmwareAfter100Sales$' -benchtime=1x -timeout 40m ./rootfs/systemtest/
@@ -29,6 +31,11 @@ render=$(metric Order20Lines1280x800 p50-ms)
 ggrender=$(metric Order20LinesGGDrawString p50-ms)
 speedup=$(metric Order20LinesGGDrawString speedup-x)
 toggle=$(metric ToggleLine p50-ms)
+glass_en=$(metric OrderToGlass/en p50-ms)
+glass_zh=$(metric OrderToGlass/zh p50-ms)
+glass_en_x=$(metric OrderToGlass/en x-copy)
+glass_zh_x=$(metric OrderToGlass/zh x-copy)
+copy4=$(metric OrderToGlass/en copy-ms)
 damage=$(metric ToggleLine damage-%)
 preview=$(metric FacePreview ms/frame)
 link99=$(metric LinkRoundTrip p99-ms)
@@ -39,6 +46,14 @@ attempt50=$(metric AppendAttempt p50-ms)
 attempt99=$(metric AppendAttempt p99-ms)
 stmt99=$(metric StatementVerify p99-ms)
 stmt50=$(metric StatementVerify p50-ms)
+pdf50=$(metric ReceiptPDFToOrder p50-ms)
+pdf99=$(metric ReceiptPDFToOrder p99-ms)
+face50=$(metric Frame640x480/Face p50-ms)
+face99=$(metric Frame640x480/Face p99-ms)
+facecpu=$(metric Frame640x480/Face cpu-ms)
+tocrop_s=$(metric FaceToCrop face-to-crop-s)
+tocrop_n=$(metric FaceToCrop face-to-crop-frames)
+crop_ms=$(metric FaceToCrop crop-ms)
 order_s=$(metric PowerOnToOrderScreen order-s)
 ready_s=$(metric PowerOnToOrderScreen ready-s)
 uboot_s=$(metric PowerOnToOrderScreen uboot-s)
@@ -71,6 +86,10 @@ row() {
   printf '%-58s %12s %10s %8s\n' "$1" "${2:--}" "$3" "$4"
 }
 row "order → framebuffer image, 20 lines 1280×800, p50 (ms)" "$render" "≤ 2" "$(verdict "$render" 2 '<=')"
+row "order → panel bytes (XRGB8888), 20 lines 1280×800, English, p50 (ms)" "$glass_en" "≤ 1" "$(verdict "$glass_en" 1 '<=')"
+row "  same, Chinese, p50 (ms)" "$glass_zh" "≤ 1" "$(verdict "$glass_zh" 1 '<=')"
+row "  plain 4 MB copy beside each frame, p50 (ms)" "$copy4" "" ""
+row "  English / Chinese as multiples of that copy (×)" "$glass_en_x / $glass_zh_x" "" ""
 row "same screen with gg DrawString, p50 (ms)" "$ggrender" "" ""
 row "speed-up over gg DrawString (×, same run)" "$speedup" "≥ 8" "$(verdict "$speedup" 8 '>=')"
 row "flag one line, partial redraw, p50 (ms)" "$toggle" "≤ 0.5" "$(verdict "$toggle" 0.5 '<=')"
@@ -84,6 +103,14 @@ row "charge attempt journaled before the request, fsync, p99 (ms)" "$attempt99" 
 row "  same, p50 (ms)" "$attempt50" "" ""
 row "payment host: statement check (lookup+signature), p99 (ms)" "$stmt99" "≤ 0.1" "$(verdict "$stmt99" 0.1 '<=')"
 row "payment host: same, p50 (ms)" "$stmt50" "" ""
+row "receipt PDF (10 lines, CJK) → checked order, p50 (ms)" "$pdf50" "" ""
+row "  same, p99 (ms)" "$pdf99" "" ""
+row "face: 640×480 frame, luma+detect+landmarks+gates, p50 (ms)" "$face50" "≤ 4" "$(verdict "$face50" 4 '<=')"
+row "  same, p99 (ms)" "$face99" "" ""
+row "  same, CPU time per frame (ms)" "$facecpu" "" ""
+row "face appearing → crop at 15 fps (s)" "$tocrop_s" "" ""
+row "  frames" "$tocrop_n" "" ""
+row "  aligned crop + JPEG (ms)" "$crop_ms" "" ""
 row "QEMU power-on → order on screen, TCG, mean of 3 (s)" "$order_s" "≤ 6" "$(verdict "$order_s" 6 '<=')"
 row "  U-Boot (s)" "$uboot_s" "" ""
 row "  kernel: U-Boot's hand-off → PID 1's first line (s)" "$kernel_s" "" ""

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(chromium fonts-noto-cjk fonts-droid-fallback ca-certificates socat cpio)
+pkgs=(chromium fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core ca-certificates socat cpio)
 # A Node.js installed another way (nvm, nodesource) is used as it is.
 command -v node >/dev/null || pkgs+=(nodejs)
 command -v npm >/dev/null || pkgs+=(npm)

@@ -48,6 +48,7 @@ const (
 	btnSecondary                // outlined: cancel, back
 	btnPrev                     // outlined arrow left, on the header
 	btnNext                     // outlined arrow right, on the header
+	btnLang                     // outlined label, on the header: the language switch
 )
 
 // buttonBlock is a button drawn in the middle of its slot; the slot's
@@ -80,6 +81,8 @@ func (b buttonBlock) paint(c *canvas) {
 	case btnSecondary:
 		c.outlineRect(b.btn, radius, 3, colInk, colBg)
 		fg = colInk
+	case btnLang:
+		c.outlineRect(b.btn, radius, 2, colOnFill, b.bg)
 	case btnPrev, btnNext:
 		c.outlineRect(b.btn, radius, 3, colOnFill, b.bg)
 		b.arrow(c)
@@ -106,7 +109,7 @@ func (b buttonBlock) arrow(c *canvas) {
 	c.gc.LineTo(cx-dir*s*0.7, cy-s)
 	c.gc.LineTo(cx-dir*s*0.7, cy+s)
 	c.gc.ClosePath()
-	c.gc.SetColor(colOnFill)
+	c.setColor(colOnFill)
 	c.gc.Fill()
 }
 

@@ -17,6 +17,36 @@ type canvas struct {
 	text textDrawer
 	src  image.Uniform
 	clip image.Rectangle // the block being painted; nothing lands outside it
+	// runs, when not nil, records every line of text drawn, measured:
+	// the fit tests read it. nil in service (no cost).
+	runs *[]textRun
+	// bgra: img holds B, G, R, A bytes (FormatBGRA); every colour is
+	// swapped as it is drawn, so the bytes are the RGBA render's with red
+	// and blue exchanged, pixel for pixel.
+	bgra bool
+}
+
+// col is col as img stores it.
+func (c *canvas) col(col color.RGBA) color.RGBA {
+	if c.bgra {
+		col.R, col.B = col.B, col.R
+	}
+	return col
+}
+
+// setColor sets gg's colour for the next shape.
+func (c *canvas) setColor(col color.RGBA) { c.gc.SetColor(c.col(col)) }
+
+// textRun is one line of text as textIn laid it out: the box it was
+// given, the clip that bounds its pixels, what it was asked to say and
+// what it drew (shortened with an ellipsis when too wide), and the
+// rectangle its glyphs' ink covers.
+type textRun struct {
+	box, clip image.Rectangle
+	src, s    string
+	width     int // advance width of s
+	ink       image.Rectangle
+	st        *style
 }
 
 func newCanvas(img *image.RGBA, text textDrawer) *canvas {
@@ -27,7 +57,7 @@ func newCanvas(img *image.RGBA, text textDrawer) *canvas {
 // Blocks paint on bounds already cleared to colBg, so they fill only
 // where their background differs.
 func (c *canvas) fill(r image.Rectangle, col color.RGBA) {
-	c.src.C = col
+	c.src.C = c.col(col)
 	draw.Draw(c.img, r, &c.src, image.Point{}, draw.Src)
 }
 
@@ -45,7 +75,7 @@ func (c *canvas) roundRect(r image.Rectangle, radius float64, col color.RGBA) {
 	c.fill(image.Rect(r.Min.X, r.Min.Y+rad, r.Min.X+rad, r.Max.Y-rad), col)
 	c.fill(image.Rect(r.Max.X-rad, r.Min.Y+rad, r.Max.X, r.Max.Y-rad), col)
 	gc, R := c.gc, float64(rad)
-	gc.SetColor(col)
+	c.setColor(col)
 	for _, k := range [4]struct {
 		cx, cy int
 		from   float64 // start angle, radians, y down
@@ -82,6 +112,7 @@ const (
 // textIn draws one line of s in r, ellipsized to r's width, centred
 // vertically on capital height, clipped to r's columns within the block.
 func (c *canvas) textIn(r image.Rectangle, st *style, s string, a align, col color.RGBA) {
+	src := s
 	s = st.ellipsize(s, r.Dx())
 	x := r.Min.X
 	switch a {
@@ -92,5 +123,9 @@ func (c *canvas) textIn(r image.Rectangle, st *style, s string, a align, col col
 	}
 	base := r.Min.Y + (r.Dy()+st.capHeight)/2
 	clip := image.Rect(r.Min.X, c.clip.Min.Y, r.Max.X, c.clip.Max.Y).Intersect(c.clip)
-	c.text.drawText(c.img, clip, st, s, image.Pt(x, base), col)
+	c.text.drawText(c.img, clip, st, s, image.Pt(x, base), c.col(col))
+	if c.runs != nil {
+		*c.runs = append(*c.runs, textRun{box: r, clip: clip, src: src, s: s, width: st.measure(s),
+			ink: st.ink(s, image.Pt(x, base)), st: st})
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"payterm/firmware/checkout"
+	"payterm/ui/catalog"
 )
 
 // faceView is the face screen with guidance g.
@@ -144,8 +145,8 @@ func TestFaceGuidanceRepaintsWhatChanged(t *testing.T) {
 func TestFaceWordsAndColours(t *testing.T) {
 	seen := map[string]checkout.FaceHint{}
 	for h := checkout.FaceLook; h <= checkout.FaceReady; h++ {
-		w := faceWords(h)
-		if w == "" {
+		w := catalog.For("en").T(faceWords(h))
+		if w == "" || catalog.For("zh").T(faceWords(h)) == "" {
 			t.Errorf("%v: no words", h)
 		}
 		if prev, dup := seen[w]; dup {
@@ -214,4 +215,32 @@ func BenchmarkFacePreview(b *testing.B) {
 		r.Preview(frame)
 	}
 	b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/frame")
+}
+
+// TestPreviewBGRA: a colour camera frame lands the same on a FormatBGRA
+// renderer as on an RGBA one, byte-swapped.
+func TestPreviewBGRA(t *testing.T) {
+	frame := image.NewRGBA(image.Rect(0, 0, 640, 480))
+	for y := range 480 {
+		for x := range 640 {
+			frame.SetRGBA(x, y, color.RGBA{uint8(x / 3), uint8(y / 2), 200, 255})
+		}
+	}
+	v := faceView(true, checkout.FaceView{Hint: checkout.FaceReady, Box: image.Rect(200, 100, 440, 400), Frame: image.Pt(640, 480)})
+	var got [2][]byte
+	for i, f := range []PixelFormat{FormatRGBA, FormatBGRA} {
+		r, err := New(Options{Layout: Layout{W: 800, H: 480}, Format: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.RenderBGRA(v)
+		img, damage := r.PreviewBGRA(frame)
+		if len(damage) != 1 {
+			t.Fatalf("%v: damage %v", f, damage)
+		}
+		got[i] = bytes.Clone(img.Pix)
+	}
+	if !bytes.Equal(got[0], got[1]) {
+		t.Error("the BGRA renderer's preview differs from the RGBA one's, converted")
+	}
 }

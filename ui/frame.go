@@ -3,17 +3,21 @@ package ui
 import (
 	"image"
 	"image/color"
+	"strings"
 
 	"payterm/firmware/checkout"
+	"payterm/ui/catalog"
 )
 
 // Button is a touch target on the current screen.
 type Button struct {
 	Action checkout.Action
-	Line   string          // ActToggleLine: the line's ID
-	Page   int             // ActPage: zero-based page it shows
-	Label  string          // what it says; a line row's label
-	Rect   image.Rectangle // panel pixels
+	Line   string // ActToggleLine: the line's ID
+	Page   int    // ActPage: zero-based page it shows
+	// Language is ActLanguage's tag: the language the button switches to.
+	Language string
+	Label    string          // what it says; a line row's label
+	Rect     image.Rectangle // panel pixels
 }
 
 // frame is one screen: blocks to paint, in upright coordinates, and the
@@ -34,7 +38,14 @@ type builder struct {
 	m   metrics
 	st  *styles
 	f   frame
-	pic *preview // the face screen's camera picture, painted by previewBlock
+	c   catalog.Catalog // the view's language
+	pic *preview        // the face screen's camera picture, painted by previewBlock
+	// right is where the title bar's own content ends: the language
+	// button sits beyond it, at the top right of every customer screen.
+	right int
+	// cut lists the texts wrap had to shorten with an ellipsis, for the
+	// fit tests; dropped the stack rows that did not fit at all.
+	cut, dropped []string
 }
 
 func (b *builder) add(bl block) { b.f.blocks = append(b.f.blocks, bl) }
@@ -45,8 +56,37 @@ func (b *builder) target(r image.Rectangle, act checkout.Action, line string, pa
 
 // header is the title bar across the top, up to x = right.
 func (b *builder) header(title string, right int) {
-	b.add(textBlock{r: image.Rect(0, 0, right, b.m.header), st: b.st.title, s: title,
+	st := fitStyle(title, right-2*b.m.pad, b.st.title, b.st.bold, b.st.smallBold)
+	b.add(textBlock{r: image.Rect(0, 0, right, b.m.header), st: st, s: title,
 		fg: colOnFill, bg: colHeader, inset: b.m.pad})
+}
+
+// fitStyle is the first of styles (largest first) in which s fits in
+// width pixels, else the last: our own words shrink before they would be
+// shortened.
+func fitStyle(s string, width int, styles ...*style) *style {
+	for _, st := range styles[:len(styles)-1] {
+		if st.measure(s) <= width {
+			return st
+		}
+	}
+	return styles[len(styles)-1]
+}
+
+// languageButton puts the switch to the next language at the right end
+// of the title bar, labelled with that language's own name ("中文" on an
+// English screen), and moves b.right to its left.
+func (b *builder) languageButton() {
+	m := b.m
+	next := catalog.For(b.c.Next())
+	label := next.T(wLanguageName)
+	bh := m.header - 8
+	bw := max(bh*7/5, b.st.smallBold.measure(label)+2*m.pad)
+	slot := image.Rect(m.w-bw-2*m.pad, 0, m.w, m.header)
+	btn := image.Rect(slot.Min.X+m.pad, 4, slot.Max.X-m.pad, 4+bh)
+	b.add(buttonBlock{slot: slot, btn: btn, kind: btnLang, label: label, st: b.st.smallBold, bg: colHeader, pad: m.pad})
+	b.f.buttons = append(b.f.buttons, Button{Action: checkout.ActLanguage, Language: next.Tag(), Label: label, Rect: btn})
+	b.right = slot.Min.X
 }
 
 // slot is one place in the bottom button bar; frac is its share of the
@@ -88,7 +128,8 @@ func (b *builder) button(r image.Rectangle, kind btnKind, label string, act chec
 // blocks in the row's rectangle.
 type stackItem struct {
 	h     int
-	icon  bool // dropped first when the stack does not fit
+	icon  bool   // dropped first when the stack does not fit
+	text  string // what a text row says, for the fit tests
 	place func(r image.Rectangle)
 }
 
@@ -111,7 +152,10 @@ func (b *builder) stack(top, bottom int, items ...stackItem) {
 				break
 			}
 		}
-		items = append(items[:drop], items[drop+1:]...)
+		if items[drop].text != "" {
+			b.dropped = append(b.dropped, items[drop].text)
+		}
+		items = append(items[:drop:drop], items[drop+1:]...)
 	}
 	y := top + (bottom-top-total())/2
 	for _, it := range items {
@@ -123,7 +167,7 @@ func (b *builder) stack(top, bottom int, items ...stackItem) {
 func lineHeight(st *style) int { return (st.ascent + st.descent) * 5 / 4 }
 
 func (b *builder) textLine(st *style, s string, fg color.RGBA) stackItem {
-	return stackItem{h: lineHeight(st), place: func(r image.Rectangle) {
+	return stackItem{h: lineHeight(st), text: s, place: func(r image.Rectangle) {
 		b.add(textBlock{r: r, st: st, s: s, a: alignCenter, fg: fg, bg: colBg})
 	}}
 }
@@ -131,7 +175,11 @@ func (b *builder) textLine(st *style, s string, fg color.RGBA) stackItem {
 // wrapped is s broken into at most maxLines centred lines.
 func (b *builder) wrapped(st *style, s string, maxLines int, fg color.RGBA) []stackItem {
 	var items []stackItem
-	for _, l := range st.wrap(s, b.m.w-2*b.m.pad, maxLines) {
+	lines := st.wrap(s, b.m.w-2*b.m.pad, maxLines)
+	if n := len(lines); n > 0 && strings.HasSuffix(lines[n-1], ellipsis) && !strings.HasSuffix(s, ellipsis) {
+		b.cut = append(b.cut, s)
+	}
+	for _, l := range lines {
 		items = append(items, b.textLine(st, l, fg))
 	}
 	return items

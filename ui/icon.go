@@ -43,9 +43,9 @@ func (b iconBlock) paint(c *canvas) {
 			fill = colAccent
 		}
 		gc.DrawCircle(cx, cy, rad)
-		gc.SetColor(fill)
+		c.setColor(fill)
 		gc.Fill()
-		gc.SetColor(colOnFill)
+		c.setColor(colOnFill)
 		s := rad * 0.45
 		switch b.kind {
 		case iconCheck:
@@ -65,10 +65,10 @@ func (b iconBlock) paint(c *canvas) {
 			gc.Fill()
 		}
 	case iconWait:
-		gc.SetColor(colRule)
+		c.setColor(colRule)
 		gc.DrawCircle(cx, cy, rad-w)
 		gc.Stroke()
-		gc.SetColor(colPrimary)
+		c.setColor(colPrimary)
 		gc.DrawArc(cx, cy, rad-w, -math.Pi/2, math.Pi/3)
 		gc.Stroke()
 	case iconCode:
@@ -76,7 +76,7 @@ func (b iconBlock) paint(c *canvas) {
 		s := rad * 1.4
 		x0, y0 := cx-s/2, cy-s/2
 		m := s / 7
-		gc.SetColor(colInk)
+		c.setColor(colInk)
 		for _, p := range [][2]float64{{0, 0}, {4, 0}, {0, 4}} {
 			gc.DrawRectangle(x0+p[0]*m+w/2, y0+p[1]*m+w/2, 3*m-w, 3*m-w)
 			gc.Stroke()
@@ -86,10 +86,10 @@ func (b iconBlock) paint(c *canvas) {
 			gc.Fill()
 		}
 	case iconFace:
-		gc.SetColor(colPrimary)
+		c.setColor(colPrimary)
 		gc.DrawEllipse(cx, cy, rad*0.72, rad-w)
 		gc.Stroke()
-		gc.SetColor(colInk)
+		c.setColor(colInk)
 		gc.DrawCircle(cx-rad*0.25, cy-rad*0.15, w*0.8)
 		gc.Fill()
 		gc.DrawCircle(cx+rad*0.25, cy-rad*0.15, w*0.8)

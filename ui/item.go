@@ -72,7 +72,7 @@ func (b itemBlock) markBox(c *canvas, r image.Rectangle, bg color.RGBA) {
 	in := float64(r.Dx()) / 4
 	x0, y0 := float64(r.Min.X)+in, float64(r.Min.Y)+in
 	x1, y1 := float64(r.Max.X)-in, float64(r.Max.Y)-in
-	c.gc.SetColor(colOnFill)
+	c.setColor(colOnFill)
 	c.gc.SetLineWidth(max(3, float64(r.Dx())/9))
 	c.gc.SetLineCapRound()
 	c.gc.DrawLine(x0, y0, x1, y1)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"image"
 	"image/png"
 	"io"
 )
@@ -23,7 +24,13 @@ func (p *onePool) Put(b *png.EncoderBuffer) { p.b = b }
 func (r *Renderer) PNG(w io.Writer) error {
 	r.png.enc.CompressionLevel = png.BestSpeed
 	r.png.enc.BufferPool = &r.png.pool
-	if err := r.png.enc.Encode(w, r.logical); err != nil {
+	img := r.logical
+	if r.format == FormatBGRA {
+		// Not the hot path: a copy with red and blue back in place.
+		img = image.NewRGBA(r.logical.Rect)
+		swapRB(img.Pix, r.logical.Pix, img.Stride, img.Rect.Min, img.Rect)
+	}
+	if err := r.png.enc.Encode(w, img); err != nil {
 		return fmt.Errorf("ui: png: %w", err)
 	}
 	return nil

@@ -20,6 +20,8 @@ type preview struct {
 	srcW int
 	// damage is what Preview returns, kept to allocate nothing a frame.
 	damage [1]image.Rectangle
+	// bgra: the buffer holds B, G, R, A (the canvas's FormatBGRA).
+	bgra bool
 }
 
 // wipe zeroes the picture so no face outlives the screen that showed it.
@@ -48,6 +50,10 @@ func (p *preview) scale(src image.Image, size image.Point) {
 		p.srcW = sb.Dx()
 	}
 	dst := p.buf
+	ri, bi := 0, 2 // where red and blue go in a buffer pixel
+	if p.bgra {
+		ri, bi = 2, 0
+	}
 	for y := range h {
 		sy := sb.Min.Y + y*sb.Dy()/h
 		row := dst.Pix[y*dst.Stride : y*dst.Stride+4*w]
@@ -62,18 +68,18 @@ func (p *preview) scale(src image.Image, size image.Point) {
 			srow := s.Pix[s.PixOffset(sb.Min.X, sy):]
 			for x, sx := range p.xmap {
 				o := 4 * sx
-				row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = srow[o], srow[o+1], srow[o+2], 255
+				row[4*x+ri], row[4*x+1], row[4*x+bi], row[4*x+3] = srow[o], srow[o+1], srow[o+2], 255
 			}
 		case *image.YCbCr:
 			for x, sx := range p.xmap {
 				yi, ci := s.YOffset(sb.Min.X+sx, sy), s.COffset(sb.Min.X+sx, sy)
 				r, g, b := color.YCbCrToRGB(s.Y[yi], s.Cb[ci], s.Cr[ci])
-				row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = r, g, b, 255
+				row[4*x+ri], row[4*x+1], row[4*x+bi], row[4*x+3] = r, g, b, 255
 			}
 		default:
 			for x, sx := range p.xmap {
 				c := color.RGBAModel.Convert(src.At(sb.Min.X+sx, sy)).(color.RGBA)
-				row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = c.R, c.G, c.B, 255
+				row[4*x+ri], row[4*x+1], row[4*x+bi], row[4*x+3] = c.R, c.G, c.B, 255
 			}
 		}
 	}
@@ -132,10 +138,30 @@ func previewBox(f checkout.FaceView, size image.Point) image.Rectangle {
 // preview alone, or none when the face screen is not shown (the frame is
 // then ignored). img is not kept: its pixels are scaled into the
 // Renderer's own buffer, which Render wipes when the face screen leaves.
-// The rectangles are valid until the next Preview.
+// The rectangles are valid until the next Preview. Like Render, on a
+// FormatBGRA Renderer the image is a converted copy: use PreviewBGRA.
 func (r *Renderer) Preview(img image.Image) (*image.RGBA, []image.Rectangle) {
+	damage := r.preview(img)
+	if r.format == FormatBGRA {
+		return &image.RGBA{Pix: r.other(), Stride: r.panel.Stride, Rect: r.panel.Rect}, damage
+	}
+	return r.panel, damage
+}
+
+// PreviewBGRA is Preview with the panel as B, G, R, A bytes (see
+// RenderBGRA).
+func (r *Renderer) PreviewBGRA(img image.Image) (*BGRA, []image.Rectangle) {
+	damage := r.preview(img)
+	pix := r.panel.Pix
+	if r.format != FormatBGRA {
+		pix = r.other()
+	}
+	return &BGRA{Pix: pix, Stride: r.panel.Stride, Rect: r.panel.Rect}, damage
+}
+
+func (r *Renderer) preview(img image.Image) []image.Rectangle {
 	if r.cur == nil || r.cur.screen != checkout.ScreenFace || img == nil || img.Bounds().Empty() {
-		return r.panel, nil
+		return nil
 	}
 	for _, bl := range r.cur.blocks {
 		pb, ok := bl.(previewBlock)
@@ -148,7 +174,8 @@ func (r *Renderer) Preview(img image.Image) (*image.RGBA, []image.Rectangle) {
 		pb.paint(c)
 		r.rotate(pb.r)
 		r.pic.damage[0] = r.layout.toPanel(pb.r)
-		return r.panel, r.pic.damage[:]
+		r.lagConv(r.pic.damage[:])
+		return r.pic.damage[:]
 	}
-	return r.panel, nil
+	return nil
 }

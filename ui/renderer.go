@@ -14,6 +14,10 @@ type Options struct {
 	Layout Layout
 	Fonts  *Fonts // nil: the Go fonts alone (no CJK)
 	Name   string // the terminal's name, on the idle screen's title bar
+	// Format is the byte order the Renderer draws in: FormatBGRA for a
+	// panel whose memory is XRGB8888 little-endian (RenderBGRA is then a
+	// plain copy away from the glass).
+	Format PixelFormat
 }
 
 // Renderer draws views into a panel-sized image and hit-tests touches
@@ -29,7 +33,10 @@ type Renderer struct {
 	name    string
 	cur     *frame // last frame rendered; nil before the first
 	png     pngState
-	pic     preview // the face screen's camera picture; wiped when it leaves
+	format  PixelFormat
+	conv    []byte            // the panel in the other format; nil until asked for
+	convLag []image.Rectangle // where conv is behind the panel
+	pic     preview           // the face screen's camera picture; wiped when it leaves
 }
 
 // New returns a Renderer for opts.Layout. Nothing is drawn until Render.
@@ -61,6 +68,7 @@ func newRenderer(opts Options, text textDrawer) (*Renderer, error) {
 		panel:  image.NewRGBA(image.Rect(0, 0, opts.Layout.W, opts.Layout.H)),
 		build:  builder{m: m, st: st},
 		name:   opts.Name,
+		format: opts.Format,
 	}
 	r.build.pic = &r.pic
 	r.logical = r.panel
@@ -68,6 +76,8 @@ func newRenderer(opts Options, text textDrawer) (*Renderer, error) {
 		r.logical = image.NewRGBA(image.Rectangle{Max: size})
 	}
 	r.canvas = newCanvas(r.logical, text)
+	r.canvas.bgra = opts.Format == FormatBGRA
+	r.pic.bgra = r.canvas.bgra
 	return r, nil
 }
 
@@ -94,9 +104,19 @@ func newStyles(f *Fonts, m metrics) (*styles, error) {
 // Render draws v and returns the panel image and the rectangles of it
 // (panel pixels) that changed since the previous Render: the whole panel
 // after a change of screen, a line's row after a line was marked, none
-// when nothing changed. The image is the Renderer's own and changes on
-// the next Render.
+// when nothing changed. The image is the Renderer's own (on a FormatBGRA
+// Renderer, a converted copy: use RenderBGRA there) and changes on the
+// next render.
 func (r *Renderer) Render(v checkout.View) (*image.RGBA, []image.Rectangle) {
+	damage := r.render(v)
+	if r.format == FormatBGRA {
+		return &image.RGBA{Pix: r.other(), Stride: r.panel.Stride, Rect: r.panel.Rect}, damage
+	}
+	return r.panel, damage
+}
+
+// render brings the panel image to v and returns the damage.
+func (r *Renderer) render(v checkout.View) []image.Rectangle {
 	f := r.build.build(v, r.name)
 	if f.screen != checkout.ScreenFace {
 		// No camera picture outlives the face screen. The repaint below
@@ -109,7 +129,8 @@ func (r *Renderer) Render(v checkout.View) (*image.RGBA, []image.Rectangle) {
 		r.rotate(d)
 		dirty[i] = r.layout.toPanel(d)
 	}
-	return r.panel, dirty
+	r.lagConv(dirty)
+	return dirty
 }
 
 // Buttons are the touch targets of the screen last rendered, in panel
@@ -148,6 +169,8 @@ func touchFor(b Button) checkout.Touch {
 		t.Line = b.Line
 	case checkout.ActPage:
 		t.Page = b.Page
+	case checkout.ActLanguage:
+		t.Language = b.Language
 	}
 	return t
 }

@@ -5,10 +5,11 @@ import (
 	"image/color"
 
 	"payterm/firmware/checkout"
+	"payterm/ui/catalog"
 )
 
 // faceWords is what the customer reads for each hint.
-func faceWords(h checkout.FaceHint) string {
+func faceWords(h checkout.FaceHint) catalog.ID {
 	switch h {
 	case checkout.FaceMoveCloser:
 		return wFaceMoveCloser
@@ -53,7 +54,7 @@ func faceColour(h checkout.FaceHint) color.RGBA {
 // left and the words on the right; portrait puts the picture on top.
 func (b *builder) face(v checkout.View) {
 	m := b.m
-	b.header(wPayFace, m.w)
+	b.header(b.t(wPayFace), b.right)
 	top, bottom := b.body()
 	var pic, col image.Rectangle
 	if m.portrait {
@@ -81,7 +82,7 @@ func (b *builder) face(v checkout.View) {
 		fg color.RGBA
 	}
 	var lines []line
-	for _, l := range b.st.title.wrap(faceWords(f.Hint), col.Dx(), 3) {
+	for _, l := range b.st.title.wrap(b.t(faceWords(f.Hint)), col.Dx(), 3) {
 		lines = append(lines, line{b.st.title, l, colInk})
 	}
 	barH := max(8, m.pad)
@@ -89,9 +90,9 @@ func (b *builder) face(v checkout.View) {
 	for _, l := range lines {
 		h += lineHeight(l.st)
 	}
-	tail := []line{{b.st.big, amount(v), colInk}}
+	tail := []line{{b.st.big, b.amount(v), colInk}}
 	if f.Left > 0 {
-		tail = append([]line{{b.st.body, wSecondsLeft(f.Left), colMuted}}, tail...)
+		tail = append([]line{{b.st.body, b.t(wSecondsLeft, f.Left), colMuted}}, tail...)
 	}
 	for _, l := range tail {
 		h += lineHeight(l.st)
@@ -115,7 +116,7 @@ func (b *builder) face(v checkout.View) {
 	for _, l := range tail {
 		put(l)
 	}
-	b.bar(slot{frac: 0.26, kind: btnSecondary, label: wCancel, act: checkout.ActCancel, show: true},
+	b.bar(slot{frac: 0.26, kind: btnSecondary, label: b.t(wCancel), act: checkout.ActCancel, show: true},
 		slot{frac: 0.74})
 }
 

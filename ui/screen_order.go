@@ -26,7 +26,8 @@ func (b *builder) order(v checkout.View) {
 	}
 	top, bottom := m.header, m.h-m.bar-m.footer
 	if v.Corrected {
-		b.add(textBlock{r: image.Rect(0, top, m.w, top+m.banner), st: b.st.bold, s: wCorrected,
+		note := b.t(wCorrected)
+		b.add(textBlock{r: image.Rect(0, top, m.w, top+m.banner), st: fitStyle(note, m.w-2*m.pad, b.st.bold, b.st.smallBold), s: note,
 			fg: colBannerInk, bg: colBannerBg, inset: m.pad})
 		top += m.banner
 	}
@@ -51,8 +52,8 @@ func (b *builder) order(v checkout.View) {
 		y += h
 	}
 
-	b.add(totalBlock{r: image.Rect(0, bottom, m.w, bottom+m.footer), hint: wTapHint, label: wTotal,
-		amount: order.Display(o.Total, o.Currency), small: b.st.small, body: b.st.body, big: b.st.big, pad: m.pad})
+	b.add(totalBlock{r: image.Rect(0, bottom, m.w, bottom+m.footer), hint: b.t(wTapHint), label: b.t(wTotal),
+		amount: b.money(o.Total, o.Currency), small: b.st.small, body: b.st.body, big: b.st.big, pad: m.pad})
 
 	marked := 0
 	for _, l := range o.Lines {
@@ -61,9 +62,9 @@ func (b *builder) order(v checkout.View) {
 		}
 	}
 	b.bar(
-		slot{frac: 0.26, kind: btnSecondary, label: wCancel, act: checkout.ActCancel, show: true},
-		slot{frac: 0.37, kind: btnAccent, label: wReport, act: checkout.ActReport, show: marked > 0},
-		slot{frac: 0.37, kind: btnConfirm, label: wConfirm, act: checkout.ActConfirm, show: true},
+		slot{frac: 0.26, kind: btnSecondary, label: b.t(wCancel), act: checkout.ActCancel, show: true},
+		slot{frac: 0.37, kind: btnAccent, label: b.t(wReport), act: checkout.ActReport, show: marked > 0},
+		slot{frac: 0.37, kind: btnConfirm, label: b.t(wConfirm), act: checkout.ActConfirm, show: true},
 	)
 }
 
@@ -72,18 +73,18 @@ func (b *builder) order(v checkout.View) {
 func (b *builder) orderHeader(page, pages int) {
 	m := b.m
 	if pages <= 1 {
-		b.header(wCheckOrder, m.w)
+		b.header(b.t(wCheckOrder), b.right)
 		return
 	}
 	bh := m.header - 8
 	bw := bh * 7 / 5
 	slotW := bw + 2*m.pad
-	textW := b.st.bold.measure(wPage(pages-1, pages)) + 2*m.pad
-	next := image.Rect(m.w-slotW, 0, m.w, m.header)
+	textW := b.st.bold.measure(b.t(wPage, pages, pages)) + 2*m.pad
+	next := image.Rect(b.right-slotW, 0, b.right, m.header)
 	text := image.Rect(next.Min.X-textW, 0, next.Min.X, m.header)
 	prev := image.Rect(text.Min.X-slotW, 0, text.Min.X, m.header)
-	b.header(wCheckOrder, prev.Min.X)
-	b.add(textBlock{r: text, st: b.st.bold, s: wPage(page, pages), a: alignCenter, fg: colOnFill, bg: colHeader})
+	b.header(b.t(wCheckOrder), prev.Min.X)
+	b.add(textBlock{r: text, st: b.st.bold, s: b.t(wPage, page+1, pages), a: alignCenter, fg: colOnFill, bg: colHeader})
 	for _, p := range []struct {
 		slot   image.Rectangle
 		kind   btnKind
@@ -95,9 +96,9 @@ func (b *builder) orderHeader(page, pages int) {
 			continue
 		}
 		btn := image.Rect(p.slot.Min.X+m.pad, 4, p.slot.Max.X-m.pad, 4+bh)
-		label := wPrevPage
+		label := b.t(wPrevPage)
 		if p.kind == btnNext {
-			label = wNextPage
+			label = b.t(wNextPage)
 		}
 		b.add(buttonBlock{slot: p.slot, btn: btn, kind: p.kind, st: b.st.bold, bg: colHeader, pad: m.pad})
 		b.target(btn, checkout.ActPage, "", p.target, label)
@@ -112,11 +113,11 @@ func (b *builder) orderItems(o *order.Order, marked map[string]bool) []orderItem
 	cur := o.Currency
 	amtW, qtyW := 0, 0
 	for _, l := range o.Lines {
-		amtW = max(amtW, st.bold.measure(order.Display(l.Amount, cur)), st.small.measure(order.Display(-l.Discount, cur)))
-		qtyW = max(qtyW, st.small.measure(qtyText(l, cur)))
+		amtW = max(amtW, st.bold.measure(b.money(l.Amount, cur)), st.small.measure(b.money(-l.Discount, cur)))
+		qtyW = max(qtyW, st.small.measure(b.qtyText(l, cur)))
 	}
 	for _, d := range o.Discounts {
-		amtW = max(amtW, st.small.measure(order.Display(-d.Amount, cur)))
+		amtW = max(amtW, st.small.measure(b.money(-d.Amount, cur)))
 	}
 	inner := m.w - 4*m.pad
 	amtW = min(amtW, inner*3/10)
@@ -132,32 +133,32 @@ func (b *builder) orderItems(o *order.Order, marked map[string]bool) []orderItem
 		l := &o.Lines[i]
 		it := base
 		it.row, it.markable, it.marked = m.row, true, marked[l.ID]
-		it.label, it.qty, it.amount = l.Label, qtyText(*l, cur), order.Display(l.Amount, cur)
+		it.label, it.qty, it.amount = l.Label, b.qtyText(*l, cur), b.money(l.Amount, cur)
 		h := m.row
 		if l.Discount != 0 {
-			it.discLabel, it.discAmt = wDiscount, order.Display(-l.Discount, cur)
+			it.discLabel, it.discAmt = b.t(wDiscount), b.money(-l.Discount, cur)
 			h += m.sub
 		}
 		items = append(items, orderItem{line: l, blk: it, h: h})
 	}
 	for _, d := range o.Discounts {
 		it := base
-		it.discLabel, it.discAmt = d.Label, order.Display(-d.Amount, cur)
+		it.discLabel, it.discAmt = d.Label, b.money(-d.Amount, cur)
 		if it.discLabel == "" {
-			it.discLabel = wDiscount
+			it.discLabel = b.t(wDiscount)
 		}
 		items = append(items, orderItem{blk: it, h: m.sub + m.pad})
 	}
 	return items
 }
 
-// qtyText is "2 × EUR 1.50" or "0.455 kg × EUR 12.00".
-func qtyText(l order.Line, cur order.Currency) string {
+// qtyText is "2 × €1.50" or "0.455 kg × ¥12.00".
+func (b *builder) qtyText(l order.Line, cur order.Currency) string {
 	q := l.Quantity.String()
 	if l.Unit != "" {
 		q += " " + l.Unit
 	}
-	return q + " × " + order.Display(l.UnitPrice, cur)
+	return q + " × " + b.money(l.UnitPrice, cur)
 }
 
 // paginate returns the index of the first item of each page, filling

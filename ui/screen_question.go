@@ -16,7 +16,7 @@ import (
 // answers look alike so the terminal does not lean the customer either way.
 func (b *builder) question(v checkout.View) {
 	m := b.m
-	b.header(wQuestionTitle, m.w)
+	b.header(b.t(wQuestionTitle), b.right)
 	top, bottom := b.body()
 	room := bottom - top - m.bigBtn - 2*m.pad // the text's share: body less buttons and a gap
 	st, lines := b.fitQuestion(v.Message, room)
@@ -29,8 +29,8 @@ func (b *builder) question(v checkout.View) {
 		x0 := r.Min.X + (r.Dx()-2*w-m.pad)/2
 		no := image.Rect(x0, r.Min.Y, x0+w, r.Max.Y)
 		yes := image.Rect(x0+w+m.pad, r.Min.Y, x0+2*w+m.pad, r.Max.Y)
-		b.button(no, btnPrimary, wNo, checkout.ActNo, b.st.title)
-		b.button(yes, btnPrimary, wYes, checkout.ActYes, b.st.title)
+		b.button(no, btnPrimary, b.t(wNo), checkout.ActNo, b.st.title)
+		b.button(yes, btnPrimary, b.t(wYes), checkout.ActYes, b.st.title)
 	}})
 	b.stack(top, bottom, items...)
 }

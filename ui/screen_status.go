@@ -4,32 +4,32 @@ import (
 	"image"
 
 	"payterm/firmware/checkout"
-	"payterm/firmware/order"
+	"payterm/ui/catalog"
 )
 
 // amount is the order total for display, or "" without an order.
-func amount(v checkout.View) string {
+func (b *builder) amount(v checkout.View) string {
 	if v.Order == nil {
 		return ""
 	}
-	return order.Display(v.Order.Total, v.Order.Currency)
+	return b.money(v.Order.Total, v.Order.Currency)
 }
 
 // body is the area between the title bar and the button bar.
 func (b *builder) body() (top, bottom int) { return b.m.header, b.m.h - b.m.bar }
 
 func (b *builder) idle(name string) {
-	b.header(name, b.m.w)
+	b.header(name, b.right)
 	top, bottom := b.body()
 	b.stack(top, bottom,
-		b.textLine(b.st.huge, wWelcome, colInk),
+		b.textLine(b.st.huge, b.t(wWelcome), colInk),
 		b.gap(),
-		b.textLine(b.st.body, wIdleHint, colMuted),
+		b.textLine(b.st.body, b.t(wIdleHint), colMuted),
 	)
 }
 
 func (b *builder) flagged(v checkout.View) {
-	b.header(wCheckingTitle, b.m.w)
+	b.header(b.t(wCheckingTitle), b.right)
 	var labels []string
 	if v.Order != nil {
 		for _, l := range v.Order.Lines {
@@ -39,12 +39,12 @@ func (b *builder) flagged(v checkout.View) {
 		}
 	}
 	items := []stackItem{b.icon(iconWait)}
-	items = append(items, b.wrapped(b.st.title, wChecking(len(labels)), 2, colInk)...)
+	items = append(items, b.wrapped(b.st.title, b.t(wChecking, len(labels)), 2, colInk)...)
 	items = append(items, b.gap())
 	const shown = 4
 	for i, l := range labels {
 		if i == shown && len(labels) > shown+1 {
-			items = append(items, b.textLine(b.st.body, wMore(len(labels)-shown), colMuted))
+			items = append(items, b.textLine(b.st.body, b.t(wMore, len(labels)-shown), colMuted))
 			break
 		}
 		items = append(items, b.textLine(b.st.body, l, colMuted))
@@ -57,7 +57,7 @@ func (b *builder) flagged(v checkout.View) {
 // landscape screen and stacked on a portrait one.
 func (b *builder) method(v checkout.View) {
 	m := b.m
-	b.header(wChooseTitle, m.w)
+	b.header(b.t(wChooseTitle), b.right)
 	type choice struct {
 		label string
 		act   checkout.Action
@@ -66,18 +66,18 @@ func (b *builder) method(v checkout.View) {
 	for _, meth := range v.Methods {
 		switch meth {
 		case checkout.Code:
-			choices = append(choices, choice{wPayCode, checkout.ActChooseCode})
+			choices = append(choices, choice{b.t(wPayCode), checkout.ActChooseCode})
 		case checkout.Face:
-			choices = append(choices, choice{wPayFace, checkout.ActChooseFace})
+			choices = append(choices, choice{b.t(wPayFace), checkout.ActChooseFace})
 		}
 	}
 	items := []stackItem{
-		b.textLine(b.st.body, wTotal, colMuted),
-		b.textLine(b.st.huge, amount(v), colInk),
+		b.textLine(b.st.body, b.t(wTotal), colMuted),
+		b.textLine(b.st.huge, b.amount(v), colInk),
 		b.gap(),
 	}
 	if len(choices) == 0 {
-		items = append(items, b.textLine(b.st.title, wNoMethod, colInk))
+		items = append(items, b.textLine(b.st.title, b.t(wNoMethod), colInk))
 	} else {
 		n := len(choices)
 		rows, cols := 1, n
@@ -97,27 +97,27 @@ func (b *builder) method(v checkout.View) {
 	}
 	top, bottom := b.body()
 	b.stack(top, bottom, items...)
-	b.bar(slot{frac: 0.26, kind: btnSecondary, label: wBack, act: checkout.ActBack, show: true},
+	b.bar(slot{frac: 0.26, kind: btnSecondary, label: b.t(wBack), act: checkout.ActBack, show: true},
 		slot{frac: 0.74})
 }
 
 // capture is the show-code and face screens: what to do, the amount, and
 // Cancel where the order screen had it.
 func (b *builder) capture(title string, icon iconKind, instruction string, v checkout.View) {
-	b.header(title, b.m.w)
+	b.header(title, b.right)
 	items := []stackItem{b.icon(icon)}
 	items = append(items, b.wrapped(b.st.title, instruction, 2, colInk)...)
-	items = append(items, b.gap(), b.textLine(b.st.big, amount(v), colInk))
+	items = append(items, b.gap(), b.textLine(b.st.big, b.amount(v), colInk))
 	top, bottom := b.body()
 	b.stack(top, bottom, items...)
-	b.bar(slot{frac: 0.26, kind: btnSecondary, label: wCancel, act: checkout.ActCancel, show: true},
+	b.bar(slot{frac: 0.26, kind: btnSecondary, label: b.t(wCancel), act: checkout.ActCancel, show: true},
 		slot{frac: 0.74})
 }
 
 // result is the processing, paid, failed and refused screens. Done sits
 // at the right; processing has no button.
 func (b *builder) result(title string, icon iconKind, headline, amt, note string, done bool) {
-	b.header(title, b.m.w)
+	b.header(title, b.right)
 	items := append([]stackItem{b.icon(icon)}, b.wrapped(b.st.huge, headline, 2, colInk)...)
 	if amt != "" {
 		items = append(items, b.textLine(b.st.big, amt, colInk))
@@ -129,19 +129,27 @@ func (b *builder) result(title string, icon iconKind, headline, amt, note string
 	top, bottom := b.body()
 	b.stack(top, bottom, items...)
 	if done {
-		b.bar(slot{frac: 0.63}, slot{frac: 0.37, kind: btnConfirm, label: wDone, act: checkout.ActDismiss, show: true})
+		b.bar(slot{frac: 0.63}, slot{frac: 0.37, kind: btnConfirm, label: b.t(wDone), act: checkout.ActDismiss, show: true})
 	}
 }
 
 // build lays out the frame for v.
 func (b *builder) build(v checkout.View, name string) frame {
 	b.f = frame{screen: v.Screen}
-	or := func(s, dflt string) string {
-		if s != "" {
-			return s
-		}
-		return dflt
+	b.cut, b.dropped = b.cut[:0], b.dropped[:0]
+	b.c = catalog.For(v.Language)
+	b.right = b.m.w
+	if v.Screen != checkout.ScreenNotProvisioned {
+		b.languageButton()
 	}
+	// or is the checkout's note in the view's language, else dflt.
+	or := func(s string, dflt catalog.ID) string {
+		if s != "" {
+			return b.c.Note(s)
+		}
+		return b.t(dflt)
+	}
+	note := func(s string) string { return b.c.Note(s) }
 	switch v.Screen {
 	case checkout.ScreenOrder:
 		b.order(v)
@@ -150,21 +158,21 @@ func (b *builder) build(v checkout.View, name string) frame {
 	case checkout.ScreenMethod:
 		b.method(v)
 	case checkout.ScreenShowCode:
-		b.capture(wPayCode, iconCode, wShowCode, v)
+		b.capture(b.t(wPayCode), iconCode, b.t(wShowCode), v)
 	case checkout.ScreenFace:
 		b.face(v)
 	case checkout.ScreenProcessing:
-		b.result(wPayment, iconWait, wProcessing, amount(v), or(v.Message, wPleaseWait), false)
+		b.result(b.t(wPayment), iconWait, b.t(wProcessing), b.amount(v), or(v.Message, wPleaseWait), false)
 	case checkout.ScreenPaid:
-		b.result(wPayment, iconCheck, wPaid, amount(v), or(v.Message, wThanks), true)
+		b.result(b.t(wPayment), iconCheck, b.t(wPaid), b.amount(v), or(v.Message, wThanks), true)
 	case checkout.ScreenFailed:
-		b.result(wPayment, iconCross, wFailed, amount(v), v.Message, true)
+		b.result(b.t(wPayment), iconCross, b.t(wFailed), b.amount(v), note(v.Message), true)
 	case checkout.ScreenRefused:
-		b.result(wPayment, iconAlert, wRefused, "", v.Message, true)
+		b.result(b.t(wPayment), iconAlert, b.t(wRefused), "", note(v.Message), true)
 	case checkout.ScreenQuestion:
 		b.question(v)
 	case checkout.ScreenNotProvisioned:
-		b.result(wOutOfService, iconAlert, wNotProvisioned, "", or(v.Message, wAskStaff), false)
+		b.result(b.t(wOutOfService), iconAlert, b.t(wNotProvisioned), "", or(v.Message, wAskStaff), false)
 	default:
 		b.idle(name)
 	}

@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"payterm/firmware/checkout"
+	"payterm/ui/catalog"
 )
 
 // wantActions lists the controls each screen must offer (line rows and
 // page buttons are checked separately).
 var wantActions = map[checkout.Screen][]checkout.Action{
-	checkout.ScreenIdle:       nil,
+	checkout.ScreenIdle:       nil, // and ActLanguage on every screen but not-provisioned
 	checkout.ScreenOrder:      {checkout.ActCancel, checkout.ActReport, checkout.ActConfirm},
 	checkout.ScreenFlagged:    nil,
 	checkout.ScreenMethod:     {checkout.ActChooseCode, checkout.ActChooseFace, checkout.ActBack},
@@ -70,7 +71,11 @@ func TestEveryScreenAtEveryLayout(t *testing.T) {
 						got = append(got, b.Action)
 					}
 				}
-				if want := wantActions[v.Screen]; !sameSet(got, want) {
+				want := wantActions[v.Screen]
+				if v.Screen != checkout.ScreenNotProvisioned {
+					want = append(slices.Clone(want), checkout.ActLanguage)
+				}
+				if !sameSet(got, want) {
 					t.Errorf("actions %v, want %v", got, want)
 				}
 				saveShot(t, r, lc.name+"-"+v.Screen.String())
@@ -256,7 +261,7 @@ func TestCorrectedBannerAndFlaggedCount(t *testing.T) {
 	}
 	var banner bool
 	for _, b := range r.cur.blocks {
-		if tb, ok := b.(textBlock); ok && tb.s == wCorrected {
+		if tb, ok := b.(textBlock); ok && tb.s == catalog.For("").T(wCorrected) {
 			banner = true
 		}
 	}
@@ -267,12 +272,12 @@ func TestCorrectedBannerAndFlaggedCount(t *testing.T) {
 	r.Render(checkout.View{Screen: checkout.ScreenFlagged, Order: o, Marked: map[string]bool{"L1": true, "L3": true, "gone": true}})
 	var count bool
 	for _, b := range r.cur.blocks {
-		if tb, ok := b.(textBlock); ok && tb.s == wChecking(2) {
+		if tb, ok := b.(textBlock); ok && tb.s == catalog.For("").T(wChecking, 2) {
 			count = true
 		}
 	}
 	if !count {
-		t.Errorf("flagged screen does not say %q", wChecking(2))
+		t.Errorf("flagged screen does not say %q", catalog.For("").T(wChecking, 2))
 	}
 }
 

@@ -133,6 +133,23 @@ func (s *style) measure(str string) int {
 	return w.Ceil()
 }
 
+// ink is the rectangle the glyphs of str cover when drawn with the pen
+// at pen (on the baseline), exactly as glyphText draws them; empty when
+// nothing has ink.
+func (s *style) ink(str string, pen image.Point) image.Rectangle {
+	var r image.Rectangle
+	x := fixed.I(pen.X)
+	for _, c := range str {
+		g := s.glyph(c)
+		if g.mask != nil {
+			min := image.Pt(x.Round()+g.origin.X, pen.Y+g.origin.Y)
+			r = r.Union(image.Rectangle{Min: min, Max: min.Add(g.mask.Rect.Max)})
+		}
+		x += g.adv
+	}
+	return r
+}
+
 // ellipsis ends text cut to fit.
 const ellipsis = "…"
 

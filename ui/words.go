@@ -1,73 +1,70 @@
 package ui
 
-import "strconv"
-
-// What the customer reads, in one place so a translation is one file.
-const (
-	wWelcome        = "Welcome"
-	wIdleHint       = "Your order will appear here"
-	wCheckOrder     = "Please check your order"
-	wTapHint        = "Tap or circle items that are wrong"
-	wTotal          = "Total"
-	wDiscount       = "Discount"
-	wConfirm        = "Confirm"
-	wReport         = "Report marked items"
-	wCancel         = "Cancel"
-	wCorrected      = "The cashier corrected your order. Please check it again."
-	wCheckingTitle  = "Checking your order"
-	wChooseTitle    = "Choose how to pay"
-	wPayCode        = "Pay with payment code"
-	wPayFace        = "Pay with face"
-	wBack           = "Back"
-	wShowCode       = "Show your payment code to the scanner"
-	wLookCamera     = "Look at the camera"
-	wPayment        = "Payment"
-	wProcessing     = "Processing payment…"
-	wPleaseWait     = "Please wait"
-	wPaid           = "Paid"
-	wThanks         = "Thank you"
-	wFailed         = "Payment failed"
-	wRefused        = "Order refused"
-	wDone           = "Done"
-	wNoMethod       = "No payment method is available"
-	wPrevPage       = "Previous page"
-	wNextPage       = "Next page"
-	wQuestionTitle  = "Please answer"
-	wYes            = "Yes"
-	wNo             = "No"
-	wOutOfService   = "Out of service"
-	wNotProvisioned = "Not provisioned"
-	wAskStaff       = "This terminal cannot take payments. Please ask the staff."
-	// Face capture guidance (checkout.FaceHint).
-	wFaceMoveCloser = "Move closer"
-	wFaceMoveBack   = "Move back a little"
-	wFaceCentre     = "Centre your face in the frame"
-	wFaceHoldStill  = "Hold still"
-	wFaceTooDark    = "Too dark: turn towards the light"
-	wFaceTooBright  = "Too bright: move out of the glare"
-	wFaceOnlyOne    = "Only one person please"
-	wFaceTheCamera  = "Face the camera"
-	wFaceNotLive    = "Blink or move slightly"
-	wFaceReady      = "Ready: keep looking at the camera"
+import (
+	"payterm/firmware/order"
+	"payterm/ui/catalog"
 )
 
-// wSecondsLeft is the face capture's countdown.
-func wSecondsLeft(n int) string {
-	if n == 1 {
-		return "1 second left"
-	}
-	return strconv.Itoa(n) + " seconds left"
-}
+// What the customer reads lives in package catalog, one entry per
+// language. These names keep the ui's vocabulary short in drawing code:
+// b.t(wWelcome) is the view's language's "Welcome". A new string is a
+// catalog ID (ids.go) with an entry in en.go and zh.go, and a line here.
+const (
+	wWelcome        = catalog.Welcome
+	wIdleHint       = catalog.IdleHint
+	wCheckOrder     = catalog.CheckOrder
+	wTapHint        = catalog.TapHint
+	wTotal          = catalog.Total
+	wDiscount       = catalog.Discount
+	wConfirm        = catalog.Confirm
+	wReport         = catalog.Report
+	wCancel         = catalog.Cancel
+	wCorrected      = catalog.Corrected
+	wCheckingTitle  = catalog.CheckingTitle
+	wChooseTitle    = catalog.ChooseTitle
+	wPayCode        = catalog.PayCode
+	wPayFace        = catalog.PayFace
+	wBack           = catalog.Back
+	wShowCode       = catalog.ShowCode
+	wLookCamera     = catalog.LookCamera
+	wPayment        = catalog.Payment
+	wProcessing     = catalog.Processing
+	wPleaseWait     = catalog.PleaseWait
+	wPaid           = catalog.Paid
+	wThanks         = catalog.Thanks
+	wFailed         = catalog.Failed
+	wRefused        = catalog.Refused
+	wDone           = catalog.Done
+	wNoMethod       = catalog.NoMethod
+	wPrevPage       = catalog.PrevPage
+	wNextPage       = catalog.NextPage
+	wQuestionTitle  = catalog.QuestionTitle
+	wYes            = catalog.Yes
+	wNo             = catalog.No
+	wOutOfService   = catalog.OutOfService
+	wNotProvisioned = catalog.NotProvisioned
+	wAskStaff       = catalog.AskStaff
+	wChecking       = catalog.Checking // {0}: items
+	wPage           = catalog.Page     // {0}: page from 1, {1}: pages
+	wMore           = catalog.More     // {0}: items not listed
+	wLanguageName   = catalog.LanguageName
+	wLanguage       = catalog.Language
+	// Face capture guidance (checkout.FaceHint) and countdown.
+	wFaceMoveCloser = catalog.FaceMoveCloser
+	wFaceMoveBack   = catalog.FaceMoveBack
+	wFaceCentre     = catalog.FaceCentre
+	wFaceHoldStill  = catalog.FaceHoldStill
+	wFaceTooDark    = catalog.FaceTooDark
+	wFaceTooBright  = catalog.FaceTooBright
+	wFaceOnlyOne    = catalog.FaceOnlyOne
+	wFaceTheCamera  = catalog.FaceTheCamera
+	wFaceNotLive    = catalog.FaceNotLive
+	wFaceReady      = catalog.FaceReady
+	wSecondsLeft    = catalog.SecondsLeft // {0}: seconds
+)
 
-func wChecking(n int) string {
-	if n == 1 {
-		return "The cashier is checking 1 item"
-	}
-	return "The cashier is checking " + strconv.Itoa(n) + " items"
-}
+// t is message id in the language of the view being built.
+func (b *builder) t(id catalog.ID, args ...any) string { return b.c.T(id, args...) }
 
-func wPage(page, pages int) string {
-	return strconv.Itoa(page+1) + "/" + strconv.Itoa(pages)
-}
-
-func wMore(n int) string { return "and " + strconv.Itoa(n) + " more" }
+// money is an amount in the view's currency style and language.
+func (b *builder) money(minor int64, cur order.Currency) string { return b.c.Money(minor, cur) }

@@ -18,3 +18,14 @@ type Display interface {
 	Bounds() image.Rectangle
 	Draw(src *image.RGBA, damage []image.Rectangle) error
 }
+
+// BGRADrawer is a Display that also takes a frame as 32-bit pixels in
+// memory order B, G, R, A (alpha 0xff): XRGB8888 on a little-endian CPU.
+type BGRADrawer interface {
+	// NativeBGRA reports whether the panel's memory holds such pixels, so
+	// DrawBGRA is a plain copy of the damaged rows.
+	NativeBGRA() bool
+	// DrawBGRA is Draw for such a frame: pix holds the panel's pixels
+	// from (0,0), rows stride bytes apart.
+	DrawBGRA(pix []byte, stride int, damage []image.Rectangle) error
+}

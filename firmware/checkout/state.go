@@ -59,13 +59,16 @@ type State struct {
 	armed    bool      // false until the first Tick after entering a phase
 
 	view View // last view shown; owned by the State, handed out as copies
+	// lang is the screens' language: Config.Language, or the customer's
+	// choice until the session ends.
+	lang string
 }
 
 // New returns an Idle machine. Zero or negative timeouts in cfg take their
 // DefaultTimeouts value.
 func New(cfg Config) State {
 	cfg.Timeouts = withDefaults(cfg.Timeouts)
-	return State{cfg: cfg, phase: Idle, view: View{Screen: ScreenIdle}}
+	return State{cfg: cfg, phase: Idle, view: View{Screen: ScreenIdle, Language: cfg.Language}, lang: cfg.Language}
 }
 
 func withDefaults(t Timeouts) Timeouts {
@@ -119,6 +122,9 @@ func (s State) Deadline() (t time.Time, ok bool) { return s.deadline, s.armed &&
 
 // View is a copy of the last view shown.
 func (s State) View() View { return cloneView(s.view) }
+
+// Language is the language the screens are drawn in now.
+func (s State) Language() string { return s.lang }
 
 // Marked returns the marked line IDs, sorted.
 func (s State) Marked() []string { return sortedMarked(s.marked) }
@@ -175,7 +181,8 @@ func (s State) toIdle() State {
 		relayUntil: s.relayUntil,
 		now:        s.now,
 		ticked:     s.ticked,
-		view:       View{Screen: ScreenIdle},
+		view:       View{Screen: ScreenIdle, Language: s.cfg.Language},
+		lang:       s.cfg.Language, // the next customer starts in the configured language
 	}
 }
 

@@ -10,6 +10,9 @@ import (
 // onTouch applies a customer's action. Actions that mean nothing in the
 // current phase are ignored without effects.
 func onTouch(s State, t Touch) (State, []Effect) {
+	if t.Action == ActLanguage {
+		return chooseLanguage(s, t.Language)
+	}
 	switch s.phase {
 	case OrderShown:
 		return touchOrder(s, t)
@@ -144,4 +147,20 @@ func (s State) hasLine(id string) bool {
 // cancel ends the session at the customer's wish.
 func (s State) cancel() (State, []Effect) {
 	return s.fail(RecordCancelled, ReasonCancelled, CondCancelled, ReasonCancelled, ReasonCancelled)
+}
+
+// maxLanguage bounds a language tag ("zh", "en", "zh-Hans"); anything
+// longer is not a tag the ui offers.
+const maxLanguage = 16
+
+// chooseLanguage redraws the screen on show in the customer's language. It
+// works in every phase and changes nothing else: no timeout restarts, so
+// a customer toggling languages cannot hold a session open. An empty or
+// overlong tag, or the language already shown, does nothing.
+func chooseLanguage(s State, lang string) (State, []Effect) {
+	if lang == "" || len(lang) > maxLanguage || lang == s.lang {
+		return s, nil
+	}
+	s.lang = lang
+	return s, []Effect{s.show(s.view)}
 }

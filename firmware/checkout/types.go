@@ -126,6 +126,10 @@ type Config struct {
 	// TerminalID (the POIID) names this terminal's charge attempts
 	// (AttemptRef); "" names them by order hash and number alone.
 	TerminalID string
+	// Language is the customer screen's language when a session starts
+	// (a tag such as "zh" or "en"; "" is the ui's default, English). The
+	// customer may switch it (ActLanguage) until the session ends.
+	Language string
 }
 
 // Action is what a touch on the screen means; ui's hit-testing turns a
@@ -146,9 +150,10 @@ const (
 	ActBack              // back from method choice to the order
 	ActYes               // answer the POS's question yes
 	ActNo                // answer the POS's question no
+	ActLanguage          // show the screens in Touch.Language, until the session ends
 )
 
-var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back", "yes", "no"}
+var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back", "yes", "no", "language"}
 
 func (a Action) String() string {
 	if a >= 0 && int(a) < len(actionNames) {
@@ -190,6 +195,9 @@ type Touch struct {
 	Line   string   // ActToggleLine: line ID
 	Lines  []string // ActMarkLines: line IDs
 	Page   int      // ActPage: zero-based target page
+	// Language is ActLanguage's choice, a tag such as "zh" or "en" (the
+	// ui offers the languages it has; checkout keeps the tag as given).
+	Language string
 }
 
 // CodeScanned: the scanner (or camera) read a payment code.
@@ -537,4 +545,7 @@ type View struct {
 	// The camera picture itself is not in the view: the firmware hands
 	// it to the ui beside it.
 	Face FaceView
+	// Language is the language to draw in: the customer's choice
+	// (ActLanguage), else Config.Language; "" is the ui's default.
+	Language string
 }

@@ -7,10 +7,11 @@ import (
 	"payterm/firmware/order"
 )
 
-// show records v as the last view and returns the Show effect for it. The
-// effect and the State each get their own copy, so the ui may keep or
-// change what it is given.
+// show records v, in the current language, as the last view and returns
+// the Show effect for it. The effect and the State each get their own
+// copy, so the ui may keep or change what it is given.
 func (s *State) show(v View) Effect {
+	v.Language = s.lang
 	s.view = cloneView(v)
 	return Show{View: cloneView(v)}
 }

@@ -10,7 +10,10 @@ import (
 	"payterm/drivers/display"
 )
 
-var _ display.Display = (*FB)(nil)
+var (
+	_ display.Display    = (*FB)(nil)
+	_ display.BGRADrawer = (*FB)(nil)
+)
 
 // FB is an open framebuffer. Safe for concurrent use; draws are serialised.
 type FB struct {
@@ -29,6 +32,9 @@ type FB struct {
 	// the rectangles where page i is behind the last frame drawn.
 	front int
 	lag   [2][]image.Rectangle
+	// scratch turns a run of BGRA pixels into RGBA for a panel that is
+	// not BGRA itself.
+	scratch [4 * 256]byte
 }
 
 // maxLag bounds a page's lag list; past it the page is redrawn whole.
@@ -92,13 +98,37 @@ func (fb *FB) Bounds() image.Rectangle { return fb.bounds }
 // frame: with double buffering, Draw also refreshes the hidden page from it
 // where the previous frame changed. Empty damage draws nothing.
 func (fb *FB) Draw(src *image.RGBA, damage []image.Rectangle) error {
+	if src.Rect != fb.bounds {
+		return fmt.Errorf("fbdev: draw: frame %v, panel %v", src.Rect, fb.bounds)
+	}
+	return fb.draw(frame{pix: src.Pix, stride: src.Stride}, damage)
+}
+
+// NativeBGRA reports whether the framebuffer's memory is B, G, R, X
+// (XRGB8888 or ARGB8888 on a little-endian CPU): DrawBGRA then copies.
+func (fb *FB) NativeBGRA() bool { return fb.lay.format.bgra() }
+
+// DrawBGRA is Draw for a frame of B, G, R, A pixels from (0,0), rows
+// stride bytes apart; on a NativeBGRA panel each damaged row is a copy.
+func (fb *FB) DrawBGRA(pix []byte, stride int, damage []image.Rectangle) error {
+	if stride < 4*fb.bounds.Dx() || len(pix) < stride*(fb.bounds.Dy()-1)+4*fb.bounds.Dx() {
+		return fmt.Errorf("fbdev: draw: BGRA frame of %d bytes, stride %d, for a %v panel", len(pix), stride, fb.bounds)
+	}
+	return fb.draw(frame{pix: pix, stride: stride, bgra: true}, damage)
+}
+
+// frame is a source of 32-bit pixels: R, G, B, A or, with bgra, B, G, R, A.
+type frame struct {
+	pix    []byte
+	stride int
+	bgra   bool
+}
+
+func (fb *FB) draw(src frame, damage []image.Rectangle) error {
 	fb.mu.Lock()
 	defer fb.mu.Unlock()
 	if fb.halted {
 		return errors.New("fbdev: draw: halted")
-	}
-	if src.Rect != fb.bounds {
-		return fmt.Errorf("fbdev: draw: frame %v, panel %v", src.Rect, fb.bounds)
 	}
 	rects := fb.clip(damage)
 	if len(rects) == 0 {
@@ -156,14 +186,19 @@ func (fb *FB) clip(damage []image.Rectangle) []image.Rectangle {
 
 // copyRects converts rects of src into the page whose pixel (0,0) is at
 // byte origin of smem. Rects lie within the panel.
-func (fb *FB) copyRects(origin int, src *image.RGBA, rects []image.Rectangle) {
+func (fb *FB) copyRects(origin int, src frame, rects []image.Rectangle) {
 	l := fb.lay
 	for _, r := range rects {
 		n := r.Dx()
 		for y := r.Min.Y; y < r.Max.Y; y++ {
-			so := src.PixOffset(r.Min.X, y)
+			so := y*src.stride + 4*r.Min.X
 			do := origin + y*l.stride + r.Min.X*l.format.size
-			l.format.row(fb.mem[do:do+n*l.format.size], src.Pix[so:so+4*n], n)
+			dst, row := fb.mem[do:do+n*l.format.size], src.pix[so:so+4*n]
+			if src.bgra {
+				l.format.rowBGRA(dst, row, n, fb.scratch[:])
+			} else {
+				l.format.row(dst, row, n)
+			}
 		}
 	}
 }

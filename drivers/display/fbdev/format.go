@@ -179,3 +179,28 @@ func (f *format) row(dst, src []byte, n int) {
 		}
 	}
 }
+
+// bgra reports whether the memory order is B, G, R then padding or alpha:
+// a BGRA frame (alpha 0xff) copies as it is.
+func (f *format) bgra() bool {
+	return f.kind == kindShuffle && f.size == 4 && f.idx[0] == 2 && f.idx[1] == 1 && f.idx[2] == 0
+}
+
+// rowBGRA is row for n pixels of B, G, R, A: a copy when the memory is
+// BGRA, else swapped into RGBA through scratch, a run at a time.
+func (f *format) rowBGRA(dst, src []byte, n int, scratch []byte) {
+	if f.bgra() {
+		copy(dst[:4*n], src[:4*n])
+		return
+	}
+	run := len(scratch) / 4
+	for i := 0; i < n; i += run {
+		m := min(run, n-i)
+		s, t := src[4*i:4*(i+m)], scratch[:4*m]
+		for j := 0; j+4 <= len(s); j += 4 {
+			p, q := s[j:j+4:j+4], t[j:j+4:j+4]
+			q[0], q[1], q[2], q[3] = p[2], p[1], p[0], p[3]
+		}
+		f.row(dst[f.size*i:], t, m)
+	}
+}

@@ -3,6 +3,7 @@
 // payment system (relay mode) and prints the outcome.
 //
 //	pos send -order order.json [-mode relay|direct] [-terminal URL | serial:/dev/ttyUSB0]
+//	pos serve [-listen 127.0.0.1:8070] [-watch DIR]  # the cashier page, the local order API, a watched folder
 //	pos demo   # press Enter to send a sample order; prints a fresh payment code
 //	pos logs   # the terminal's status and the tail of its log
 //	pos pair -out FILE # learn the terminal's signing key over the encrypted link
@@ -88,9 +89,10 @@ func (o *options) register(fs *flag.FlagSet) {
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: pos send|demo|logs|journal|pair [flags]")
+		return errors.New("usage: pos send|serve|demo|logs|journal|pair [flags]")
 	}
 	var o options
+	var so serveOptions
 	fs := flag.NewFlagSet("pos "+args[0], flag.ContinueOnError)
 	o.register(fs)
 	switch args[0] {
@@ -100,9 +102,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		fs.StringVar(&o.outFile, "out", "", "export file: the journal's batches, appended")
 	case "pair":
 		fs.StringVar(&o.outFile, "out", "", "pairing file to write (default: -pairing)")
+	case "serve":
+		fs.StringVar(&so.listen, "listen", "127.0.0.1:8070", "cashier page and local order API (loopback only)")
+		fs.StringVar(&so.watch, "watch", "", "folder to watch for receipt PDFs, CSV and JSON orders (done/ and failed/ are made in it)")
+		fs.StringVar(&so.currency, "currency", "CNY", "currency of receipts and CSV files that name none")
+		fs.BoolVar(&so.auto, "auto", true, "send orders read without problems at once (orders with problems always wait for the cashier)")
 	case "demo", "logs":
 	default:
-		return fmt.Errorf("unknown command %q: want send, demo, logs, journal or pair", args[0])
+		return fmt.Errorf("unknown command %q: want send, serve, demo, logs, journal or pair", args[0])
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -124,6 +131,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 			return err
 		}
 		return send(ctx, agent, o, stdout)
+	case "serve":
+		if err := ensurePairing(ctx, agent, o, stdout); err != nil {
+			return err
+		}
+		return serve(ctx, agent, o, so, log, stdout)
 	case "logs":
 		d, err := agent.Terminal.Diagnosis(ctx, o.saleID, newServiceID())
 		if err != nil {

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"payterm/pos"
+	"payterm/pos/cashier"
+	"payterm/pos/orderread"
+)
+
+// serveOptions are pos serve's own flags.
+type serveOptions struct {
+	listen   string
+	watch    string
+	currency string
+	auto     bool
+}
+
+// serve runs the cashier page and the local order API on loopback, and
+// watches a folder for receipt PDFs, CSV and JSON orders, until ctx ends.
+func serve(ctx context.Context, a *pos.Agent, o options, so serveOptions, log *slog.Logger, stdout io.Writer) error {
+	host, _, err := net.SplitHostPort(so.listen)
+	if err != nil {
+		return fmt.Errorf("serve: -listen: %w", err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("serve: -listen %s: the cashier page is for this machine only: use a loopback address", so.listen)
+	}
+	desk := cashier.NewDesk(ctx, cashier.Config{Payer: a, Mode: pos.Mode(o.mode), AutoSend: so.auto, Log: log})
+	a.Charging = desk.Charging
+	ln, err := net.Listen("tcp", so.listen)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{Handler: cashier.Handler(desk), ReadHeaderTimeout: 5 * time.Second}
+	errs := make(chan error, 2)
+	go func() { errs <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "cashier page http://%s/ (POST /orders for POS software)\n", ln.Addr())
+	if so.watch != "" {
+		f := &orderread.Folder{Dir: so.watch, Options: orderread.Options{Currency: so.currency}, Log: log,
+			Handle: func(_ context.Context, r orderread.Read) error { return desk.Submit(r) }}
+		go func() { errs <- f.Run(ctx) }()
+		fmt.Fprintf(stdout, "watching %s for .pdf, .csv and .json orders\n", so.watch)
+	}
+	select {
+	case <-ctx.Done():
+	case err = <-errs:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	srv.Shutdown(sctx)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}

@@ -1,0 +1,89 @@
+package catalog
+
+// ID names one message. The names follow the ui's former w… constants
+// (wWelcome is Welcome), so strings added on other branches move in by
+// name.
+type ID int
+
+const (
+	Welcome ID = iota
+	IdleHint
+	CheckOrder
+	TapHint
+	Total
+	Discount
+	Confirm
+	Report
+	Cancel
+	Corrected
+	CheckingTitle
+	ChooseTitle
+	PayCode
+	PayFace
+	Back
+	ShowCode
+	LookCamera
+	Payment
+	Processing
+	PleaseWait
+	Paid
+	Thanks
+	Failed
+	Refused
+	Done
+	NoMethod
+	PrevPage
+	NextPage
+	QuestionTitle
+	Yes
+	No
+	OutOfService
+	NotProvisioned
+	AskStaff
+	Checking     // {0}: how many items the cashier is checking
+	Page         // {0}: this page, counted from 1; {1}: pages
+	More         // {0}: how many more items are not listed
+	LanguageName // the language's own name, on the button that switches to it
+	Language     // what the language button does, for the hit-test label
+
+	// Face capture: the pipeline's guidance (checkout.FaceHint), and the
+	// seconds left to capture.
+	FaceMoveCloser
+	FaceMoveBack
+	FaceCentre
+	FaceHoldStill
+	FaceTooDark
+	FaceTooBright
+	FaceOnlyOne
+	FaceTheCamera
+	FaceNotLive
+	FaceReady
+	SecondsLeft // {0}: seconds
+
+	// Notes the checkout puts in View.Message, matched by their English
+	// text (Note).
+	NoteCancelledNothingCharged
+	NoteDeclined
+	NoteNotCompleted
+	NoteCancelling
+	NoteCannotPayNothingCharged
+	NoteCancelledByCustomer
+	NoteTimedOut
+	NoteEarlierNotCompleted
+	NoteEarlierComplete
+	NoteCannotPayNow
+	NoteNoMethodHere
+	NoteUnknownKind
+	NoteCurrency
+	NoteNoItems
+	NoteTooManyItems
+	NoteTooManyDiscounts
+	NoteTotalMismatch
+	NoteLineAmount
+	NoteDuplicateLine
+	NoteOutOfRange
+	NoteBadField
+	NoteUnreadable
+
+	numIDs // not a message: the count
+)
