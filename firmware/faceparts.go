@@ -1,52 +1,62 @@
 package main
 
 import (
-	"errors"
 	"image"
+	"time"
 
 	"payterm/drivers/camera"
-	"payterm/firmware/order"
+	"payterm/firmware/checkout"
+	"payterm/internal/face"
 )
 
-// The face pipeline and the sealing come from internal/face and payhost
-// (branches capture and facenet); until they are merged the terminal
-// offers no face payment.
+// livePipeline is internal/face's pipeline as the face capture drives it.
+type livePipeline struct{ p *face.Pipeline }
 
-var errNoFace = errors.New("face capture is not built into this terminal")
-
-func newFacePipeline() (facePipeline, error) { return nil, errNoFace }
-
-func sealFace(key, crop []byte, poiID string, h order.Hash) (string, error) {
-	return "", errNoFace
+func newFacePipeline() (facePipeline, error) {
+	p, err := face.NewPipeline(face.Config{})
+	if err != nil {
+		return nil, err
+	}
+	return livePipeline{p}, nil
 }
 
-// frameLuma views a gray frame as is, or takes the luma of a YUYV or
-// RGBA one into dst.
-func frameLuma(f *camera.Frame, dst *image.Gray) *image.Gray {
-	if g := f.Gray(); g != nil {
-		return g
-	}
-	r := image.Rect(0, 0, f.Width, f.Height)
-	if dst == nil || dst.Rect != r {
-		dst = image.NewGray(r)
-	}
-	if f.Pixels == camera.Raw && f.Stride >= 2*f.Width {
-		for y := range f.Height {
-			row := f.Pix[y*f.Stride:]
-			for x := range f.Width {
-				dst.Pix[y*dst.Stride+x] = row[2*x]
-			}
-		}
-	}
-	if rgba := f.RGBA(); rgba != nil {
-		for y := range f.Height {
-			for x := range f.Width {
-				o := rgba.PixOffset(x, y)
-				dst.Pix[y*dst.Stride+x] = uint8((299*int(rgba.Pix[o]) + 587*int(rgba.Pix[o+1]) + 114*int(rgba.Pix[o+2])) / 1000)
-			}
-		}
-	}
-	return dst
+// Feed takes the frame itself, so the crop is in colour.
+func (l livePipeline) Feed(f *camera.Frame, now time.Time) faceResult {
+	r := l.p.FeedFrame(f, now)
+	return faceResult{Hint: faceHint(r.Guidance), Box: r.Box, Progress: r.Progress, Done: r.Done}
 }
 
-func wipeCrop(b []byte) { clear(b) }
+func (l livePipeline) Crop() []byte { return l.p.Crop() }
+func (l livePipeline) Reset()       { l.p.Reset() }
+
+// faceHint is the checkout's name for the pipeline's guidance.
+func faceHint(g face.Guidance) checkout.FaceHint {
+	switch g {
+	case face.MoveCloser:
+		return checkout.FaceMoveCloser
+	case face.MoveBack:
+		return checkout.FaceMoveBack
+	case face.Centre:
+		return checkout.FaceCentre
+	case face.HoldStill:
+		return checkout.FaceHoldStill
+	case face.TooDark:
+		return checkout.FaceTooDark
+	case face.TooBright:
+		return checkout.FaceTooBright
+	case face.OnlyOne:
+		return checkout.FaceOnlyOne
+	case face.FaceCamera:
+		return checkout.FaceTheCamera
+	case face.NotLive:
+		return checkout.FaceNotLive
+	case face.Ready:
+		return checkout.FaceReady
+	}
+	return checkout.FaceLook
+}
+
+// frameLuma is a frame's luma for the preview, into dst when it fits.
+func frameLuma(f *camera.Frame, dst *image.Gray) *image.Gray { return face.Luma(f, dst) }
+
+func wipeCrop(b []byte) { face.Wipe(b) }
