@@ -45,12 +45,14 @@ test-faults:
 # run under qemu-user, which catches what differs on arm64 (alignment,
 # cgo, int sizes, syscalls). Left out: rootfs (image tools run on the
 # host), the firmware's main package (its tests drive a host browser
-# and Node) and the fault-injection run (it builds and kills host
-# binaries); the image's whole system runs in rootfs/systemtest instead.
+# and Node), the fault-injection run (it builds and kills host
+# binaries), and the POS agent's OCR and its command (they link Debian's
+# amd64 libtesseract; the agent runs on the POS machine, not the
+# terminal); the image's whole system runs in rootfs/systemtest instead.
 ARM64_EXEC := qemu-aarch64-static -L /usr/aarch64-linux-gnu
 test-arm64: deps
 	GOARCH=arm64 CGO_ENABLED=1 CC=aarch64-linux-gnu-gcc $(GO) test -count=1 -timeout 15m -exec '$(ARM64_EXEC)' \
-		$$($(GO) list ./... | grep -v -e '^payterm/rootfs' -e '^payterm/firmware$$' -e '^payterm/firmware/faults$$')
+		$$($(GO) list ./... | grep -v -e '^payterm/rootfs' -e '^payterm/firmware$$' -e '^payterm/firmware/faults$$' -e '^payterm/pos/ocr$$' -e '^payterm/pos/cmd/pos$$')
 
 test-unit:
 	$(GO) test -short ./...

@@ -18,6 +18,7 @@ bench -run '^$' -bench 'AppendAttempt$' -benchtime=500x ./firmware/journal/
 bench -run '^$' -bench 'StatementVerify$' -benchtime=5000x ./payhost/sandbox/
 bench -run '^$' -bench 'ReceiptPDFToOrder$' -benchtime=200x ./pos/orderread/
 bench -run '^$' -bench 'Frame640x480/Face$|FaceToCrop$' -benchtime=200x ./internal/face/
+bench -run '^$' -bench 'RegionToOrder$' -benchtime=12x ./pos/ocr/
 # The image in QEMU (TCG): three power-ons, then one boot with 100 sales.
 bench -run '^$' -bench 'PowerOnToOrderScreen$' -benchtime=3x -timeout 20m ./rootfs/systemtest/
 bench -run '^$' -bench 'FirmwareAfter100Sales$' -benchtime=1x -timeout 40m ./rootfs/systemtest/
@@ -54,6 +55,10 @@ facecpu=$(metric Frame640x480/Face cpu-ms)
 tocrop_s=$(metric FaceToCrop face-to-crop-s)
 tocrop_n=$(metric FaceToCrop face-to-crop-frames)
 crop_ms=$(metric FaceToCrop crop-ms)
+ocr50=$(metric RegionToOrder p50-ms)
+ocracc=$(metric RegionToOrder field-acc-%)
+ocrsend=$(metric RegionToOrder sendable-%)
+ocrsilent=$(metric RegionToOrder silent-wrong)
 order_s=$(metric PowerOnToOrderScreen order-s)
 ready_s=$(metric PowerOnToOrderScreen ready-s)
 uboot_s=$(metric PowerOnToOrderScreen uboot-s)
@@ -111,6 +116,10 @@ row "  same, CPU time per frame (ms)" "$facecpu" "" ""
 row "face appearing → crop at 15 fps (s)" "$tocrop_s" "" ""
 row "  frames" "$tocrop_n" "" ""
 row "  aligned crop + JPEG (ms)" "$crop_ms" "" ""
+row "screen region → order, 10-line receipt, OCR, p50 (ms)" "$ocr50" "" ""
+row "  fields read exactly over the test set (%)" "$ocracc" "" ""
+row "  reads sendable without the cashier (%)" "$ocrsend" "" ""
+row "  wrong fields in reads judged sendable" "$ocrsilent" "= 0" "$(verdict "$ocrsilent" 0 '<=')"
 row "QEMU power-on → order on screen, TCG, mean of 3 (s)" "$order_s" "≤ 6" "$(verdict "$order_s" 6 '<=')"
 row "  U-Boot (s)" "$uboot_s" "" ""
 row "  kernel: U-Boot's hand-off → PID 1's first line (s)" "$kernel_s" "" ""

@@ -3,12 +3,15 @@
 # packages (the browser and CJK fonts of the browser test; Node.js and npm
 # for the Adyen interoperability test, unless node and npm are already on
 # PATH; socat to talk to a QEMU guest's UART sockets, rootfs/README.md;
-# cpio to inspect initrd.img), Go modules, and the npm packages of the
+# cpio to inspect initrd.img; tesseract with its Simplified Chinese model
+# and the cgo headers, Xvfb and the fonts of the screen-region OCR tests),
+# Go modules, and the npm packages of the
 # Adyen interoperability test. Idempotent; quiet when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(chromium fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core ca-certificates socat cpio)
+pkgs=(chromium fonts-noto-cjk fonts-droid-fallback ca-certificates socat cpio
+  libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-chi-sim xvfb fonts-dejavu-core)
 # A Node.js installed another way (nvm, nodesource) is used as it is.
 command -v node >/dev/null || pkgs+=(nodejs)
 command -v npm >/dev/null || pkgs+=(npm)

@@ -5,15 +5,14 @@
 // same Read and the same Check, so a read that does not add up is held for
 // the cashier whatever it came from.
 //
-// Integration note: a parallel branch (screen OCR) defines the same Read
-// in this file; the types here are the minimum the receipt, structured
-// and cashier code need (Field.Line/Name address a field, Confidence is
-// 0..1, Problems name a field too).
+// The screen-region source (pos/ocr, pos/receipttext) produces the same
+// Read, with each field's place in the captured region in Field.Box.
 package orderread
 
 import (
 	"errors"
 	"fmt"
+	"image"
 
 	"payterm/firmware/order"
 )
@@ -36,6 +35,9 @@ type Field struct {
 	Name       string  // one of the Name… constants
 	Text       string  // the text it was read from
 	Confidence float64 // 0..1; structured sources and PDF text are 1
+	// Box is where the field is in the source (pixels of a captured
+	// screen region); empty when the source has no geometry.
+	Box image.Rectangle
 }
 
 // Problem is something the cashier must look at before the order may be
@@ -81,6 +83,10 @@ func (r Read) Confidence(line int, name string) float64 {
 
 // OK says the read may go to the terminal as it is.
 func (r Read) OK() bool { return len(r.Problems) == 0 }
+
+// Sendable is OK for a read that has not been through Check: no problems
+// and an order the terminal would accept.
+func (r Read) Sendable() bool { return r.OK() && r.Order.Validate() == nil }
 
 // Err describes the problems as one error (nil when OK).
 func (r Read) Err() error {

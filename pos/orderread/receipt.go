@@ -119,7 +119,7 @@ func (p *receiptParser) currency(rows []Row) {
 	cur, err := order.LookupCurrency(code)
 	if err != nil {
 		cur = order.Currency{Code: code, Exponent: 2}
-		p.r.Fields = append(p.r.Fields, Field{OrderLevel, NameCurrency, text, 0})
+		p.r.Fields = append(p.r.Fields, Field{Line: OrderLevel, Name: NameCurrency, Text: text, Confidence: 0})
 	}
 	p.cur = cur
 	p.r.Order.Currency = cur
@@ -199,7 +199,7 @@ func (p *receiptParser) id(ts []token) bool {
 			return false
 		}
 		p.r.Order.ID = val
-		p.r.Fields = append(p.r.Fields, Field{OrderLevel, NameID, val, 1})
+		p.r.Fields = append(p.r.Fields, Field{Line: OrderLevel, Name: NameID, Text: val, Confidence: 1})
 		return true
 	}
 	return false
@@ -208,7 +208,7 @@ func (p *receiptParser) id(ts []token) bool {
 func (p *receiptParser) setTotal(t token) {
 	v, _ := parseMoney(t.text, p.cur)
 	p.r.Order.Total = v
-	p.r.Fields = append(p.r.Fields, Field{OrderLevel, NameTotal, t.text, 1})
+	p.r.Fields = append(p.r.Fields, Field{Line: OrderLevel, Name: NameTotal, Text: t.text, Confidence: 1})
 	p.total, p.done = true, true
 }
 
@@ -222,7 +222,7 @@ func (p *receiptParser) discount(ts []token, money []int, afterItem bool) {
 	if afterItem && !p.subtotal && len(lines) > 0 && ts[0].x > p.labelX+2 {
 		i := len(lines) - 1
 		lines[i].Discount += v
-		p.r.Fields = append(p.r.Fields, Field{i, NameDiscount, t.text, 1})
+		p.r.Fields = append(p.r.Fields, Field{Line: i, Name: NameDiscount, Text: t.text, Confidence: 1})
 		p.lastItem = true // a second discount row may follow
 		return
 	}
@@ -235,7 +235,7 @@ func (p *receiptParser) discount(ts []token, money []int, afterItem bool) {
 	label := strings.Join(words, " ")
 	n := len(p.r.Order.Discounts)
 	p.r.Order.Discounts = append(p.r.Order.Discounts, order.Discount{Label: label, Amount: v})
-	p.r.Fields = append(p.r.Fields, Field{DiscountLine(n), NameLabel, label, 1}, Field{DiscountLine(n), NameAmount, t.text, 1})
+	p.r.Fields = append(p.r.Fields, Field{Line: DiscountLine(n), Name: NameLabel, Text: label, Confidence: 1}, Field{Line: DiscountLine(n), Name: NameAmount, Text: t.text, Confidence: 1})
 }
 
 // numbers is an item's quantity, unit, unit price and amount as printed.
@@ -351,9 +351,9 @@ func (p *receiptParser) add(label string, x float64, n numbers) {
 	p.r.Order.Lines = append(p.r.Order.Lines, order.Line{
 		ID: strconv.Itoa(i + 1), Label: label, Quantity: n.qty, Unit: n.unit, UnitPrice: price, Amount: amount,
 	})
-	p.r.Fields = append(p.r.Fields, Field{i, NameLabel, label, 1}, Field{i, NameUnitPrice, n.price, 1}, Field{i, NameAmount, n.amnt, 1})
+	p.r.Fields = append(p.r.Fields, Field{Line: i, Name: NameLabel, Text: label, Confidence: 1}, Field{Line: i, Name: NameUnitPrice, Text: n.price, Confidence: 1}, Field{Line: i, Name: NameAmount, Text: n.amnt, Confidence: 1})
 	if n.qtyText != "" {
-		p.r.Fields = append(p.r.Fields, Field{i, NameQuantity, n.qtyText, 1})
+		p.r.Fields = append(p.r.Fields, Field{Line: i, Name: NameQuantity, Text: n.qtyText, Confidence: 1})
 	}
 }
 
@@ -362,9 +362,9 @@ func (p *receiptParser) finish() {
 	o := &p.r.Order
 	if !p.total {
 		o.Total = o.Sum()
-		p.r.Fields = append(p.r.Fields, Field{OrderLevel, NameTotal, "", 0})
+		p.r.Fields = append(p.r.Fields, Field{Line: OrderLevel, Name: NameTotal, Text: "", Confidence: 0})
 	}
 	if o.ID == "" {
-		p.r.Fields = append(p.r.Fields, Field{OrderLevel, NameID, "", 0})
+		p.r.Fields = append(p.r.Fields, Field{Line: OrderLevel, Name: NameID, Text: "", Confidence: 0})
 	}
 }

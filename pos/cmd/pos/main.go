@@ -8,6 +8,7 @@
 //	pos logs   # the terminal's status and the tail of its log
 //	pos pair -out FILE # learn the terminal's signing key over the encrypted link
 //	pos journal -out FILE [-terminal-key HEX]   # append the terminal's journal to FILE, verify, let it prune
+//	pos region select|read   # the screen-region source: choose the order area once, then read it by OCR (region.go)
 //
 // Relay mode verifies every credential with the key learned at pairing:
 // send and demo pair on first use and keep the pairing in -pairing
@@ -41,9 +42,18 @@ import (
 	"payterm/payhost"
 	"payterm/payhost/sandbox"
 	"payterm/pos"
+	"payterm/pos/ocr"
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "region" {
+		// tesseract must start on one thread: this re-executes pos with
+		// OMP_THREAD_LIMIT=1 when it is not set (ocr.LimitThreads).
+		if err := ocr.LimitThreads(); err != nil {
+			fmt.Fprintln(os.Stderr, "pos:", err)
+			os.Exit(1)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout); err != nil && !errors.Is(err, context.Canceled) {
@@ -89,7 +99,10 @@ func (o *options) register(fs *flag.FlagSet) {
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: pos send|serve|demo|logs|journal|pair [flags]")
+		return errors.New("usage: pos send|serve|demo|logs|journal|pair|region [flags]")
+	}
+	if args[0] == "region" {
+		return regionCommand(ctx, args[1:], stdout)
 	}
 	var o options
 	var so serveOptions
