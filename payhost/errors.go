@@ -26,6 +26,7 @@ const (
 	CodeMethodNotAllowed = "method_not_allowed"
 	CodeConflict         = "conflict"
 	CodeInternal         = "internal"
+	CodeNotImplemented   = "not_implemented" // a feature this host was started without
 )
 
 // ErrorBody is the JSON body of every non-2xx answer.

@@ -2,8 +2,8 @@ package payhost
 
 import "time"
 
-// FacePrefix marks an AuthCode that is an enrolled face token rather than
-// a payment code: "face:<token>".
+// FacePrefix marks an AuthCode that is a sealed face crop rather than a
+// payment code: "face:<token>" (see SealFace).
 const FacePrefix = "face:"
 
 // PayRequest asks the payment system to charge a credential. The JSON
@@ -17,7 +17,8 @@ type PayRequest struct {
 	// OutTradeNo. 1–64 characters of A–Z a–z 0–9 '-' '_' ':'.
 	OutTradeNo string `json:"out_trade_no"`
 	// AuthCode is the customer's 18-digit payment code, or FacePrefix
-	// followed by a face token. Secret: log it as a secret.Code.
+	// followed by a sealed face crop (SealFace, bound to TerminalID and
+	// OrderHash). Secret: log it as a secret.Code.
 	AuthCode string `json:"auth_code"`
 	// Amount is in minor units of Currency (CNY 12.34 is 1234); > 0.
 	Amount int64 `json:"amount"`
@@ -38,6 +39,11 @@ type PayRequest struct {
 	Statement *Statement `json:"statement"`
 	// Signature is Statement.Sign by the terminal's key, standard base64.
 	Signature string `json:"signature"`
+	// PhoneLast4 is the last four digits of the payer's phone number, typed
+	// by the customer when a face payment was refused with
+	// ReasonPhoneDigitsRequired; empty otherwise. Exactly 4 ASCII digits
+	// when present. Secret like the AuthCode.
+	PhoneLast4 string `json:"phone_last4,omitempty"`
 }
 
 // Status is the state of a Payment.
@@ -57,14 +63,20 @@ func (s Status) Valid() bool {
 // Reasons a payment FAILed (or, for ReasonNotPaid, was reversed without a
 // charge). Callers should treat an unlisted reason as a refusal too.
 const (
-	ReasonCodeExpired       = "CODE_EXPIRED"       // payment code older than its lifetime
-	ReasonCodeUsed          = "CODE_USED"          // payment code already charged once
-	ReasonCodeUnknown       = "CODE_UNKNOWN"       // well-formed code that was never issued
-	ReasonCodeInvalid       = "CODE_INVALID"       // neither 18 digits nor a face token
-	ReasonFaceUnknown       = "FACE_UNKNOWN"       // face token not enrolled
-	ReasonInsufficientFunds = "INSUFFICIENT_FUNDS" // balance below the amount
-	ReasonCurrencyMismatch  = "CURRENCY_MISMATCH"  // account holds another currency
-	ReasonAccountUnknown    = "ACCOUNT_UNKNOWN"    // the credential's account is gone
+	ReasonCodeExpired = "CODE_EXPIRED" // payment code older than its lifetime
+	ReasonCodeUsed    = "CODE_USED"    // payment code already charged once
+	ReasonCodeUnknown = "CODE_UNKNOWN" // well-formed code that was never issued
+	ReasonCodeInvalid = "CODE_INVALID" // neither 18 digits nor a face token
+	ReasonFaceUnknown = "FACE_UNKNOWN" // no enrolled face close enough, or the sealed crop does not open or show one face
+	// ReasonPhoneDigitsRequired: the face is a close call (two accounts
+	// near, or the match not confident); ask the customer for the last
+	// four digits of the account's phone and try again, as a new attempt
+	// carrying PhoneLast4.
+	ReasonPhoneDigitsRequired = "PHONE_DIGITS_REQUIRED"
+	ReasonPhoneDigitsWrong    = "PHONE_DIGITS_WRONG" // PhoneLast4 matches no candidate account
+	ReasonInsufficientFunds   = "INSUFFICIENT_FUNDS" // balance below the amount
+	ReasonCurrencyMismatch    = "CURRENCY_MISMATCH"  // account holds another currency
+	ReasonAccountUnknown      = "ACCOUNT_UNKNOWN"    // the credential's account is gone
 	// ReasonNotPaid goes with StatusReversed when a reversal arrived for an
 	// OutTradeNo the system had never seen: it is closed so that a charge
 	// arriving late cannot take money.

@@ -16,9 +16,14 @@ bench -run '^$' -bench 'LinkRoundTrip$|LinkLoopbackHTTPS$' -benchtime=500x ./fir
 bench -run '^$' -bench . -benchtime=200x ./firmware/checkout/
 bench -run '^$' -bench 'AppendAttempt$' -benchtime=500x ./firmware/journal/
 bench -run '^$' -bench 'StatementVerify$' -benchtime=5000x ./payhost/sandbox/
+<<<<<<< HEAD
 bench -run '^$' -bench 'ReceiptPDFToOrder$' -benchtime=200x ./pos/orderread/
 bench -run '^$' -bench 'Frame640x480/Face$|FaceToCrop$' -benchtime=200x ./internal/face/
 bench -run '^$' -bench 'RegionToOrder$' -benchtime=12x ./pos/ocr/
+=======
+bench -run '^$' -bench 'Descriptor$' -benchtime=20x ./payhost/facerec/
+bench -run '^$' -bench 'Search10000$' -benchtime=200x ./payhost/sandbox/
+>>>>>>> facenet
 # The image in QEMU (TCG): three power-ons, then one boot with 100 sales.
 bench -run '^$' -bench 'PowerOnToOrderScreen$' -benchtime=3x -timeout 20m ./rootfs/systemtest/
 bench -run '^$' -bench 'FirmwareAfter100Sales$' -benchtime=1x -timeout 40m ./rootfs/systemtest/
@@ -71,6 +76,9 @@ peak_rss=$(metric FirmwareAfter100Sales peak-rss-KiB)
 heap=$(metric FirmwareAfter100Sales heap-KiB)
 per_sale=$(metric FirmwareAfter100Sales s/sale)
 fps=$(metric FirmwareAfter100Sales vivid-fps)
+descriptor_ns=$(metric Descriptor ns/op)
+search_ns=$(metric Search10000 ns/op)
+ms() { awk -v v="$1" 'BEGIN { if (v == "") print ""; else printf "%.2f", v / 1e6 }'; }
 mib() { awk -v v="$1" -v d="$2" 'BEGIN { if (v == "") print ""; else printf "%.1f", v / d }'; }
 
 # verdict VALUE GOAL DIR: met, or NOT MET — also when the value is
@@ -108,6 +116,7 @@ row "charge attempt journaled before the request, fsync, p99 (ms)" "$attempt99" 
 row "  same, p50 (ms)" "$attempt50" "" ""
 row "payment host: statement check (lookup+signature), p99 (ms)" "$stmt99" "≤ 0.1" "$(verdict "$stmt99" 0.1 '<=')"
 row "payment host: same, p50 (ms)" "$stmt50" "" ""
+<<<<<<< HEAD
 row "receipt PDF (10 lines, CJK) → checked order, p50 (ms)" "$pdf50" "" ""
 row "  same, p99 (ms)" "$pdf99" "" ""
 row "face: 640×480 frame, luma+detect+landmarks+gates, p50 (ms)" "$face50" "≤ 4" "$(verdict "$face50" 4 '<=')"
@@ -120,6 +129,10 @@ row "screen region → order, 10-line receipt, OCR, p50 (ms)" "$ocr50" "" ""
 row "  fields read exactly over the test set (%)" "$ocracc" "" ""
 row "  reads sendable without the cashier (%)" "$ocrsend" "" ""
 row "  wrong fields in reads judged sendable" "$ocrsilent" "= 0" "$(verdict "$ocrsilent" 0 '<=')"
+=======
+row "payment host: face descriptor, one 150×150 crop (ms)" "$(ms "$descriptor_ns")" "" ""
+row "payment host: 1:N face search over 10 000 enrolled (ms)" "$(ms "$search_ns")" "" ""
+>>>>>>> facenet
 row "QEMU power-on → order on screen, TCG, mean of 3 (s)" "$order_s" "≤ 6" "$(verdict "$order_s" 6 '<=')"
 row "  U-Boot (s)" "$uboot_s" "" ""
 row "  kernel: U-Boot's hand-off → PID 1's first line (s)" "$kernel_s" "" ""

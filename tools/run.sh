@@ -20,7 +20,11 @@ trap 'exit 130' INT TERM
 # the virtual terminal's key (the same configuration as below).
 identity=$(bin/payterm -board sim -data "$dir/terminal" -identity)
 read -r poiid _ pubkey <<<"$identity"
-bin/payhost -listen 127.0.0.1:8090 -db "$dir/payhost.db" -terminal "$poiid=$pubkey" >"$dir/payhost.log" 2>&1 &
+# Face payments: the host's face key is a development key, made on first
+# run (dev-face-key); terminals seal face crops to its public half
+# (GET /v1/face-key).
+bin/payhost -listen 127.0.0.1:8090 -db "$dir/payhost.db" -terminal "$poiid=$pubkey" \
+  -face-key "$dir/dev-face-key" -face-key-create >"$dir/payhost.log" 2>&1 &
 pids+=($!)
 bin/payterm -board sim -data "$dir/terminal" 2>"$dir/terminal.log" &
 pids+=($!)

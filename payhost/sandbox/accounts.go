@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -20,6 +21,10 @@ type NewAccount struct {
 	Name     string `json:"name"`     // the holder, 1–MaxNameBytes of printable UTF-8
 	Currency string `json:"currency"` // ISO 4217, one the order package knows
 	Balance  int64  `json:"balance"`  // opening balance, minor units, 0…order.MaxMinor
+	// Phone is the holder's phone number, optional: an optional '+' then
+	// 4–20 digits, spaces or dashes (at least 4 digits). Its last four
+	// digits settle a close face match (payhost.PayRequest.PhoneLast4).
+	Phone string `json:"phone,omitempty"`
 }
 
 // Validate checks the fields; errors wrap payhost.ErrInvalidRequest.
@@ -37,6 +42,9 @@ func (n NewAccount) Validate() error {
 	}
 	if _, err := order.LookupCurrency(n.Currency); err != nil {
 		return bad(fmt.Sprintf("currency %q is not supported", n.Currency))
+	}
+	if n.Phone != "" && !validPhone(n.Phone) {
+		return bad("phone must be an optional + then 4-20 digits, spaces or dashes")
 	}
 	if n.Balance < 0 || n.Balance > order.MaxMinor {
 		return bad(fmt.Sprintf("balance %d outside 0..%d", n.Balance, int64(order.MaxMinor)))
@@ -60,7 +68,7 @@ func (h *Host) CreateAccount(ctx context.Context, n NewAccount) (Account, error)
 			return err
 		}
 		now := h.clock()
-		acct = Account{ID: fmt.Sprintf("acct-%06d", seq), Name: n.Name, Currency: n.Currency, CreatedAt: now}
+		acct = Account{ID: fmt.Sprintf("acct-%06d", seq), Name: n.Name, Currency: n.Currency, Phone: n.Phone, CreatedAt: now}
 		if err := putJSON(tx, bucketAccounts, acct.ID, acct); err != nil {
 			return err
 		}
@@ -122,4 +130,24 @@ func loadAccount(tx *bolt.Tx, id string) (Account, error) {
 		return Account{}, fmt.Errorf("account %s: %w", id, payhost.ErrNotFound)
 	}
 	return acct, nil
+}
+
+// validPhone: an optional '+', then 4–20 of digits, spaces and dashes
+// with at least 4 digits.
+func validPhone(s string) bool {
+	s = strings.TrimPrefix(s, "+")
+	if len(s) < 4 || len(s) > 20 {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == ' ' || c == '-':
+		default:
+			return false
+		}
+	}
+	return digits >= 4
 }

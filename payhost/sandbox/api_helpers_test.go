@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"io"
 	"net/http"
 	"testing"
@@ -79,6 +80,17 @@ func (a api) account(name, currency string, balance int64) sandbox.Account {
 	return decode[sandbox.Account](a.t, raw)
 }
 
+// accountWithPhone opens a CNY account of 10 000 with that phone ("" for
+// none).
+func (a api) accountWithPhone(name, phone string) sandbox.Account {
+	a.t.Helper()
+	status, raw := a.do("POST", "/accounts", map[string]any{"name": name, "currency": "CNY", "balance": 10000, "phone": phone})
+	if status != http.StatusCreated {
+		a.t.Fatalf("create account: %d %s", status, raw)
+	}
+	return decode[sandbox.Account](a.t, raw)
+}
+
 func (a api) balance(id string) int64 {
 	a.t.Helper()
 	status, raw := a.do("GET", "/accounts/"+id, nil)
@@ -138,3 +150,21 @@ func (a api) req(outTradeNo, code string, amount int64) payhost.PayRequest {
 type seq struct{ n int }
 
 func (s *seq) next() string { s.n++; return fmt.Sprintf("ord-%04d", s.n) }
+
+// Two "people" for sandboxtest.ColourFaces.
+var (
+	red  = sandboxtest.ColourCrop(color.RGBA{200, 40, 40, 255})
+	blue = sandboxtest.ColourCrop(color.RGBA{40, 40, 200, 255})
+)
+
+// faceReq is payReq paying with crop sealed for it (unsigned).
+func faceReq(t testing.TB, outTradeNo string, crop []byte, amount int64) payhost.PayRequest {
+	r := payReq(outTradeNo, "", amount)
+	r.AuthCode = sandboxtest.FaceAuth(t, r, crop)
+	return r
+}
+
+// faceReq is a signed request paying with crop sealed for it.
+func (a api) faceReq(outTradeNo string, crop []byte, amount int64) payhost.PayRequest {
+	return a.env.Sign(faceReq(a.t, outTradeNo, crop, amount))
+}

@@ -3,9 +3,15 @@ package sandbox_test
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,6 +19,7 @@ import (
 	"payterm/internal/secret"
 	"payterm/payhost"
 	"payterm/payhost/sandbox"
+	"payterm/payhost/sandbox/sandboxtest"
 )
 
 func TestAccounts(t *testing.T) {
@@ -202,7 +209,10 @@ func TestMalformedBodies(t *testing.T) {
 		{"account oversized", "/accounts", `{"name":"` + strings.Repeat("x", payhost.MaxBodyBytes) + `"}`, http.StatusRequestEntityTooLarge, payhost.CodeTooLarge},
 		{"account not json", "/accounts", `{name:1}`, http.StatusBadRequest, payhost.CodeBadJSON},
 		{"face not json", "/accounts/" + acct.ID + "/faces", `"tok"`, http.StatusBadRequest, payhost.CodeBadJSON},
-		{"face empty token", "/accounts/" + acct.ID + "/faces", `{"token":""}`, http.StatusBadRequest, payhost.CodeBadRequest},
+		{"face without image", "/accounts/" + acct.ID + "/faces", `{}`, http.StatusBadRequest, payhost.CodeBadRequest},
+		{"face old token form", "/accounts/" + acct.ID + "/faces", `{"token":"tok"}`, http.StatusBadRequest, payhost.CodeBadJSON},
+		{"face not a jpeg", "/accounts/" + acct.ID + "/faces", `{"crop_jpeg":"AAAA"}`, http.StatusBadRequest, payhost.CodeBadRequest},
+		{"face both images", "/accounts/" + acct.ID + "/faces", `{"crop_jpeg":"AAAA","photo_jpeg":"AAAA"}`, http.StatusBadRequest, payhost.CodeBadRequest},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -229,29 +239,95 @@ func TestMalformedBodies(t *testing.T) {
 func TestEnrolFace(t *testing.T) {
 	a := newAPI(t, sandbox.Options{})
 	alice := a.account("Alice", "CNY", 100)
-	bob := a.account("Bob", "CNY", 100)
+	small := sandboxtest.ColourCrop(color.RGBA{1, 2, 3, 255})
+	wrongSize, err := jpegOf(image.NewRGBA(image.Rect(0, 0, 100, 150)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	steps := []struct {
+		name       string
 		account    string
+		body       any
 		wantStatus int
+		wantFaces  int
 	}{
-		{alice.ID, http.StatusCreated},
-		{alice.ID, http.StatusOK},     // again: no-op
-		{bob.ID, http.StatusConflict}, // someone else's face
-		{"acct-404", http.StatusNotFound},
+		{"crop", alice.ID, map[string][]byte{"crop_jpeg": red}, http.StatusCreated, 1},
+		{"second crop", alice.ID, map[string][]byte{"crop_jpeg": small}, http.StatusCreated, 2},
+		{"unknown account", "acct-404", map[string][]byte{"crop_jpeg": red}, http.StatusNotFound, 0},
+		{"crop not 150x150", alice.ID, map[string][]byte{"crop_jpeg": wrongSize}, http.StatusBadRequest, 0},
+		{"photo without a cropper", alice.ID, map[string][]byte{"photo_jpeg": red}, http.StatusNotImplemented, 0},
 	}
-	for i, s := range steps {
-		status, raw := a.do("POST", "/accounts/"+s.account+"/faces", `{"token":"face-7f3a"}`)
+	for _, s := range steps {
+		status, raw := a.do("POST", "/accounts/"+s.account+"/faces", s.body)
 		if status != s.wantStatus {
-			t.Errorf("step %d: %d %s, want %d", i, status, raw, s.wantStatus)
+			t.Errorf("%s: %d %s, want %d", s.name, status, raw, s.wantStatus)
+			continue
 		}
-		if bytes.Contains(raw, []byte("face-7f3a")) {
-			t.Errorf("step %d: answer echoes the token", i)
+		if status == http.StatusCreated {
+			if e := decode[sandbox.Enrolled](t, raw); e.AccountID != s.account || e.Faces != s.wantFaces {
+				t.Errorf("%s: %+v, want %d faces on %s", s.name, e, s.wantFaces, s.account)
+			}
 		}
 	}
-	p := a.pay(a.req("o1", payhost.FacePrefix+"face-7f3a", 60))
+	p := a.pay(a.faceReq("o1", red, 60))
 	if p.Status != payhost.StatusSuccess || p.AccountID != alice.ID {
 		t.Errorf("face pay: %+v, want a charge on %s", p, alice.ID)
 	}
+}
+
+// TestEnrolPhoto: a photo goes through the Cropper; its refusal is the
+// client's error.
+func TestEnrolPhoto(t *testing.T) {
+	crops := 0
+	a := newAPI(t, sandbox.Options{Cropper: func(photo image.Image) ([]byte, error) {
+		crops++
+		if photo.Bounds().Dx() != 640 {
+			return nil, errors.New("no face")
+		}
+		return append([]byte(nil), red...), nil
+	}})
+	acct := a.account("Pat", "CNY", 100)
+	photo, _ := jpegOf(image.NewRGBA(image.Rect(0, 0, 640, 480)))
+	blank, _ := jpegOf(image.NewRGBA(image.Rect(0, 0, 320, 240)))
+	if status, raw := a.do("POST", "/accounts/"+acct.ID+"/faces", map[string][]byte{"photo_jpeg": photo}); status != http.StatusCreated {
+		t.Fatalf("photo: %d %s", status, raw)
+	}
+	if status, raw := a.do("POST", "/accounts/"+acct.ID+"/faces", map[string][]byte{"photo_jpeg": blank}); status != http.StatusBadRequest {
+		t.Fatalf("photo the cropper refuses: %d %s", status, raw)
+	}
+	if crops != 2 {
+		t.Errorf("cropper called %d times, want 2", crops)
+	}
+	if p := a.pay(a.faceReq("o1", red, 60)); p.AccountID != acct.ID {
+		t.Errorf("pay with the photo's face: %+v", p)
+	}
+}
+
+// TestFaceKeyEndpoint: GET /v1/face-key publishes the key SealFace needs;
+// a host without one answers 404.
+func TestFaceKeyEndpoint(t *testing.T) {
+	a := newAPI(t, sandbox.Options{})
+	status, raw := a.do("GET", "/v1/face-key", nil)
+	k := decode[sandbox.FaceKeyAnswer](t, raw)
+	if status != http.StatusOK || k.KEM != "X25519" || k.PublicKey != hex.EncodeToString(sandboxtest.FaceKey().Public()) {
+		t.Fatalf("face key: %d %s", status, raw)
+	}
+	h, err := sandbox.Open(filepath.Join(t.TempDir(), "db"), sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	rec := httptest.NewRecorder()
+	h.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/v1/face-key", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("without a key: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func jpegOf(img image.Image) ([]byte, error) {
+	var b bytes.Buffer
+	err := jpeg.Encode(&b, img, nil)
+	return b.Bytes(), err
 }
 
 func TestHostErrors(t *testing.T) {

@@ -114,10 +114,11 @@ func FuzzDecodeNewAccount(f *testing.F) {
 }
 
 func FuzzDecodeNewFace(f *testing.F) {
+	f.Add([]byte(`{"crop_jpeg":"/9j/4AAQ"}`))
+	f.Add([]byte(`{"photo_jpeg":"/9j/4AAQ"}`))
+	f.Add([]byte(`{"crop_jpeg":"/9j/","photo_jpeg":"/9j/"}`))
+	f.Add([]byte(`{"crop_jpeg":"not base64!"}`))
 	f.Add([]byte(`{"token":"tok-alice"}`))
-	f.Add([]byte(`{"token":"a b"}`))
-	f.Add([]byte(`{"token":1}`))
-	f.Add([]byte(`{"token":"x","extra":true}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		n, err := decodeNewFace(bytes.NewReader(body))
 		if err != nil {
@@ -127,7 +128,14 @@ func FuzzDecodeNewFace(f *testing.F) {
 		if err := n.Validate(); err != nil {
 			t.Fatalf("accepted an invalid face: %v", err)
 		}
-		roundTrip(t, n, decodeNewFace)
+		raw, err := json.Marshal(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := decodeNewFace(bytes.NewReader(raw))
+		if err != nil || !bytes.Equal(again.CropJPEG, n.CropJPEG) || !bytes.Equal(again.PhotoJPEG, n.PhotoJPEG) {
+			t.Fatalf("round trip: %v", err)
+		}
 	})
 }
 

@@ -5,10 +5,11 @@
 // It speaks payhost's protocol (see payhost.HTTPClient) plus an admin API
 // to set up customers:
 //
-//	POST /accounts                       {"name","currency","balance"} → Account (201)
+//	POST /accounts                       {"name","currency","balance","phone"} → Account (201)
 //	GET  /accounts/{id}                  → Account with its balance
 //	POST /accounts/{id}/codes            → {"code","expires_at"} (201)
-//	POST /accounts/{id}/faces            {"token"} → {"account_id"} (201)
+//	POST /accounts/{id}/faces            {"crop_jpeg"} or {"photo_jpeg"} (base64) → Enrolled (201)
+//	GET  /v1/face-key                    → {"kem":"X25519","public_key":"<hex>"} (404 without a key)
 //	PUT  /admin/terminals/{id}           {"public_key":"<hex>"} → Terminal (replaces a key)
 //	GET  /admin/terminals/{id}           → Terminal
 //	POST /v1/pay                         payhost.PayRequest → payhost.Payment
@@ -17,7 +18,7 @@
 //
 // Amounts and balances are int64 minor units of the account's ISO 4217
 // currency. Errors are JSON payhost.ErrorBody; bodies are capped at
-// payhost.MaxBodyBytes.
+// payhost.MaxBodyBytes (an enrolment at MaxEnrolBytes).
 //
 // Every change of money is one bbolt read-write transaction: the payment
 // record, the code's "used" mark, the balance and the ledger entry are
@@ -32,7 +33,14 @@
 // stored nowhere, and nothing moves. An order hash with a SUCCESS payment
 // is paid once: a new out_trade_no for it gets that payment back.
 //
-// Faces: a face token stands in for the customer's face. Matching a camera
-// image to an enrolled face is later work; here "face:<token>" charges the
-// account that enrolled <token>, exactly.
+// Faces: an enrolment keeps the face's descriptor (Options.Recognizer,
+// dlib's network in payhost/facerec), never the image; all descriptors are
+// held in memory too and searched 1:N. A terminal pays with
+// "face:<token>", its aligned crop sealed to Options.FaceKey for the
+// request's terminal and order (payhost.SealFace); the host opens it,
+// computes the descriptor, forgets the crop and applies FaceThreshold,
+// FaceConfident and FaceMargin: a clear match pays, no match is
+// FACE_UNKNOWN, a close call is PHONE_DIGITS_REQUIRED until a new attempt
+// carries the right PhoneLast4 (else PHONE_DIGITS_WRONG). A crop sealed
+// for another order, terminal or key is CODE_INVALID.
 package sandbox

@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"encoding/hex"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -20,6 +22,7 @@ func (h *Host) Handler() http.Handler {
 		{http.MethodGet, "/accounts/{id}", h.handleAccount},
 		{http.MethodPost, "/accounts/{id}/codes", h.handleIssueCode},
 		{http.MethodPost, "/accounts/{id}/faces", h.handleEnrolFace},
+		{http.MethodGet, "/v1/face-key", h.handleFaceKey},
 		{http.MethodPut, "/admin/terminals/{id}", h.handleRegisterTerminal},
 		{http.MethodGet, "/admin/terminals/{id}", h.handleTerminal},
 		{http.MethodPost, "/v1/pay", h.handlePay},
@@ -29,7 +32,11 @@ func (h *Host) Handler() http.Handler {
 	allowed := map[string][]string{} // path → its methods, in order
 	var paths []string
 	for _, rt := range routes {
-		mux.Handle(rt.method+" "+rt.path, capBody(rt.fn))
+		limit := int64(payhost.MaxBodyBytes)
+		if rt.path == "/accounts/{id}/faces" { // a photo
+			limit = MaxEnrolBytes
+		}
+		mux.Handle(rt.method+" "+rt.path, capBody(rt.fn, limit))
 		if allowed[rt.path] == nil {
 			paths = append(paths, rt.path)
 		}
@@ -50,11 +57,11 @@ func (h *Host) Handler() http.Handler {
 	return mux
 }
 
-// capBody limits the request body to payhost.MaxBodyBytes; reading past
-// it fails and the connection is closed after the answer.
-func capBody(next http.Handler) http.Handler {
+// capBody limits the request body to limit bytes; reading past it fails
+// and the connection is closed after the answer.
+func capBody(next http.Handler, limit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, payhost.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -89,27 +96,35 @@ func (h *Host) handleIssueCode(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, c)
 }
 
-// faceEnrolled is the answer to POST /accounts/{id}/faces; the token is
-// not echoed.
-type faceEnrolled struct {
-	AccountID string `json:"account_id"`
-}
-
 func (h *Host) handleEnrolFace(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
 	n, err := decodeNewFace(r.Body)
 	if err == nil {
-		var created bool
-		if created, err = h.EnrolFace(r.Context(), id, n); err == nil {
-			status := http.StatusOK
-			if created {
-				status = http.StatusCreated
-			}
-			writeJSON(w, status, faceEnrolled{AccountID: id})
+		var e Enrolled
+		if e, err = h.EnrolFace(r.Context(), r.PathValue("id"), n); err == nil {
+			writeJSON(w, http.StatusCreated, e)
 			return
 		}
 	}
+	if errors.Is(err, ErrFacesOff) {
+		writeError(w, http.StatusNotImplemented, payhost.CodeNotImplemented, err.Error())
+		return
+	}
 	writeFailure(w, h.log, err)
+}
+
+// FaceKeyAnswer is GET /v1/face-key's answer: the public key terminals
+// seal face crops to (payhost.SealFace), in hex.
+type FaceKeyAnswer struct {
+	KEM       string `json:"kem"` // "X25519"
+	PublicKey string `json:"public_key"`
+}
+
+func (h *Host) handleFaceKey(w http.ResponseWriter, r *http.Request) {
+	if h.faceKey == nil {
+		writeError(w, http.StatusNotFound, payhost.CodeNotFound, "this payment system takes no face payments")
+		return
+	}
+	writeJSON(w, http.StatusOK, FaceKeyAnswer{KEM: "X25519", PublicKey: hex.EncodeToString(h.faceKey.Public())})
 }
 
 func (h *Host) handleRegisterTerminal(w http.ResponseWriter, r *http.Request) {

@@ -39,6 +39,16 @@ type Options struct {
 	// be (the terminal's clock runs ahead); zero means
 	// DefaultMaxStatementSkew.
 	MaxStatementSkew time.Duration
+	// FaceKey opens the sealed face crops terminals send (AuthCode
+	// "face:<token>") and is published at GET /v1/face-key; nil means no
+	// face payments (FACE_UNKNOWN) and a 404 there.
+	FaceKey *payhost.FaceKey
+	// Recognizer computes face descriptors (a *facerec.Net); nil means
+	// faces can be neither enrolled nor recognised.
+	Recognizer Recognizer
+	// Cropper crops enrolment photos (photo_jpeg); nil means only
+	// crop_jpeg enrolments. The integrator wires internal/face.CropPhoto.
+	Cropper Cropper
 }
 
 // Defaults of the Options.
@@ -58,6 +68,10 @@ type Host struct {
 	log     *slog.Logger
 	maxAge  time.Duration // of a statement
 	skew    time.Duration // of a statement from the future
+	faceKey *payhost.FaceKey
+	recog   Recognizer
+	crop    Cropper
+	gallery gallery // every enrolled descriptor, for 1:N search
 }
 
 var _ payhost.Client = (*Host)(nil)
@@ -65,7 +79,8 @@ var _ payhost.Client = (*Host)(nil)
 // Open opens (creating if needed) the database file at path.
 func Open(path string, opts Options) (*Host, error) {
 	h := &Host{now: opts.Now, rand: opts.Rand, codeTTL: opts.CodeTTL, log: opts.Logger,
-		maxAge: opts.MaxStatementAge, skew: opts.MaxStatementSkew}
+		maxAge: opts.MaxStatementAge, skew: opts.MaxStatementSkew,
+		faceKey: opts.FaceKey, recog: opts.Recognizer, crop: opts.Cropper}
 	if h.now == nil {
 		h.now = time.Now
 	}
@@ -97,6 +112,10 @@ func Open(path string, opts Options) (*Host, error) {
 		return nil, fmt.Errorf("sandbox: open %s: %w", path, err)
 	}
 	h.db = db
+	if err := h.loadGallery(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sandbox: open %s: %w", path, err)
+	}
 	return h, nil
 }
 

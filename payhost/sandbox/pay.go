@@ -37,6 +37,13 @@ func (h *Host) Pay(ctx context.Context, req payhost.PayRequest) (payhost.Payment
 		return payhost.Payment{}, fmt.Errorf("sandbox: pay %s: %w", req.OutTradeNo, err)
 	}
 	fp := fingerprint(req)
+	// A face is recognised before the transaction: the network is slow
+	// and needs nothing from the database.
+	var face *faceMatch
+	if token, ok := strings.CutPrefix(req.AuthCode, payhost.FacePrefix); ok {
+		m := h.matchFace(req, token)
+		face = &m
+	}
 	var (
 		p       payhost.Payment
 		outcome = "new" // or replay, refused, paid-earlier
@@ -74,7 +81,7 @@ func (h *Host) Pay(ctx context.Context, req payhost.PayRequest) (payhost.Payment
 			p, outcome = earlier, "paid-earlier"
 			return nil
 		}
-		if p, err = h.charge(tx, req, now); err != nil {
+		if p, err = h.charge(tx, req, face, now); err != nil {
 			return err
 		}
 		if p.Paid() {
@@ -105,13 +112,13 @@ func refusal(req payhost.PayRequest, reason string) payhost.Payment {
 }
 
 // charge decides and applies one new payment inside tx.
-func (h *Host) charge(tx *bolt.Tx, req payhost.PayRequest, now time.Time) (payhost.Payment, error) {
+func (h *Host) charge(tx *bolt.Tx, req payhost.PayRequest, face *faceMatch, now time.Time) (payhost.Payment, error) {
 	p := payhost.Payment{OutTradeNo: req.OutTradeNo, Amount: req.Amount, Currency: req.Currency, OrderHash: req.OrderHash}
 	fail := func(reason string) (payhost.Payment, error) {
 		p.Status, p.Reason = payhost.StatusFail, reason
 		return p, nil
 	}
-	cred, reason, err := resolveCredential(tx, req.AuthCode, now)
+	cred, reason, err := resolveCredential(tx, req, face, now)
 	if err != nil {
 		return payhost.Payment{}, err
 	}
@@ -157,21 +164,17 @@ type credential struct {
 	codeKey   string
 }
 
-// resolveCredential finds the account behind auth, or the reason it
-// cannot pay. A used code reports CODE_USED even once expired: the more
-// useful answer for a customer who shows an old screenshot.
-func resolveCredential(tx *bolt.Tx, auth string, now time.Time) (credential, string, error) {
-	if token, ok := strings.CutPrefix(auth, payhost.FacePrefix); ok {
-		if (NewFace{Token: token}).Validate() != nil {
-			return credential{}, payhost.ReasonCodeInvalid, nil
-		}
-		var f faceRecord
-		found, err := getJSON(tx, bucketFaces, secretKey(token), &f)
-		if err != nil || !found {
-			return credential{}, payhost.ReasonFaceUnknown, err
-		}
-		return credential{accountID: f.AccountID}, "", nil
+// resolveCredential finds the account behind the request's AuthCode, or
+// the reason it cannot pay: a face by face (matchFace's result) and the
+// phone digits, a code by its record. A used code reports CODE_USED even
+// once expired: the more useful answer for a customer who shows an old
+// screenshot.
+func resolveCredential(tx *bolt.Tx, req payhost.PayRequest, face *faceMatch, now time.Time) (credential, string, error) {
+	if face != nil {
+		id, reason, err := decideFace(tx, *face, req.PhoneLast4)
+		return credential{accountID: id}, reason, err
 	}
+	auth := req.AuthCode
 	if !IsCode(auth) {
 		return credential{}, payhost.ReasonCodeInvalid, nil
 	}
@@ -217,6 +220,10 @@ func fingerprint(r payhost.PayRequest) string {
 		}
 		field(stmt)
 		field(r.Signature)
+	}
+	if r.PhoneLast4 != "" { // absent, the hash is as before the field existed
+		field("phone_last4")
+		field(r.PhoneLast4)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -8,6 +8,7 @@ import (
 
 	"payterm/payhost"
 	"payterm/payhost/sandbox"
+	"payterm/payhost/sandbox/sandboxtest"
 )
 
 func TestPay(t *testing.T) {
@@ -55,17 +56,20 @@ func TestPay(t *testing.T) {
 			wantStatus: payhost.StatusFail, wantReason: payhost.ReasonInsufficientFunds, retry: ""},
 		{name: "currency mismatch", currency: "EUR", balance: 10000, auth: issue, amount: 100,
 			wantStatus: payhost.StatusFail, wantReason: payhost.ReasonCurrencyMismatch, retry: ""},
+		// A sealed crop is bound to order-1: the retry under order-2 cannot
+		// open it.
 		{name: "enrolled face", currency: "CNY", balance: 10000, amount: 700,
 			auth: func(a api, acct sandbox.Account) string {
-				if status, raw := a.do("POST", "/accounts/"+acct.ID+"/faces", `{"token":"tok-alice"}`); status != http.StatusCreated {
-					a.t.Fatalf("enrol: %d %s", status, raw)
-				}
-				return payhost.FacePrefix + "tok-alice"
+				a.env.EnrolCrop(a.t, acct.ID, red)
+				return sandboxtest.FaceAuth(a.t, payReq("order-1", "", 0), red)
 			},
-			wantStatus: payhost.StatusSuccess, retry: ""},
+			wantStatus: payhost.StatusSuccess, retry: payhost.ReasonCodeInvalid},
 		{name: "unknown face", currency: "CNY", balance: 10000, amount: 100,
-			auth:       func(api, sandbox.Account) string { return payhost.FacePrefix + "tok-nobody" },
-			wantStatus: payhost.StatusFail, wantReason: payhost.ReasonFaceUnknown, retry: payhost.ReasonFaceUnknown},
+			auth: func(a api, acct sandbox.Account) string {
+				a.env.EnrolCrop(a.t, acct.ID, red)
+				return sandboxtest.FaceAuth(a.t, payReq("order-1", "", 0), blue)
+			},
+			wantStatus: payhost.StatusFail, wantReason: payhost.ReasonFaceUnknown, retry: payhost.ReasonCodeInvalid},
 		{name: "malformed face token", currency: "CNY", balance: 10000, amount: 100,
 			auth:       func(api, sandbox.Account) string { return payhost.FacePrefix + "two words" },
 			wantStatus: payhost.StatusFail, wantReason: payhost.ReasonCodeInvalid, retry: payhost.ReasonCodeInvalid},

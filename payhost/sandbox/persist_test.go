@@ -23,7 +23,8 @@ func TestReopen(t *testing.T) {
 	clock := sandboxtest.NewClock()
 	ctx := t.Context()
 
-	h, err := sandbox.Open(path, sandbox.Options{Now: clock.Now})
+	opts := sandbox.Options{Now: clock.Now, FaceKey: sandboxtest.FaceKey(), Recognizer: sandboxtest.ColourFaces{}}
+	h, err := sandbox.Open(path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestReopen(t *testing.T) {
 	}
 	used, _ := h.IssueCode(ctx, acct.ID)
 	unused, _ := h.IssueCode(ctx, acct.ID)
-	if _, err := h.EnrolFace(ctx, acct.ID, sandbox.NewFace{Token: "ivy-face"}); err != nil {
+	if _, err := h.EnrolFace(ctx, acct.ID, sandbox.NewFace{CropJPEG: red}); err != nil {
 		t.Fatal(err)
 	}
 	key := sandboxtest.TerminalKey()
@@ -48,13 +49,13 @@ func TestReopen(t *testing.T) {
 	if err != nil || !paid.Paid() {
 		t.Fatalf("pay: %+v %v", paid, err)
 	}
-	byFace, _ := h.Pay(ctx, sign(payReq("o2", payhost.FacePrefix+"ivy-face", 500)))
+	byFace, _ := h.Pay(ctx, sign(faceReq(t, "o2", red, 500)))
 	reversed, _ := h.Reverse(ctx, "o2")
 	if err := h.Close(); err != nil {
 		t.Fatal(err)
 	}
 
-	h, err = sandbox.Open(path, sandbox.Options{Now: clock.Now})
+	h, err = sandbox.Open(path, opts) // the faces come back from the database
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func TestReopen(t *testing.T) {
 	}{
 		{sign(payReq("o3", used.Code, 1)), payhost.StatusFail, payhost.ReasonCodeUsed},
 		{sign(payReq("o4", unused.Code, 1)), payhost.StatusSuccess, ""},
-		{sign(payReq("o5", payhost.FacePrefix+"ivy-face", 1)), payhost.StatusSuccess, ""},
+		{sign(faceReq(t, "o5", red, 1)), payhost.StatusSuccess, ""},
 		{o1, payhost.StatusSuccess, ""},
 	}
 	for _, c := range checks {
@@ -123,12 +124,12 @@ func TestLogsMaskCodes(t *testing.T) {
 	env := sandboxtest.Start(t, sandbox.Options{Logger: slog.New(slog.NewTextHandler(&buf, nil))})
 	acct := env.Account(t, "Kim", "CNY", 1000)
 	code := env.Code(t, acct.ID)
-	if _, err := env.Host.EnrolFace(t.Context(), acct.ID, sandbox.NewFace{Token: "kim-secret-face"}); err != nil {
-		t.Fatal(err)
-	}
-	for _, auth := range []string{code, payhost.FacePrefix + "kim-secret-face"} {
-		if _, err := env.Client.Pay(t.Context(), env.Sign(payReq("o-"+auth[len(auth)-4:], auth, 10))); err != nil {
-			t.Fatal(err)
+	env.EnrolCrop(t, acct.ID, red)
+	byFace := faceReq(t, "o-face", red, 10)
+	face := byFace.AuthCode[len(payhost.FacePrefix)+8 : len(byFace.AuthCode)-8] // the token's middle
+	for _, req := range []payhost.PayRequest{payReq("o-code", code, 10), byFace} {
+		if p, err := env.Client.Pay(t.Context(), env.Sign(req)); err != nil || !p.Paid() {
+			t.Fatalf("%+v %v", p, err)
 		}
 	}
 	// A request the server refuses must not leak the code either.
@@ -137,7 +138,7 @@ func TestLogsMaskCodes(t *testing.T) {
 	env.Server.Client().Post(srv.URL+"/v1/pay", "application/json", strings.NewReader(`{"auth_code":"`+code+`"}`))
 
 	logs := buf.String()
-	for _, s := range []string{code, "kim-secret-face"} {
+	for _, s := range []string{code, face} {
 		if strings.Contains(logs, s) {
 			t.Errorf("log contains a secret:\n%s", logs)
 		}

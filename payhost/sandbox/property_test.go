@@ -2,7 +2,9 @@ package sandbox_test
 
 import (
 	"fmt"
+	"image/color"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -17,7 +19,8 @@ type model struct {
 	accounts map[string]*modelAccount
 	ids      []string
 	codes    []*modelCode
-	faces    map[string]string // token → account
+	faces    map[int][]string // colour (faceCrops) → the accounts that enrolled it
+	sealed   map[string]int   // a face AuthCode sent → its colour
 	payments map[string]modelPayment
 	trades   []string // out_trade_nos in order of use
 }
@@ -41,9 +44,14 @@ type modelPayment struct {
 // predict says how a new payment should end: status and reason.
 func (m *model) predict(req payhost.PayRequest, now time.Time) (payhost.Status, string, string) {
 	account := ""
-	if token, ok := cutFace(req.AuthCode); ok {
-		if account, ok = m.faces[token]; !ok {
+	if face, ok := m.sealed[req.AuthCode]; ok {
+		switch owners := m.faces[face]; len(owners) {
+		case 0: // the other colours are far
 			return payhost.StatusFail, payhost.ReasonFaceUnknown, ""
+		case 1:
+			account = owners[0]
+		default: // look-alikes: no phone digits were sent
+			return payhost.StatusFail, payhost.ReasonPhoneDigitsRequired, ""
 		}
 	} else {
 		c := m.code(req.AuthCode)
@@ -76,12 +84,25 @@ func (m *model) code(s string) *modelCode {
 	return nil
 }
 
-func cutFace(auth string) (string, bool) {
-	if len(auth) > len(payhost.FacePrefix) && auth[:len(payhost.FacePrefix)] == payhost.FacePrefix {
-		return auth[len(payhost.FacePrefix):], true
+// faceCrops are eight "people" for sandboxtest.ColourFaces: the corners
+// of the colour cube, ≥ 0.76 apart, far beyond the threshold.
+var faceCrops = func() [][]byte {
+	var crops [][]byte
+	for i := range 8 {
+		c := color.RGBA{30, 30, 30, 255}
+		if i&1 != 0 {
+			c.R = 225
+		}
+		if i&2 != 0 {
+			c.G = 225
+		}
+		if i&4 != 0 {
+			c.B = 225
+		}
+		crops = append(crops, sandboxtest.ColourCrop(c))
 	}
-	return "", false
-}
+	return crops
+}()
 
 // TestLedgerProperty runs random sequences of every operation against the
 // sandbox, compares each answer with a model, and checks Verify after each
@@ -99,7 +120,7 @@ func runLedgerProperty(t *testing.T, seed uint64, steps int) {
 	ctx := t.Context()
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	currencies := []string{"CNY", "CNY", "EUR", "JPY"}
-	m := &model{accounts: map[string]*modelAccount{}, faces: map[string]string{}, payments: map[string]modelPayment{}}
+	m := &model{accounts: map[string]*modelAccount{}, faces: map[int][]string{}, sealed: map[string]int{}, payments: map[string]modelPayment{}}
 	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 
 	for step := range steps {
@@ -124,23 +145,22 @@ func runLedgerProperty(t *testing.T, seed uint64, steps int) {
 				t.Fatal(err)
 			}
 			m.codes = append(m.codes, &modelCode{code: c.Code, account: id, expires: c.ExpiresAt})
-		case 3: // enrol a face
+		case 3: // enrol a face; one colour may go to two accounts (look-alikes)
 			id := pick(m.ids)
-			token := fmt.Sprint("face", rng.IntN(8))
-			_, err := env.Host.EnrolFace(ctx, id, sandbox.NewFace{Token: token})
-			owner, known := m.faces[token]
-			if known && owner != id {
-				if err == nil {
-					t.Fatalf("step %d: face enrolled for a second account", step)
-				}
-				break
-			}
-			if err != nil {
+			face := rng.IntN(len(faceCrops))
+			if _, err := env.Host.EnrolFace(ctx, id, sandbox.NewFace{CropJPEG: faceCrops[face]}); err != nil {
 				t.Fatal(err)
 			}
-			m.faces[token] = id
+			if !slices.Contains(m.faces[face], id) {
+				m.faces[face] = append(m.faces[face], id)
+			}
 		case 4, 5, 6: // pay under a new out_trade_no
-			req := payReq(fmt.Sprint("t", step), randomAuth(rng, m), 1+rng.Int64N(2500))
+			auth, face := randomAuth(rng, m)
+			req := payReq(fmt.Sprint("t", step), auth, 1+rng.Int64N(2500))
+			if face >= 0 { // sealed for this very request
+				req.AuthCode = sandboxtest.FaceAuth(t, req, faceCrops[face])
+				m.sealed[req.AuthCode] = face
+			}
 			req.Currency = pick(currencies)
 			if rng.IntN(4) > 0 && len(m.codes) > 0 { // mostly the right currency
 				if c := m.code(req.AuthCode); c != nil {
@@ -221,15 +241,16 @@ func runLedgerProperty(t *testing.T, seed uint64, steps int) {
 }
 
 // randomAuth picks a credential: mostly an issued code (fresh or not),
-// sometimes a face, an unknown or a malformed-looking-but-valid code.
-func randomAuth(rng *rand.Rand, m *model) string {
+// sometimes a face (face ≥ 0: the caller seals faceCrops[face] for the
+// request), an unknown or a malformed-looking-but-valid code.
+func randomAuth(rng *rand.Rand, m *model) (auth string, face int) {
 	switch n := rng.IntN(10); {
 	case n < 6 && len(m.codes) > 0:
-		return m.codes[rng.IntN(len(m.codes))].code
+		return m.codes[rng.IntN(len(m.codes))].code, -1
 	case n < 8:
-		return payhost.FacePrefix + fmt.Sprint("face", rng.IntN(8))
+		return "", rng.IntN(len(faceCrops))
 	default:
-		return fmt.Sprintf("14%016d", rng.Int64N(1e16)) // never issued: the sandbox's start with 13
+		return fmt.Sprintf("14%016d", rng.Int64N(1e16)), -1 // never issued: the sandbox's start with 13
 	}
 }
 

@@ -99,12 +99,12 @@ func TestPayRefusesUnboundRequests(t *testing.T) {
 		}, payhost.ReasonStatementCredential},
 		{"a face instead of the code", func(a api, r payhost.PayRequest, _ string) payhost.PayRequest {
 			r = a.env.Sign(r)
-			r.AuthCode = payhost.FacePrefix + "tok-mia"
+			r.AuthCode = sandboxtest.FaceAuth(a.t, r, red)
 			return r
 		}, payhost.ReasonStatementCredential},
 		{"replayed nonce", func(a api, r payhost.PayRequest, _ string) payhost.PayRequest {
 			// An earlier payment spent the nonce.
-			earlier := a.req("order-0", payhost.FacePrefix+"tok-mia", 10)
+			earlier := a.faceReq("order-0", red, 10)
 			if p := a.pay(earlier); !p.Paid() {
 				a.t.Fatalf("earlier payment: %+v", p)
 			}
@@ -138,9 +138,7 @@ func TestPayRefusesUnboundRequests(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			a := newAPI(t, sandbox.Options{})
 			acct := a.account("Mia", "CNY", 10000)
-			if status, raw := a.do("POST", "/accounts/"+acct.ID+"/faces", `{"token":"tok-mia"}`); status != http.StatusCreated {
-				t.Fatalf("enrol: %d %s", status, raw)
-			}
+			a.env.EnrolCrop(t, acct.ID, red)
 			code, spare := a.code(acct.ID), a.code(acct.ID)
 			honest := payReq("order-1", code, amount)
 			sent := tc.forge(a, honest, spare)

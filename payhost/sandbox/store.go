@@ -13,11 +13,11 @@ import (
 
 // Bucket names. Each record is JSON under its key.
 const (
-	bucketAccounts = "accounts" // account ID → Account
-	bucketCodes    = "codes"    // secretKey(code) → codeRecord
-	bucketFaces    = "faces"    // secretKey(token) → faceRecord
-	bucketPayments = "payments" // out_trade_no → paymentRecord
-	bucketLedger   = "ledger"   // big-endian sequence → ledgerEntry, in order of writing
+	bucketAccounts = "accounts"         // account ID → Account
+	bucketCodes    = "codes"            // secretKey(code) → codeRecord
+	bucketFaces    = "face_descriptors" // big-endian sequence → faceRecord (the old "faces" of tokens is unused)
+	bucketPayments = "payments"         // out_trade_no → paymentRecord
+	bucketLedger   = "ledger"           // big-endian sequence → ledgerEntry, in order of writing
 	// Binding of a charge to what the terminal signed (see statement.go).
 	bucketTerminals  = "terminals"   // terminal ID → terminalRecord
 	bucketNonces     = "nonces"      // nonce → nonceRecord
@@ -42,6 +42,7 @@ type Account struct {
 	Name      string    `json:"name"`
 	Currency  string    `json:"currency"`
 	Balance   int64     `json:"balance"`
+	Phone     string    `json:"phone,omitempty"` // the holder's phone, for the last-four-digits check
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -54,9 +55,10 @@ type codeRecord struct {
 	UsedBy    string    `json:"used_by,omitempty"` // out_trade_no that charged it
 }
 
-// faceRecord is an enrolled face token, stored under its hash.
+// faceRecord is one enrolled face: its descriptor, never the image.
 type faceRecord struct {
 	AccountID  string    `json:"account_id"`
+	Descriptor []float32 `json:"descriptor"` // facerec.Descriptor's 128 numbers
 	EnrolledAt time.Time `json:"enrolled_at"`
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"payterm/payhost/facerec"
 	"payterm/payhost/sandbox"
 )
 
@@ -26,18 +28,36 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 	listen := fs.String("listen", "127.0.0.1:8090", "address to serve the HTTP API on")
 	dbPath := fs.String("db", "payhost.db", "database file (created if absent)")
 	seed := fs.Bool("seed-demo", false, `ensure an account "Demo customer" with CNY 1000.00 and print its id`)
+	faceKeyPath := fs.String("face-key", "", "the host's private face key, hex (`FILE`); enables face payments and enrolment")
+	faceKeyCreate := fs.Bool("face-key-create", false, "create the -face-key file with a new key when it is absent (development)")
+	faceModel := fs.String("face-model", facerec.DefaultModelDir("."), "face-recognition model directory (tools/deps.sh installs it)")
 	var terminals terminalFlags
 	fs.Var(&terminals, "terminal", "register a terminal's Ed25519 key, `ID=HEXPUBKEY` (repeatable; replaces its key)")
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 
-	host, err := sandbox.Open(*dbPath, sandbox.Options{Logger: log})
+	opts := sandbox.Options{Logger: log}
+	if *faceKeyPath != "" {
+		if opts.FaceKey, err = loadFaceKey(*faceKeyPath, *faceKeyCreate); err != nil {
+			return err
+		}
+		recog, err := facerec.Load(*faceModel)
+		if err != nil {
+			return fmt.Errorf("%w (run tools/deps.sh, or point -face-model at the model)", err)
+		}
+		opts.Recognizer = recog
+	}
+	host, err := sandbox.Open(*dbPath, opts)
 	if err != nil {
 		return err
+	}
+	if opts.FaceKey != nil {
+		fmt.Fprintln(out, "face key X25519", hex.EncodeToString(opts.FaceKey.Public()))
 	}
 	defer host.Close()
 	if err := host.Verify(ctx); err != nil {

@@ -66,7 +66,8 @@ type Env struct {
 }
 
 // Start opens a sandbox in tb's temporary directory with a fake clock
-// (opts.Now is replaced), registers the terminal TerminalID with
+// (opts.Now is replaced), FaceKey and ColourFaces unless opts name a face
+// key and recognizer, registers the terminal TerminalID with
 // TerminalKey, and serves it; everything is closed at cleanup.
 func Start(tb testing.TB, opts sandbox.Options) *Env {
 	tb.Helper()
@@ -83,6 +84,12 @@ func StartLive(tb testing.TB, opts sandbox.Options) *Env {
 func start(tb testing.TB, opts sandbox.Options, clock *Clock) *Env {
 	tb.Helper()
 	opts.Now = clock.Now
+	if opts.FaceKey == nil {
+		opts.FaceKey = FaceKey()
+	}
+	if opts.Recognizer == nil {
+		opts.Recognizer = ColourFaces{}
+	}
 	path := filepath.Join(tb.TempDir(), "payhost.db")
 	h, err := sandbox.Open(path, opts)
 	if err != nil {
