@@ -216,10 +216,6 @@ func newFaceParts(cfg config, cam camera.Camera, log *slog.Logger) *faceParts {
 		log.Warn("face payment off: no face_key configured (the payment system's face public key)", "err", err)
 		return nil
 	}
-	if !faceSealing {
-		log.Warn("face payment off", "err", errNoSealing)
-		return nil
-	}
 	pipe, err := newFacePipeline()
 	if err != nil {
 		log.Warn("face payment off", "err", err)

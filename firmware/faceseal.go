@@ -1,17 +1,13 @@
 package main
 
 import (
-	"errors"
-
 	"payterm/firmware/order"
+	"payterm/payhost"
 )
 
-// Sealing comes from payhost.SealFace (branch facenet); until it is
-// merged the terminal offers no face payment (newFaceParts).
-const faceSealing = false
-
-var errNoSealing = errors.New("face sealing is not built into this terminal")
-
+// sealFace seals crop to the payment system's face key, bound to the
+// terminal and the order (payhost.SealFace): a token opened for another
+// order or terminal fails.
 func sealFace(key, crop []byte, poiID string, h order.Hash) (string, error) {
-	return "", errNoSealing
+	return payhost.SealFace(key, crop, payhost.FaceBinding{TerminalID: poiID, OrderHash: h.String()})
 }

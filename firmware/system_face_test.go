@@ -3,14 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/base64"
-	"encoding/json"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
 	_ "image/jpeg"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -21,6 +19,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"payterm/internal/face"
+	"payterm/payhost/facerec/facerectest"
+	"payterm/payhost/sandbox"
 	"payterm/pos"
 )
 
@@ -160,22 +161,17 @@ func TestBrowserWebcamFeedsCamera(t *testing.T) {
 }
 
 // EnrolFace enrols photo (a file of ../shared/testdata/faces) for the
-// account at the payment host, as the account holder would.
+// account at the payment host, as a photo_jpeg enrolment. (In process:
+// the host's HTTP API reads at most payhost.MaxBodyBytes of JSON, less
+// than the test photos in base64.)
 func (s *system) EnrolFace(accountID, photo string) {
 	s.t.Helper()
 	b, err := os.ReadFile(filepath.Join(facesDir(s.t), photo))
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	body, _ := json.Marshal(map[string]string{"photo_jpeg": base64.StdEncoding.EncodeToString(b)})
-	resp, err := s.hc.Post(s.Host.Server.URL+"/accounts/"+accountID+"/faces", "application/json", bytes.NewReader(body))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode/100 != 2 {
-		s.t.Fatalf("enrol %s: %s %s", photo, resp.Status, out)
+	if _, err := s.Host.Host.EnrolFace(context.Background(), accountID, sandbox.NewFace{PhotoJPEG: b}); err != nil {
+		s.t.Fatalf("enrol %s: %v", photo, err)
 	}
 }
 
@@ -250,6 +246,22 @@ func (s *system) checkNoFaceLeak() {
 	})
 }
 
+// faceView is the part of a test photo a camera at arm's length would
+// see: 4:3, five eye gaps high, around the face (eyes by hand,
+// facerectest.HandEyes).
+func faceView(t *testing.T, photo string) image.Rectangle {
+	t.Helper()
+	e, ok := facerectest.HandEyes[photo]
+	if !ok {
+		t.Fatalf("no eyes known for %s", photo)
+	}
+	gap := e.Right.X - e.Left.X
+	h := 5 * gap
+	w := h * 4 / 3
+	cx, cy := (e.Left.X+e.Right.X)/2, (e.Left.Y+e.Right.Y)/2+gap/2
+	return image.Rect(cx-w/2, cy-h/2, cx+w/2, cy+h/2)
+}
+
 // TestBrowserPaysByFace: the account holder enrolled obama.jpg; at the
 // virtual terminal page with a webcam showing obama2.jpg (moving
 // slightly), the customer confirms the order, chooses face, the face
@@ -258,10 +270,8 @@ func (s *system) checkNoFaceLeak() {
 // biden.jpg instead, the face is unknown: not paid, nothing charged.
 // Neither leaves a face or a token in the log, journal or store.
 func TestBrowserPaysByFace(t *testing.T) {
-	if !faceSealing {
-		// Until branch facenet is merged and wired (faceseal.go); the
-		// check goes with the stub.
-		t.Skip(errNoSealing)
+	if testing.Short() {
+		t.Skip("browser test with the face-recognition model (-short)")
 	}
 	for _, tc := range []struct {
 		photo string
@@ -272,8 +282,10 @@ func TestBrowserPaysByFace(t *testing.T) {
 	} {
 		t.Run(strings.TrimSuffix(tc.photo, ".jpg"), func(t *testing.T) {
 			photo := loadFace(t, tc.photo)
-			y4m := writeY4M(t, photo, photo.Bounds(), 640, 480, 16, 10)
-			s := startSystem(t, nil)
+			y4m := writeY4M(t, photo, faceView(t, tc.photo), 640, 480, 16, 10)
+			// The payment host recognises faces with the real network
+			// and crops enrolment photos as the terminal crops faces.
+			s := startSystemWith(t, sandbox.Options{Recognizer: facerectest.Net(t), Cropper: face.CropPhoto}, nil)
 			const balance = 100000
 			cust := s.Customer(balance)
 			s.EnrolFace(cust.ID, "obama.jpg")
