@@ -39,6 +39,11 @@ type config struct {
 	Modes           []string `json:"modes"` // "relay", "direct"
 	PayHost         string   `json:"payhost"`
 	TerminalKey     string   `json:"terminal_key"` // hex Ed25519 seed; "" → dev key where allowed (devAllowed)
+	// FaceKey is the payment system's face public key (X25519, 64 hex
+	// digits) that captured faces are sealed to. "" on a real board
+	// means no face payment; on board sim or with "dev" the terminal
+	// asks the payment host for it (its /v1/face-key).
+	FaceKey string `json:"face_key"`
 	// Dev allows the public dev keys (link passphrase, terminal key) on
 	// a real board, for development; board sim always allows them.
 	Dev bool `json:"dev"`
@@ -151,12 +156,32 @@ func (c config) validate() error {
 	if _, err := c.terminalKey(); err != nil {
 		return err
 	}
+	if _, _, err := c.faceKey(); err != nil {
+		return err
+	}
 	switch c.Language {
 	case "", "en", "zh":
 	default:
 		return fmt.Errorf("config: language %q: want \"en\" or \"zh\"", c.Language)
 	}
 	return nil
+}
+
+// faceKeySize is an X25519 public key's length.
+const faceKeySize = 32
+
+// faceKey is the configured face key. Without one, fromHost says whether
+// the terminal may ask the payment host for it (dev keys allowed and a
+// host configured); otherwise the terminal offers no face payment.
+func (c config) faceKey() (key []byte, fromHost bool, err error) {
+	if c.FaceKey == "" {
+		return nil, c.devAllowed() && c.PayHost != "", nil
+	}
+	key, err = hex.DecodeString(c.FaceKey)
+	if err != nil || len(key) != faceKeySize {
+		return nil, false, errors.New("config: face_key must be 64 hex digits (the payment system's X25519 public key)")
+	}
+	return key, false, nil
 }
 
 // linkReadTimeout is LinkReadTimeout parsed; 0 for the default.

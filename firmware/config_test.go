@@ -63,6 +63,25 @@ func TestLoadConfig(t *testing.T) {
 		{name: "unknown mode", in: `{"modes":["cash"]}`, errHas: "unknown mode"},
 		{name: "no mode", in: `{"modes":[]}`, errHas: "no mode"},
 		{name: "short terminal key", in: `{"terminal_key":"abcd"}`, errHas: "64 hex"},
+		{name: "face key", in: `{"face_key":"` + strings.Repeat("ab", 32) + `"}`, check: func(t *testing.T, c config) {
+			k, fromHost, err := c.faceKey()
+			if err != nil || len(k) != 32 || k[0] != 0xab || fromHost {
+				t.Fatalf("face key %x, from host %t, %v", k, fromHost, err)
+			}
+		}},
+		{name: "no face key on a real board: no face payment", in: `{"board":"qemu-virt","terminal_key":"` + strings.Repeat("ab", 32) + `"}`,
+			check: func(t *testing.T, c config) {
+				if k, fromHost, err := c.faceKey(); k != nil || fromHost || err != nil {
+					t.Fatalf("face key %x, from host %t, %v", k, fromHost, err)
+				}
+			}},
+		{name: "no face key on board sim: the payment host's", in: `{}`, check: func(t *testing.T, c config) {
+			if k, fromHost, err := c.faceKey(); k != nil || !fromHost || err != nil {
+				t.Fatalf("face key %x, from host %t, %v", k, fromHost, err)
+			}
+		}},
+		{name: "short face key", in: `{"face_key":"abcd"}`, errHas: "face_key must be 64 hex"},
+		{name: "face key not hex", in: `{"face_key":"` + strings.Repeat("zz", 32) + `"}`, errHas: "face_key must be 64 hex"},
 		{name: "empty POIID", in: `{"poiid":""}`, errHas: "poiid"},
 	}
 	for _, tt := range tests {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"payterm/board"
+	"payterm/drivers/camera/camsim"
 	"payterm/drivers/display/displaysim"
 	"payterm/drivers/scanner/scannersim"
 	"payterm/drivers/touch/touchsim"
@@ -26,9 +27,10 @@ func openDevices(b board.Board, cfg config, log *slog.Logger) (*devices, error) 
 	panel := displaysim.New(b.Display.Width, b.Display.Height)
 	tp := touchsim.New()
 	sc := scannersim.New()
-	d := &devices{display: panel, touch: tp, scanner: sc}
+	cam := camsim.New(camsim.Options{Logger: log})
+	d := &devices{display: panel, touch: tp, scanner: sc, camera: cam}
 	d.web = func(ctx context.Context, state func() any) error {
-		vs := &virtual.Server{Panel: panel, Touch: tp, Scanner: sc, State: state, Log: log}
+		vs := &virtual.Server{Panel: panel, Touch: tp, Scanner: sc, Camera: cam, State: state, Log: log}
 		return serveHTTP(ctx, cfg.Web, vs.Handler(), log)
 	}
 	return d, nil

@@ -39,6 +39,7 @@ type performer struct {
 	e       *engine
 	screen  screen
 	scanner scanner.Scanner // never nil: noScanner when absent
+	face    *faceCapture    // nil: no face capture (no camera, or no face key)
 	journal journaler
 	payer   payhost.Client // noPayer when no payment host is configured
 	poiID   string
@@ -69,8 +70,16 @@ func (p *performer) perform(ef checkout.Effect) error {
 			p.log.Warn("scanner disarm failed", "scanner", p.scanner, "err", err)
 		}
 	case checkout.StartCamera:
-		p.log.Warn("no camera on this board", "purpose", ef.Purpose)
+		switch {
+		case ef.Purpose == checkout.Face && p.face != nil:
+			p.face.start(p.ctx, ef.Hash)
+		default:
+			p.log.Warn("the camera cannot capture this", "purpose", ef.Purpose)
+		}
 	case checkout.StopCamera:
+		if p.face != nil {
+			p.face.stop()
+		}
 	case checkout.Charge:
 		go p.charge(ef)
 	case checkout.QueryCharge:

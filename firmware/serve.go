@@ -100,7 +100,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 
 	hasScan := devs.scanner != scanner.None
-	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan, TerminalID: cfg.POIID, Language: cfg.Language})
+	face := newFaceParts(cfg, devs.camera, log)
+	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan, HasCamera: face != nil, FaceKey: face != nil, TerminalID: cfg.POIID, Language: cfg.Language})
 	var payer payhost.Client = noPayer{}
 	e.alive = cfg.alive
 	if cfg.PayHost != "" {
@@ -110,6 +111,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	p := &performer{ctx: ctx, log: log, e: e, screen: scr, scanner: devs.scanner, journal: journalAdapter{jr, pays},
 		payer: payer, poiID: cfg.POIID, sign: stm.Sign}
 	e.perform = p.perform
+	selfTest := func(context.Context) {}
+	if face != nil {
+		var claim func()
+		selfTest, claim = sharedCamera(devs.camera, log)
+		p.face = face.capture(devs.camera, e, scr, claim, log)
+	} else if devs.camera != nil {
+		selfTest = func(ctx context.Context) { cameraSelfTest(ctx, devs.camera, 5*time.Second, log) }
+	}
 	term := &terminal{e: e, signer: stm, modes: modes, payments: pays, stop: ctx}
 
 	link, err := newLink(cfg, term, store, func() string { return terminalStatus(e) }, newJournalExport(jr, log), log)
@@ -148,9 +157,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if port := serialPort(cfg, b); port != "" {
 		g.Go(func() error { return link.serveSerial(ctx, port, serialBaud(cfg, b)) })
 	}
-	if devs.camera != nil {
-		g.Go(func() error { cameraSelfTest(ctx, devs.camera, 5*time.Second, log); return nil })
-	}
+	g.Go(func() error { selfTest(ctx); return nil })
 	if devs.web != nil {
 		g.Go(func() error { return devs.web(ctx, func() any { return simState(e, scr, devs.scanner, key) }) })
 	}

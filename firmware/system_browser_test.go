@@ -35,9 +35,10 @@ type browser struct {
 	ctx context.Context // the tab; has run once, so derived timeouts are safe
 }
 
-// openBrowser starts chromium on the terminal's page. Without chromium the
-// test is skipped, except in CI, where it must run.
-func openBrowser(t *testing.T, s *system) *browser {
+// openBrowser starts chromium on the terminal's page, with extra flags
+// if given. Without chromium the test is skipped, except in CI, where it
+// must run.
+func openBrowser(t *testing.T, s *system, extra ...chromedp.ExecAllocatorOption) *browser {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		msg := fmt.Sprintf("no chromium at %s (tools/deps.sh installs Debian's): %v", chromiumPath, err)
@@ -46,7 +47,7 @@ func openBrowser(t *testing.T, s *system) *browser {
 		}
 		t.Skip(msg)
 	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("no-sandbox", true),
@@ -60,7 +61,7 @@ func openBrowser(t *testing.T, s *system) *browser {
 		// Narrower than the 1280-pixel panel, so the page scales the
 		// screen down and clicks must be scaled back.
 		chromedp.WindowSize(1000, 900),
-	)
+	}, extra...)...)
 	ctx, cancelTab := chromedp.NewContext(actx)
 	t.Cleanup(func() {
 		cancelTab()

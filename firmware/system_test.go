@@ -58,7 +58,14 @@ func freeAddr(t *testing.T) string {
 // configuration first (serial port, TLS files, modes...).
 func startSystem(t *testing.T, edit func(*config)) *system {
 	t.Helper()
-	host := sandboxtest.StartLive(t, sandbox.Options{})
+	return startSystemWith(t, sandbox.Options{}, edit)
+}
+
+// startSystemWith is startSystem with the payment host's options (a face
+// recogniser, say).
+func startSystemWith(t *testing.T, hostOpts sandbox.Options, edit func(*config)) *system {
+	t.Helper()
+	host := sandboxtest.StartLive(t, hostOpts)
 	cfg := defaultConfig()
 	cfg.DataDir = filepath.Join(t.TempDir(), "terminal")
 	cfg.HTTPS = freeAddr(t)

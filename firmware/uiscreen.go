@@ -12,11 +12,15 @@ import (
 
 // uiScreen draws views with the ui renderer onto the board's display and
 // answers hit-tests from the same renderer. Engine loop only, except
-// snapshot, which other goroutines read.
+// snapshot, which other goroutines read, and preview, which the face
+// capture calls for each camera frame.
 type uiScreen struct {
 	log  *slog.Logger
 	r    *ui.Renderer
 	disp display.Display
+	// drawing serialises the renderer and the display between the engine
+	// loop (show) and the face capture (preview).
+	drawing sync.Mutex
 	// native, when not nil, is disp taking the renderer's BGRA frames
 	// as they are (the renderer draws in ui.FormatBGRA).
 	native display.BGRADrawer
@@ -43,9 +47,11 @@ type shownResult struct {
 const maxResults = 64
 
 func (s *uiScreen) show(v checkout.View) {
+	s.drawing.Lock()
 	if err := s.draw(v); err != nil {
 		s.log.Error("display draw failed", "display", s.disp, "err", err)
 	}
+	s.drawing.Unlock()
 	s.mu.Lock()
 	s.view, s.btns = v, s.r.Buttons()
 	if (v.Screen == checkout.ScreenPaid || v.Screen == checkout.ScreenFailed) && (v.Order != nil || !v.Hash.IsZero()) {
@@ -57,6 +63,25 @@ func (s *uiScreen) show(v checkout.View) {
 		s.results = append(s.results[max(0, len(s.results)+1-maxResults):], r)
 	}
 	s.mu.Unlock()
+}
+
+// preview draws a camera frame on the face screen (ignored on any other
+// screen); the renderer copies it, so img may be reused after.
+func (s *uiScreen) preview(img image.Image) {
+	s.drawing.Lock()
+	defer s.drawing.Unlock()
+	var err error
+	if s.native != nil {
+		pix, damage := s.r.PreviewBGRA(img)
+		if len(damage) > 0 {
+			err = s.native.DrawBGRA(pix.Pix, pix.Stride, damage)
+		}
+	} else if pix, damage := s.r.Preview(img); len(damage) > 0 {
+		err = s.disp.Draw(pix, damage)
+	}
+	if err != nil {
+		s.log.Error("display draw failed", "display", s.disp, "err", err)
+	}
 }
 
 // draw renders v and copies what changed to the panel, in the panel's

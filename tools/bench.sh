@@ -11,7 +11,7 @@ trap 'rm -f "$raw"' EXIT
 failed=()
 bench() { go test "$@" >>"$raw" || { echo "bench: go test $* failed" >&2; failed+=("$*"); }; }
 
-bench -run '^$' -bench 'Order20Lines1280x800$|Order20LinesGGDrawString$|ToggleLine$|OrderToGlass$' -benchtime=300x ./ui/
+bench -run '^$' -bench 'Order20Lines1280x800$|Order20LinesGGDrawString$|ToggleLine$|OrderToGlass$|FacePreview$' -benchtime=300x ./ui/
 bench -run '^$' -bench 'LinkRoundTrip$|LinkLoopbackHTTPS$' -benchtime=500x ./firmware/poslink/
 bench -run '^$' -bench . -benchtime=200x ./firmware/checkout/
 bench -run '^$' -bench 'AppendAttempt$' -benchtime=500x ./firmware/journal/
@@ -40,6 +40,7 @@ glass_en_x=$(metric OrderToGlass/en x-copy)
 glass_zh_x=$(metric OrderToGlass/zh x-copy)
 copy4=$(metric OrderToGlass/en copy-ms)
 damage=$(metric ToggleLine damage-%)
+preview=$(metric FacePreview ms/frame)
 link99=$(metric LinkRoundTrip p99-ms)
 link50=$(metric LinkRoundTrip p50-ms)
 https50=$(metric LinkLoopbackHTTPS p50-ms)
@@ -103,6 +104,7 @@ row "same screen with gg DrawString, p50 (ms)" "$ggrender" "" ""
 row "speed-up over gg DrawString (×, same run)" "$speedup" "≥ 8" "$(verdict "$speedup" 8 '>=')"
 row "flag one line, partial redraw, p50 (ms)" "$toggle" "≤ 0.5" "$(verdict "$toggle" 0.5 '<=')"
 row "  share of the screen redrawn (%)" "$damage" "" ""
+row "face screen: one 640×480 camera frame into the preview (ms)" "$preview" "" ""
 row "link: decrypt+parse+validate+encrypt reply, p99 (ms)" "$link99" "≤ 1" "$(verdict "$link99" 1 '<=')"
 row "link: same, p50 (ms)" "$link50" "" ""
 row "whole payment over loopback HTTPS incl. fsyncs, p50 (ms)" "$https50" "" ""

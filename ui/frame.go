@@ -35,10 +35,11 @@ type styles struct {
 
 // builder lays out one frame from a view.
 type builder struct {
-	m  metrics
-	st *styles
-	f  frame
-	c  catalog.Catalog // the view's language
+	m   metrics
+	st  *styles
+	f   frame
+	c   catalog.Catalog // the view's language
+	pic *preview        // the face screen's camera picture, painted by previewBlock
 	// right is where the title bar's own content ends: the language
 	// button sits beyond it, at the top right of every customer screen.
 	right int

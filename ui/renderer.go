@@ -36,6 +36,7 @@ type Renderer struct {
 	format  PixelFormat
 	conv    []byte            // the panel in the other format; nil until asked for
 	convLag []image.Rectangle // where conv is behind the panel
+	pic     preview           // the face screen's camera picture; wiped when it leaves
 }
 
 // New returns a Renderer for opts.Layout. Nothing is drawn until Render.
@@ -69,12 +70,14 @@ func newRenderer(opts Options, text textDrawer) (*Renderer, error) {
 		name:   opts.Name,
 		format: opts.Format,
 	}
+	r.build.pic = &r.pic
 	r.logical = r.panel
 	if opts.Layout.Rotation != 0 {
 		r.logical = image.NewRGBA(image.Rectangle{Max: size})
 	}
 	r.canvas = newCanvas(r.logical, text)
 	r.canvas.bgra = opts.Format == FormatBGRA
+	r.pic.bgra = r.canvas.bgra
 	return r, nil
 }
 
@@ -115,6 +118,11 @@ func (r *Renderer) Render(v checkout.View) (*image.RGBA, []image.Rectangle) {
 // render brings the panel image to v and returns the damage.
 func (r *Renderer) render(v checkout.View) []image.Rectangle {
 	f := r.build.build(v, r.name)
+	if f.screen != checkout.ScreenFace {
+		// No camera picture outlives the face screen. The repaint below
+		// covers the panel pixels it was drawn on.
+		r.pic.wipe()
+	}
 	dirty := r.repaint(&f)
 	r.cur = &f
 	for i, d := range dirty {

@@ -160,7 +160,7 @@ func (b *builder) build(v checkout.View, name string) frame {
 	case checkout.ScreenShowCode:
 		b.capture(b.t(wPayCode), iconCode, b.t(wShowCode), v)
 	case checkout.ScreenFace:
-		b.capture(b.t(wPayFace), iconFace, b.t(wLookCamera), v)
+		b.face(v)
 	case checkout.ScreenProcessing:
 		b.result(b.t(wPayment), iconWait, b.t(wProcessing), b.amount(v), or(v.Message, wPleaseWait), false)
 	case checkout.ScreenPaid:

@@ -49,6 +49,18 @@ const (
 	wMore           = catalog.More     // {0}: items not listed
 	wLanguageName   = catalog.LanguageName
 	wLanguage       = catalog.Language
+	// Face capture guidance (checkout.FaceHint) and countdown.
+	wFaceMoveCloser = catalog.FaceMoveCloser
+	wFaceMoveBack   = catalog.FaceMoveBack
+	wFaceCentre     = catalog.FaceCentre
+	wFaceHoldStill  = catalog.FaceHoldStill
+	wFaceTooDark    = catalog.FaceTooDark
+	wFaceTooBright  = catalog.FaceTooBright
+	wFaceOnlyOne    = catalog.FaceOnlyOne
+	wFaceTheCamera  = catalog.FaceTheCamera
+	wFaceNotLive    = catalog.FaceNotLive
+	wFaceReady      = catalog.FaceReady
+	wSecondsLeft    = catalog.SecondsLeft // {0}: seconds
 )
 
 // t is message id in the language of the view being built.

@@ -3,8 +3,8 @@ package checkout
 // Limits on what a capture device may hand in. Anything else is a misread
 // and is ignored with a failed beep.
 const (
-	MaxPaymentCode = 64   // bytes; payment codes are ASCII digits
-	MaxFaceToken   = 4096 // bytes; the face module's opaque token
+	MaxPaymentCode = 64       // bytes; payment codes are ASCII digits
+	MaxFaceToken   = 32 << 10 // bytes; a sealed ~12 KiB face crop, base64, with room
 )
 
 // startCapture runs the device for method m. A code is read by the
@@ -15,8 +15,9 @@ func startCapture(s State, m Method) (State, []Effect) {
 	var screen Screen
 	switch {
 	case m == Face:
-		start, screen = StartCamera{Purpose: Face}, ScreenFace
+		start, screen = StartCamera{Purpose: Face, Hash: s.confirmed}, ScreenFace
 		s.camera = true
+		s.face = FaceView{}
 	case s.cfg.HasScan || !s.cfg.HasCamera:
 		start, screen = StartScanner{}, ScreenShowCode
 		s.scanner = true
@@ -26,6 +27,9 @@ func startCapture(s State, m Method) (State, []Effect) {
 	}
 	s.method = m
 	s = s.enter(Capturing)
+	if m == Face && s.armed {
+		s.face.Left = secondsLeft(s.deadline.Sub(s.now))
+	}
 	return s, []Effect{start, s.show(s.sessionView(screen, ""))}
 }
 

@@ -3,6 +3,7 @@ package checkout
 import (
 	"errors"
 	"fmt"
+	"image"
 	"maps"
 	"math/rand/v2"
 	"reflect"
@@ -94,7 +95,7 @@ func (c *byteChooser) intn(n int) int {
 // runSequence steps a machine with n random events, then ends it with an
 // Abort or far-future Ticks, checking every step.
 func runSequence(c chooser, n int) error {
-	cfg := Config{HasScan: c.intn(2) == 0, HasCamera: c.intn(2) == 0}
+	cfg := Config{HasScan: c.intn(2) == 0, HasCamera: c.intn(2) == 0, FaceKey: c.intn(3) != 0}
 	if c.intn(3) == 0 {
 		cfg.Timeouts = Timeouts{Order: 20 * time.Second, Flagged: 30 * time.Second, Method: 10 * time.Second,
 			Capture: 10 * time.Second, Outcome: 15 * time.Second, Result: 3 * time.Second, Question: 12 * time.Second}
@@ -192,6 +193,9 @@ func (g *gen) event(s State) Event {
 		return g.touch()
 	case w < 70:
 		return CodeScanned{Code: g.code()}
+	case w < 74:
+		return FaceGuidance{Hint: FaceHint(g.c.intn(len(faceHintNames) + 1)), Box: image.Rect(g.c.intn(640), g.c.intn(480), g.c.intn(640), g.c.intn(480)),
+			Frame: image.Pt(640, 480), Progress: float64(g.c.intn(12)-1) / 10}
 	case w < 78:
 		return FaceCaptured{Token: g.pick("face-token-"+fmt.Sprint(g.c.intn(1e6)), "", strings.Repeat("f", MaxFaceToken+1), strings.Repeat("f", MaxFaceToken))}
 	case w < 84:
@@ -545,6 +549,13 @@ func (o *observer) effect(prev State, ev Event, eff Effect) error {
 			return errors.New("camera started twice")
 		}
 		o.camera, o.purpose = true, e.Purpose
+		// A face is bound to the order the customer confirmed and sees.
+		if e.Purpose == Face && (e.Hash != o.confirmed || e.Hash != o.shown || e.Hash.IsZero()) {
+			return fmt.Errorf("face capture bound to %v, customer confirmed %v and sees %v", short(e.Hash), short(o.confirmed), short(o.shown))
+		}
+		if e.Purpose != Face && !e.Hash.IsZero() {
+			return errors.New("code capture carries an order hash")
+		}
 	case StopScanner:
 		if !o.scanner {
 			return errors.New("scanner stopped but not running")
@@ -831,6 +842,8 @@ func formatEvent(ev Event) string {
 		return fmt.Sprintf("scan code=%q", e.Code)
 	case FaceCaptured:
 		return fmt.Sprintf("face token=%.20q", e.Token)
+	case FaceGuidance:
+		return fmt.Sprintf("guidance %v box=%v progress=%.1f", e.Hint, e.Box, e.Progress)
 	case Outcome:
 		return fmt.Sprintf("outcome approved=%t reason=%q ref=%q", e.Approved, e.Reason, e.Reference)
 	case Abort:

@@ -27,7 +27,8 @@ type State struct {
 	corrected bool       // order replaced a flagged one
 	confirmed order.Hash // hash the customer confirmed this session; zero if none
 	method    Method
-	released  bool // a credential left (relay) or a charge was asked (direct) this session
+	released  bool     // a credential left (relay) or a charge was asked (direct) this session
+	face      FaceView // ScreenFace's live guidance while a face is captured
 
 	scanner bool // StartScanner issued, StopScanner not yet
 	camera  bool // StartCamera issued, StopCamera not yet

@@ -14,6 +14,8 @@ func Step(s State, ev Event) (State, []Effect) {
 		return onCode(s, e)
 	case FaceCaptured:
 		return onFace(s, e)
+	case FaceGuidance:
+		return onGuidance(s, e)
 	case Outcome:
 		return onOutcome(s, e)
 	case Abort:

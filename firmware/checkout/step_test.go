@@ -3,6 +3,7 @@ package checkout
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -216,7 +217,7 @@ func TestFaceTokens(t *testing.T) {
 		token string
 		ok    bool
 	}{{"tok", true}, {strings.Repeat("t", MaxFaceToken), true}, {strings.Repeat("t", MaxFaceToken+1), false}, {"", false}} {
-		s, _ := run(reach(t, Config{HasCamera: true}, Confirmed, Direct), Touch{Action: ActChooseFace})
+		s, _ := run(reach(t, Config{HasCamera: true, FaceKey: true}, Confirmed, Direct), Touch{Action: ActChooseFace})
 		next, out := Step(s, FaceCaptured{Token: tt.token})
 		if got := next.Phase() == Captured && hasEffect[Charge](out); got != tt.ok {
 			t.Errorf("face token of %d bytes: accepted %t, want %t", len(tt.token), got, tt.ok)
@@ -231,9 +232,13 @@ func TestDevices(t *testing.T) {
 		methods []Method
 		code    Effect // started for ActChooseCode
 	}{
-		{Config{HasScan: true, HasCamera: true}, []Method{Code, Face}, StartScanner{}},
+		{Config{HasScan: true, HasCamera: true, FaceKey: true}, []Method{Code, Face}, StartScanner{}},
 		{Config{HasScan: true}, []Method{Code}, StartScanner{}},
-		{Config{HasCamera: true}, []Method{Code, Face}, StartCamera{Purpose: Code}},
+		{Config{HasScan: true, FaceKey: true}, []Method{Code}, StartScanner{}},
+		{Config{HasCamera: true, FaceKey: true}, []Method{Code, Face}, StartCamera{Purpose: Code}},
+		// No face key: the camera reads codes, no face is offered.
+		{Config{HasScan: true, HasCamera: true}, []Method{Code}, StartScanner{}},
+		{Config{HasCamera: true}, []Method{Code}, StartCamera{Purpose: Code}},
 	}
 	for _, tt := range tests {
 		s := reach(t, tt.cfg, Confirmed, Relay)
@@ -244,11 +249,12 @@ func TestDevices(t *testing.T) {
 		if tt.code == nil && len(out) != 0 || tt.code != nil && (len(out) == 0 || out[0] != tt.code) {
 			t.Errorf("%+v: choose code gave %v, want %v first", tt.cfg, out, tt.code)
 		}
+		face := slices.Contains(tt.methods, Face)
 		next, out := Step(s, Touch{Action: ActChooseFace})
-		if tt.cfg.HasCamera != (next.Phase() == Capturing) {
+		if face != (next.Phase() == Capturing) {
 			t.Errorf("%+v: choose face → %s", tt.cfg, next.Phase())
 		}
-		if tt.cfg.HasCamera && (len(out) == 0 || out[0] != StartCamera{Purpose: Face}) {
+		if face && (len(out) == 0 || out[0] != StartCamera{Purpose: Face, Hash: s.Confirmed()}) {
 			t.Errorf("%+v: choose face gave %v", tt.cfg, out)
 		}
 	}
@@ -393,7 +399,7 @@ func hasReply(out []Effect, k ReplyKind) bool {
 
 func BenchmarkStepSession(b *testing.B) {
 	events := append(pathTo(Captured, Direct), Outcome{Approved: true}, Touch{Action: ActDismiss})
-	cfg := Config{HasScan: true, HasCamera: true}
+	cfg := Config{HasScan: true, HasCamera: true, FaceKey: true}
 	for b.Loop() {
 		run(New(cfg), events...)
 	}

@@ -16,6 +16,9 @@ func onTick(s State, t Tick) (State, []Effect) {
 		return s, asks
 	}
 	s, out := s.expire()
+	if len(out) == 0 {
+		s, out = s.faceCountdown()
+	}
 	return s, beforeDevices(out, asks)
 }
 

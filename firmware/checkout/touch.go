@@ -23,13 +23,15 @@ func onTouch(s State, t Touch) (State, []Effect) {
 	case Confirmed:
 		return touchMethod(s, t)
 	case Capturing:
-		switch t.Action {
-		case ActCancel:
+		switch {
+		case t.Action == ActCancel && s.method != Face:
 			return s.cancel()
-		case ActBack:
-			// Wrong method picked: stop the device, choose again.
+		case t.Action == ActBack, t.Action == ActCancel:
+			// Wrong method picked, or the face capture cancelled (the
+			// customer may rather pay by code): stop the device, choose
+			// again.
 			s, out := s.stopDevices()
-			s.method = NoMethod
+			s.method, s.face = NoMethod, FaceView{}
 			s = s.enter(Confirmed)
 			return s, append(out, s.show(s.sessionView(ScreenMethod, "")))
 		}
@@ -119,7 +121,7 @@ func touchMethod(s State, t Touch) (State, []Effect) {
 		}
 		return startCapture(s, Code)
 	case ActChooseFace:
-		if !s.cfg.HasCamera {
+		if !faceOffered(s.cfg) {
 			return s, nil
 		}
 		return startCapture(s, Face)

@@ -22,11 +22,12 @@ import (
 // regenerates them from the rest and compares; -update rewrites the files.
 //
 //	# comment
-//	config scan camera [order=30s ...]    devices fitted; timeouts by phase (order flagged method capture outcome result question)
+//	config scan camera face-key [order=30s ...]  devices fitted, the face key held; timeouts by phase (order flagged method capture outcome result question)
 //	> order req=r1 mode=relay id=T-1 cur=EUR line="1|Apple|2||1.49" [discount="Coupon|0.50"] [total=2.48]
 //	> touch confirm | toggle-line line=2 | mark-lines lines=1,2 | page page=1 | ...
 //	> scan code=1234
 //	> face token=abc
+//	> guidance hint=hold-still box=10,20,110,140 frame=640x480 progress=0.5
 //	> outcome approved|declined [reason=...] [ref=...]
 //	> abort [reason=...]
 //	> ask req=q1 text="Receipt?"
@@ -186,6 +187,8 @@ func parseConfig(line string) (Config, error) {
 			cfg.HasScan = true
 		case "camera":
 			cfg.HasCamera = true
+		case "face-key":
+			cfg.FaceKey = true
 		case "none":
 		default:
 			return Config{}, fmt.Errorf("config: unknown device %q", p)
@@ -242,6 +245,8 @@ func parseEvent(s string) (Event, error) {
 		return CodeScanned{Code: one(kv, "code")}, nil
 	case "face":
 		return FaceCaptured{Token: one(kv, "token")}, nil
+	case "guidance":
+		return parseGuidance(kv)
 	case "outcome":
 		if arg(0) != "approved" && arg(0) != "declined" {
 			return nil, fmt.Errorf("outcome: want approved or declined, got %q", arg(0))
@@ -371,6 +376,9 @@ func formatEffect(e Effect) string {
 	case StopScanner:
 		return "stop-scanner"
 	case StartCamera:
+		if !e.Hash.IsZero() {
+			return "start-camera " + e.Purpose.String() + " hash=" + short(e.Hash)
+		}
 		return "start-camera " + e.Purpose.String()
 	case StopCamera:
 		return "stop-camera"
@@ -474,7 +482,41 @@ func formatView(v View) string {
 	if v.Message != "" {
 		s += " msg=" + strconv.Quote(v.Message)
 	}
+	if v.Face != (FaceView{}) {
+		f := v.Face
+		s += fmt.Sprintf(" face=%v progress=%d%% left=%ds", f.Hint, f.Progress, f.Left)
+		if !f.Box.Empty() {
+			s += fmt.Sprintf(" box=%d,%d,%d,%d in %dx%d", f.Box.Min.X, f.Box.Min.Y, f.Box.Max.X, f.Box.Max.Y, f.Frame.X, f.Frame.Y)
+		}
+	}
 	return s
+}
+
+// parseGuidance reads "guidance hint=… [box=x0,y0,x1,y1] [frame=WxH] [progress=0.5]".
+func parseGuidance(kv map[string][]string) (FaceGuidance, error) {
+	var g FaceGuidance
+	h := slices.Index(faceHintNames[:], one(kv, "hint"))
+	if h < 0 {
+		return g, fmt.Errorf("guidance: unknown hint %q", one(kv, "hint"))
+	}
+	g.Hint = FaceHint(h)
+	if b := one(kv, "box"); b != "" {
+		if _, err := fmt.Sscanf(b, "%d,%d,%d,%d", &g.Box.Min.X, &g.Box.Min.Y, &g.Box.Max.X, &g.Box.Max.Y); err != nil {
+			return g, fmt.Errorf("guidance: box: %w", err)
+		}
+	}
+	if f := one(kv, "frame"); f != "" {
+		if _, err := fmt.Sscanf(f, "%dx%d", &g.Frame.X, &g.Frame.Y); err != nil {
+			return g, fmt.Errorf("guidance: frame: %w", err)
+		}
+	}
+	if p := one(kv, "progress"); p != "" {
+		var err error
+		if g.Progress, err = strconv.ParseFloat(p, 64); err != nil {
+			return g, fmt.Errorf("guidance: progress: %w", err)
+		}
+	}
+	return g, nil
 }
 
 func formatState(s State) string {

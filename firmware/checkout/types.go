@@ -117,8 +117,12 @@ var DefaultTimeouts = Timeouts{
 // Config is fixed for the life of a state machine.
 type Config struct {
 	Timeouts  Timeouts
-	HasCamera bool // offer Face; also scan codes by camera when no scanner
+	HasCamera bool // a camera is fitted: codes by camera when no scanner; Face with FaceKey
 	HasScan   bool // a scanner is fitted
+	// FaceKey: the terminal holds the payment system's face key, so a
+	// face can be sealed to it. Face is offered only with a camera and
+	// this.
+	FaceKey bool
 	// TerminalID (the POIID) names this terminal's charge attempts
 	// (AttemptRef); "" names them by order hash and number alone.
 	TerminalID string
@@ -199,8 +203,11 @@ type Touch struct {
 // CodeScanned: the scanner (or camera) read a payment code.
 type CodeScanned struct{ Code string }
 
-// FaceCaptured: the camera produced a face credential (an opaque token;
-// the image itself never leaves the face module).
+// FaceCaptured: the camera produced a face credential: the face crop
+// sealed to the payment system's face key and bound to this terminal and
+// the confirmed order (payhost.SealFace), at most MaxFaceToken bytes. The
+// payment system takes it as payhost.FacePrefix + Token; the image itself
+// never leaves the firmware's face capture.
 type FaceCaptured struct{ Token string }
 
 // Outcome (relay mode): the POS reports the result of charging the
@@ -348,8 +355,13 @@ type Show struct{ View View }
 type StartScanner struct{}
 type StopScanner struct{}
 
-// StartCamera / StopCamera: run the camera for Purpose.
-type StartCamera struct{ Purpose Method }
+// StartCamera / StopCamera: run the camera for Purpose. For a face, Hash
+// is the confirmed order the sealed face is bound to (payhost.FaceBinding),
+// so a token captured for one order cannot pay another.
+type StartCamera struct {
+	Purpose Method
+	Hash    order.Hash // Face only; zero for a code
+}
 type StopCamera struct{}
 
 // Charge (direct mode only): charge Credential for Order through the
@@ -529,6 +541,10 @@ type View struct {
 	// Hash names the order a result screen is about when Order is nil
 	// (the result of a payment a restart interrupted).
 	Hash order.Hash
+	// Face is the live guidance of ScreenFace; zero on other screens.
+	// The camera picture itself is not in the view: the firmware hands
+	// it to the ui beside it.
+	Face FaceView
 	// Language is the language to draw in: the customer's choice
 	// (ActLanguage), else Config.Language; "" is the ui's default.
 	Language string

@@ -35,24 +35,29 @@ func (s State) sessionView(sc Screen, message string) View {
 		v.Marked = s.marked
 	case ScreenMethod:
 		v.Methods = offered(s.cfg)
+	case ScreenFace:
+		v.Face = s.face
 	}
 	return v
 }
 
 // offered lists the methods the customer may choose: a payment code when
 // something can read it (a scanner, or the camera), a face only with a
-// camera. With neither, nothing: the screen says no method is available
-// rather than asking for a code nobody can read.
+// camera and the payment system's face key to seal it to. With neither,
+// nothing: the screen says no method is available rather than asking for
+// a code nobody can read.
 func offered(cfg Config) []Method {
 	var m []Method
 	if cfg.HasScan || cfg.HasCamera {
 		m = append(m, Code)
 	}
-	if cfg.HasCamera {
+	if faceOffered(cfg) {
 		m = append(m, Face)
 	}
 	return m
 }
+
+func faceOffered(cfg Config) bool { return cfg.HasCamera && cfg.FaceKey }
 
 // cloneView deep-copies everything a View points to.
 func cloneView(v View) View {

@@ -1,6 +1,7 @@
 // Package virtual serves the virtual terminal: a web page that shows the
-// simulated panel live, turns clicks into touches and has a scanner box,
-// plus a small JSON API for automation. It exists only on board sim.
+// simulated panel live, turns clicks into touches, has a scanner box and
+// a camera (the browser's webcam, or an uploaded picture), plus a small
+// JSON API for automation. It exists only on board sim.
 package virtual
 
 import (
@@ -15,6 +16,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"payterm/drivers/camera/camsim"
 	"payterm/drivers/display/displaysim"
 	"payterm/drivers/scanner/scannersim"
 	"payterm/drivers/touch/touchsim"
@@ -28,6 +30,9 @@ type Server struct {
 	Panel   *displaysim.Panel
 	Touch   *touchsim.Panel
 	Scanner *scannersim.Scanner
+	// Camera takes the browser's webcam frames and uploaded pictures;
+	// nil: no camera.
+	Camera *camsim.Camera
 	// State returns what /sim/state reports: checkout state and on-screen
 	// buttons. Called from HTTP handlers; must be safe for that.
 	State func() any
@@ -45,6 +50,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /sim/frames", s.frames)
 	mux.HandleFunc("POST /sim/touch", s.touch)
 	mux.HandleFunc("POST /sim/scan", s.scan)
+	mux.HandleFunc("POST /sim/camera/frame", s.cameraFrame)
+	mux.HandleFunc("POST /sim/camera/image", s.cameraImage)
+	mux.HandleFunc("DELETE /sim/camera/image", s.cameraImage)
 	return mux
 }
 

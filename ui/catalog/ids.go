@@ -46,6 +46,20 @@ const (
 	LanguageName // the language's own name, on the button that switches to it
 	Language     // what the language button does, for the hit-test label
 
+	// Face capture: the pipeline's guidance (checkout.FaceHint), and the
+	// seconds left to capture.
+	FaceMoveCloser
+	FaceMoveBack
+	FaceCentre
+	FaceHoldStill
+	FaceTooDark
+	FaceTooBright
+	FaceOnlyOne
+	FaceTheCamera
+	FaceNotLive
+	FaceReady
+	SecondsLeft // {0}: seconds
+
 	// Notes the checkout puts in View.Message, matched by their English
 	// text (Note).
 	NoteCancelledNothingCharged

@@ -26,18 +26,23 @@ func newSource(f camera.Format, images []image.Image) (*source, error) {
 	}
 	s := &source{f: f, buf: make([]byte, 2*f.Width*f.Height)}
 	for _, img := range images {
-		yuv := make([]byte, 2*f.Width*f.Height)
-		toYUYV(yuv, f.Width, f.Height, img)
-		if f.Encoding == camera.MJPEG {
-			b, err := encodeJPEG(yuv, f.Width, f.Height)
-			if err != nil {
-				return nil, err
-			}
-			yuv = b
+		b, err := s.still(make([]byte, 2*f.Width*f.Height), img)
+		if err != nil {
+			return nil, err
 		}
-		s.stills = append(s.stills, yuv)
+		s.stills = append(s.stills, b)
 	}
 	return s, nil
+}
+
+// still converts img into yuyv (2×width×height bytes) as the device
+// would send it, a JPEG in MJPEG mode, and returns the bytes.
+func (s *source) still(yuyv []byte, img image.Image) ([]byte, error) {
+	toYUYV(yuyv, s.f.Width, s.f.Height, img)
+	if s.f.Encoding == camera.MJPEG {
+		return encodeJPEG(yuyv, s.f.Width, s.f.Height)
+	}
+	return yuyv, nil
 }
 
 // maxSize bounds a frame's bytes, for raw frame buffers.
@@ -95,11 +100,28 @@ func ramp(x, y, w, h int) uint8 { return uint8(16 + 200*(x+y)/(w+h)) }
 // BT.601 YUYV buffer, as a camera would send it.
 func toYUYV(b []byte, w, h int, img image.Image) {
 	r := img.Bounds()
+	if ycc, ok := img.(*image.YCbCr); ok {
+		// A decoded JPEG (a browser's webcam frame): read the samples
+		// directly, per pixel interface calls cost ten times as much.
+		at := func(x, y int) (uint8, uint8, uint8) {
+			sx, sy := r.Min.X+x*r.Dx()/w, r.Min.Y+y*r.Dy()/h
+			yi, ci := ycc.YOffset(sx, sy), ycc.COffset(sx, sy)
+			return limited(ycc.Y[yi], 16, 219), limited(ycc.Cb[ci], 128-112, 224), limited(ycc.Cr[ci], 128-112, 224)
+		}
+		packYUYV(b, w, h, at)
+		return
+	}
 	at := func(x, y int) (uint8, uint8, uint8) {
 		c := color.RGBAModel.Convert(img.At(r.Min.X+x*r.Dx()/w, r.Min.Y+y*r.Dy()/h)).(color.RGBA)
 		Y, cb, cr := color.RGBToYCbCr(c.R, c.G, c.B)
 		return limited(Y, 16, 219), limited(cb, 128-112, 224), limited(cr, 128-112, 224)
 	}
+	packYUYV(b, w, h, at)
+}
+
+// packYUYV fills a w×h YUYV buffer from the samples at gives for each
+// pixel, averaging chroma over each pair.
+func packYUYV(b []byte, w, h int, at func(x, y int) (uint8, uint8, uint8)) {
 	for y := range h {
 		for x := 0; x+1 < w; x += 2 {
 			y0, cb0, cr0 := at(x, y)

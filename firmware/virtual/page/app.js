@@ -63,3 +63,66 @@ async function poll() {
   setTimeout(poll, 1000);
 }
 poll();
+
+// The camera: the browser's webcam streams JPEG frames to the terminal's
+// simulated camera about ten times a second; or a picture is put in
+// front of it (optionally swaying a little, as a person does).
+const camStatus = document.getElementById("camstatus");
+const video = document.getElementById("webcam");
+const cam = { stream: null, timer: null, busy: false };
+window.camFramesSent = 0;
+
+async function webcamOn() {
+  try {
+    cam.stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
+  } catch (e) {
+    camStatus.textContent = "camera: no webcam (" + e.name + ")";
+    return;
+  }
+  video.srcObject = cam.stream;
+  await video.play().catch(() => {});
+  const c = document.createElement("canvas");
+  c.width = 640; c.height = 480;
+  const g = c.getContext("2d");
+  cam.timer = setInterval(() => {
+    if (cam.busy || video.readyState < 2) return;
+    cam.busy = true;
+    g.drawImage(video, 0, 0, c.width, c.height);
+    c.toBlob(async (b) => {
+      try {
+        const r = await fetch("/sim/camera/frame", { method: "POST", headers: { "Content-Type": "image/jpeg" }, body: b });
+        if (r.ok) window.camFramesSent++;
+      } catch (e) { /* terminal restarting */ }
+      cam.busy = false;
+    }, "image/jpeg", 0.85);
+  }, 100);
+  document.getElementById("webcam-on").disabled = true;
+  document.getElementById("webcam-off").disabled = false;
+  camStatus.textContent = "camera: webcam";
+}
+
+function webcamOff() {
+  clearInterval(cam.timer);
+  if (cam.stream) cam.stream.getTracks().forEach((t) => t.stop());
+  cam.stream = null;
+  video.srcObject = null;
+  document.getElementById("webcam-on").disabled = false;
+  document.getElementById("webcam-off").disabled = true;
+  camStatus.textContent = "camera: test pattern";
+}
+
+document.getElementById("webcam-on").addEventListener("click", webcamOn);
+document.getElementById("webcam-off").addEventListener("click", webcamOff);
+document.getElementById("picture").addEventListener("change", async (ev) => {
+  const f = ev.target.files[0];
+  if (!f) return;
+  const sway = document.getElementById("sway").checked ? "?sway=1" : "";
+  const r = await fetch("/sim/camera/image" + sway, { method: "POST", headers: { "Content-Type": f.type }, body: f });
+  const j = await r.json().catch(() => ({}));
+  camStatus.textContent = r.ok ? "camera: " + f.name : "camera: " + (j.error || r.statusText);
+});
+document.getElementById("picture-off").addEventListener("click", async () => {
+  await fetch("/sim/camera/image", { method: "DELETE" });
+  document.getElementById("picture").value = "";
+  camStatus.textContent = cam.stream ? "camera: webcam" : "camera: test pattern";
+});
