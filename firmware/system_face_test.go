@@ -20,42 +20,16 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"payterm/internal/face"
+	"payterm/internal/testphotos"
 	"payterm/payhost/facerec/facerectest"
 	"payterm/payhost/sandbox"
 	"payterm/pos"
 )
 
-// facesDir is $PAYTERM_FACES, or ../shared/testdata/faces beside the
-// repository (the nearest ancestor directory holding shared/testdata/faces).
-func facesDir(t *testing.T) string {
-	t.Helper()
-	if d := os.Getenv("PAYTERM_FACES"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		p := filepath.Join(d, "shared", "testdata", "faces")
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	msg := "no shared/testdata/faces above " + dir
-	if testing.Short() {
-		t.Skip(msg)
-	}
-	t.Fatal(msg)
-	return ""
-}
 
 func loadFace(t *testing.T, name string) image.Image {
 	t.Helper()
-	f, err := os.Open(filepath.Join(facesDir(t), name))
+	f, err := os.Open(filepath.Join(testphotos.Dir(t), name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,13 +134,11 @@ func TestBrowserWebcamFeedsCamera(t *testing.T) {
 			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second)))
 }
 
-// EnrolFace enrols photo (a file of ../shared/testdata/faces) for the
-// account at the payment host, as a photo_jpeg enrolment. (In process:
-// the host's HTTP API reads at most payhost.MaxBodyBytes of JSON, less
-// than the test photos in base64.)
+// EnrolFace enrols photo (a file of the shared test photos) for the
+// account at the payment host, as a photo_jpeg enrolment.
 func (s *system) EnrolFace(accountID, photo string) {
 	s.t.Helper()
-	b, err := os.ReadFile(filepath.Join(facesDir(s.t), photo))
+	b, err := os.ReadFile(filepath.Join(testphotos.Dir(s.t), photo))
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -148,6 +149,9 @@ func BuildDisk(ctx context.Context, spec DiskSpec) error {
 		"-d", data, tmp, fmt.Sprintf("%dk", partBytes(parts[2])/1024)); err != nil {
 		return err
 	}
+	if err := pinChangeTimes(ctx, data, fmt.Sprintf("%s?offset=%d", tmp, parts[2].FirstLBA*SectorSize)); err != nil {
+		return err
+	}
 	if err := os.Rename(tmp, spec.Path); err != nil {
 		return fmt.Errorf("rootfs: %w", err)
 	}
@@ -206,4 +210,30 @@ func fixTimes(dir string) error {
 		}
 	}
 	return nil
+}
+
+// pinChangeTimes sets the ctime of every file mke2fs -d copied from dir
+// to SourceDateEpoch: e2fsprogs 1.47.0 copies the source's ctime, which
+// no one can set, so without this two builds a second apart differ.
+func pinChangeTimes(ctx context.Context, dir, image string) error {
+	var cmds strings.Builder
+	err := filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		fmt.Fprintf(&cmds, "sif %q ctime @%d\n", "/"+filepath.ToSlash(rel), SourceDateEpoch)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("rootfs: %w", err)
+	}
+	if cmds.Len() == 0 {
+		return nil
+	}
+	script := filepath.Join(filepath.Dir(dir), "ctimes.debugfs")
+	if err := os.WriteFile(script, []byte(cmds.String()), 0o644); err != nil {
+		return fmt.Errorf("rootfs: %w", err)
+	}
+	return run(ctx, nil, "debugfs", "-w", "-f", script, image)
 }
