@@ -71,9 +71,9 @@ type Desk struct {
 	payer  Payer
 	screen Screen
 	mode   pos.Mode
-	auto  bool
-	log   *slog.Logger
-	ctx   context.Context // sales run under it
+	auto   bool
+	log    *slog.Logger
+	ctx    context.Context // sales run under it
 
 	mu      sync.Mutex
 	snap    Snapshot
