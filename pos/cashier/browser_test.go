@@ -175,15 +175,19 @@ func (v *vterm) waitOrder(h order.Hash) {
 // tap touches the button with action (and line) as a customer would.
 func (v *vterm) tap(action, line string) {
 	v.t.Helper()
-	for _, b := range v.state().Buttons {
-		if b.Action == action && (line == "" || b.Line == line) {
-			body := fmt.Sprintf(`{"x":%d,"y":%d}`, b.Rect.X+b.Rect.W/2, b.Rect.Y+b.Rect.H/2)
-			resp, err := http.Post(v.web+"/sim/touch", "application/json", strings.NewReader(body))
-			if err != nil {
-				v.t.Fatal(err)
+	// The button may appear only once the previous touch is drawn (report
+	// after a line is toggled): poll for it.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		for _, b := range v.state().Buttons {
+			if b.Action == action && (line == "" || b.Line == line) {
+				body := fmt.Sprintf(`{"x":%d,"y":%d}`, b.Rect.X+b.Rect.W/2, b.Rect.Y+b.Rect.H/2)
+				resp, err := http.Post(v.web+"/sim/touch", "application/json", strings.NewReader(body))
+				if err != nil {
+					v.t.Fatal(err)
+				}
+				resp.Body.Close()
+				return
 			}
-			resp.Body.Close()
-			return
 		}
 	}
 	v.t.Fatalf("no %s button for line %q on the terminal", action, line)
