@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"log/slog"
 	"sync"
 
@@ -50,19 +51,34 @@ type Snapshot struct {
 	Flagged  []string            `json:"flagged,omitempty"` // line IDs the customer flagged
 	Outcome  string              `json:"outcome,omitempty"`
 	Hash     string              `json:"hash,omitempty"` // of the order sent last
+	// Screen says the desk can read the POS screen (ReadScreen).
+	Screen bool `json:"screen,omitempty"`
+	// Capture is the screen image the order was read from (Fields' boxes
+	// are in its pixels); nil when the order came from elsewhere.
+	Capture *Capture `json:"capture,omitempty"`
+}
+
+// Capture describes the image behind Desk.Capture. ID changes with every
+// capture (for the page's cache).
+type Capture struct {
+	ID     uint64 `json:"id"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
 }
 
 // Desk holds one sale at a time. Safe for concurrent use.
 type Desk struct {
-	payer Payer
-	mode  pos.Mode
-	auto  bool
-	log   *slog.Logger
-	ctx   context.Context // sales run under it
+	payer  Payer
+	screen Screen
+	mode   pos.Mode
+	auto   bool
+	log    *slog.Logger
+	ctx    context.Context // sales run under it
 
 	mu      sync.Mutex
 	snap    Snapshot
 	changed chan struct{} // closed and replaced on every change
+	png     []byte        // the capture in snap.Capture, PNG; memory only
 }
 
 // Config configures NewDesk.
@@ -73,6 +89,9 @@ type Config struct {
 	// problems is always held for the cashier.
 	AutoSend bool
 	Log      *slog.Logger // nil: discard
+	// Screen reads the order off the POS screen for ReadScreen; nil:
+	// the desk has no screen source.
+	Screen Screen
 }
 
 // NewDesk returns an empty desk; sales run until ctx ends.
@@ -81,8 +100,8 @@ func NewDesk(ctx context.Context, cfg Config) *Desk {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Desk{payer: cfg.Payer, mode: cfg.Mode, auto: cfg.AutoSend, log: log, ctx: ctx,
-		snap: Snapshot{Stage: StageIdle}, changed: make(chan struct{})}
+	return &Desk{payer: cfg.Payer, screen: cfg.Screen, mode: cfg.Mode, auto: cfg.AutoSend, log: log, ctx: ctx,
+		snap: Snapshot{Stage: StageIdle, Screen: cfg.Screen != nil}, changed: make(chan struct{})}
 }
 
 // Snapshot returns the desk now and a channel closed at its next change.
@@ -108,6 +127,11 @@ func busy(s Stage) bool { return s == StageWaiting || s == StageCharging }
 // and AutoSend is on, else held for the cashier. ErrBusy while a
 // customer has an order.
 func (d *Desk) Submit(r orderread.Read) error {
+	return d.submit(r, nil, image.Point{})
+}
+
+// submit is Submit with the capture the read came from (nil: none).
+func (d *Desk) submit(r orderread.Read, png []byte, size image.Point) error {
 	d.mu.Lock()
 	stage := d.snap.Stage
 	d.mu.Unlock()
@@ -116,7 +140,17 @@ func (d *Desk) Submit(r orderread.Read) error {
 	}
 	f := FileOf(r.Order)
 	d.update(func(s *Snapshot) {
-		*s = Snapshot{Seq: s.Seq, Stage: StageHeld, Source: r.Source, Order: &f, Fields: r.Fields, Problems: r.Problems}
+		var c *Capture
+		if png != nil {
+			id := uint64(1)
+			if s.Capture != nil {
+				id = s.Capture.ID + 1
+			}
+			c = &Capture{ID: id, Width: size.X, Height: size.Y}
+		}
+		*s = Snapshot{Seq: s.Seq, Stage: StageHeld, Source: r.Source, Order: &f, Fields: r.Fields, Problems: r.Problems,
+			Screen: s.Screen, Capture: c}
+		d.png = png
 	})
 	if r.OK() && d.auto {
 		return d.send(r.Order)

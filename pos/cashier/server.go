@@ -33,6 +33,13 @@ const maxBody = 1 << 20
 //	                problems: the body says), 400 unreadable, 409 busy
 //	POST /send      the cashier's corrected order (JSON order file); 202
 //	                sent, 422 problems (held), 409 busy
+//	POST /reads     an orderread.Read as JSON (pos region read -send): put
+//	                on the desk after Check, as /orders; 202, 400, 409
+//	POST /read-screen  read the POS screen now (Desk.ReadScreen); 202 as
+//	                /orders, 409 busy, 501 no screen source, 502 the
+//	                capture or OCR failed
+//	GET  /capture.png  the screen image the order on the desk was read
+//	                from (memory only); 404 when there is none
 //
 // Requests whose Host is not a loopback name, and cross-site POSTs (an
 // Origin other than the page's own), are refused: a web site open in the
@@ -59,6 +66,37 @@ func Handler(d *Desk) http.Handler {
 			return
 		}
 		answer(w, d.Send(f))
+	})
+	mux.HandleFunc("POST /reads", func(w http.ResponseWriter, r *http.Request) {
+		var read orderread.Read
+		dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&read); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		taken(w, d, d.SubmitPosted(read))
+	})
+	mux.HandleFunc("POST /read-screen", func(w http.ResponseWriter, r *http.Request) {
+		_, err := d.ReadScreen(r.Context())
+		switch {
+		case errors.Is(err, ErrNoScreen):
+			writeJSON(w, http.StatusNotImplemented, map[string]string{"error": err.Error()})
+		case err != nil && !errors.Is(err, ErrBusy):
+			writeJSON(w, http.StatusBadGateway, map[string]string{"error": err.Error()})
+		default:
+			taken(w, d, err)
+		}
+	})
+	mux.HandleFunc("GET /capture.png", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := d.Capture()
+		if b == nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "image/png")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(b)
 	})
 	return guard(mux)
 }
@@ -91,12 +129,18 @@ func submit(w http.ResponseWriter, r *http.Request, d *Desk) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	if err := d.Submit(read); err != nil {
+	taken(w, d, d.Submit(read))
+}
+
+// taken answers a Submit: 202 with the stage and the problems the desk
+// holds, or the error's status.
+func taken(w http.ResponseWriter, d *Desk, err error) {
+	if err != nil {
 		answer(w, err)
 		return
 	}
 	s, _ := d.Snapshot()
-	writeJSON(w, http.StatusAccepted, map[string]any{"stage": s.Stage, "problems": read.Problems})
+	writeJSON(w, http.StatusAccepted, map[string]any{"stage": s.Stage, "problems": s.Problems})
 }
 
 // events streams the snapshot, once now and once per change.

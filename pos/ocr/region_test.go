@@ -19,7 +19,22 @@ import (
 // the window's order area, as the cashier would have chosen it.
 func posScreen(t testing.TB, img image.Image) (*region.Screen, region.Saved) {
 	t.Helper()
-	display := xvfbtest.Start(t, 1280, 800, 24)
+	display, saved := showPOS(t, img)
+	scr, err := region.Open(display)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { scr.Close() })
+	return scr, saved
+}
+
+// showPOS starts the Xvfb of posScreen and shows img in a POS window on
+// it; it returns the display and the order area. The region's pixels
+// are img's: a box in the read is a rectangle of img.
+func showPOS(t testing.TB, img image.Image) (string, region.Saved) {
+	t.Helper()
+	const w, h = 1280, 800
+	display := xvfbtest.Start(t, w, h, 24)
 	at := image.Pt(200, 10)
 	// The POS window: grey chrome around the white order area.
 	b := img.Bounds()
@@ -27,13 +42,8 @@ func posScreen(t testing.TB, img image.Image) (*region.Screen, region.Saved) {
 	draw.Draw(win, win.Bounds(), image.NewUniform(color.RGBA{0xd0, 0xd4, 0xd8, 0xff}), image.Point{}, draw.Src)
 	draw.Draw(win, b.Add(image.Pt(20, 60)), img, b.Min, draw.Src)
 	xvfbtest.Show(t, display, win, at)
-	scr, err := region.Open(display)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { scr.Close() })
-	r := b.Add(at).Add(image.Pt(20, 60))
-	return scr, region.Saved{X: r.Min.X, Y: r.Min.Y, Width: r.Dx(), Height: r.Dy(), Screen: scr.Size()}
+	r := b.Sub(b.Min).Add(at).Add(image.Pt(20, 60))
+	return display, region.Saved{X: r.Min.X, Y: r.Min.Y, Width: r.Dx(), Height: r.Dy(), Screen: image.Pt(w, h)}
 }
 
 // TestRegionReadsOrder: every font × layout × order of the test set,

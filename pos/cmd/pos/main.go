@@ -3,7 +3,7 @@
 // payment system (relay mode) and prints the outcome.
 //
 //	pos send -order order.json [-mode relay|direct] [-terminal URL | serial:/dev/ttyUSB0]
-//	pos serve [-listen 127.0.0.1:8070] [-watch DIR]  # the cashier page, the local order API, a watched folder
+//	pos serve [-listen 127.0.0.1:8070] [-watch DIR] [-region [-display :0]]  # the cashier page, the local order API, a watched folder, Read screen
 //	pos demo   # press Enter to send a sample order; prints a fresh payment code
 //	pos logs   # the terminal's status and the tail of its log
 //	pos pair -out FILE # learn the terminal's signing key over the encrypted link
@@ -46,7 +46,7 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "region" {
+	if usesOCR(os.Args[1:]) {
 		// tesseract must start on one thread: this re-executes pos with
 		// OMP_THREAD_LIMIT=1 when it is not set (ocr.LimitThreads).
 		if err := ocr.LimitThreads(); err != nil {
@@ -60,6 +60,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pos:", err)
 		os.Exit(1)
 	}
+}
+
+// usesOCR says whether the command may run tesseract: pos region, and
+// pos serve (with -region; checked without parsing the flags, so any
+// serve limits the threads — a re-exec costs little once).
+func usesOCR(args []string) bool {
+	return len(args) > 0 && (args[0] == "region" || args[0] == "serve")
 }
 
 // options are the flags both subcommands share.
@@ -120,6 +127,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		fs.StringVar(&so.watch, "watch", "", "folder to watch for receipt PDFs, CSV and JSON orders (done/ and failed/ are made in it)")
 		fs.StringVar(&so.currency, "currency", "CNY", "currency of receipts and CSV files that name none")
 		fs.BoolVar(&so.auto, "auto", true, "send orders read without problems at once (orders with problems always wait for the cashier)")
+		fs.BoolVar(&so.region, "region", false, "add Read screen to the cashier page: OCR of the saved screen region (pos region select)")
+		fs.StringVar(&so.regionFile, "region-file", "", "saved region for -region; empty: region.json in the user config directory, under payterm/")
+		fs.StringVar(&so.display, "display", "", "X display for -region (empty: $DISPLAY)")
 	case "demo", "logs":
 	default:
 		return fmt.Errorf("unknown command %q: want send, serve, demo, logs, journal or pair", args[0])

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"payterm/firmware/order"
@@ -23,16 +26,17 @@ import (
 // regionCommand is `pos region select|read`: the screen-region source.
 //
 //	pos region select [-display :0] [-region FILE]   # serve a screenshot on loopback; the cashier drags the order area
-//	pos region read [-display :0] [-region FILE] [-currency CNY] [-id ID] [-send]
+//	pos region read [-display :0] [-region FILE] [-currency CNY] [-id ID] [-send [-desk URL]]
 //
 // read prints the order as read and what needs the cashier; with -send
-// it sends the order to the terminal only when nothing does.
+// it sends the order to the terminal when nothing does, and otherwise
+// posts the read to the cashier desk (pos serve) for correction.
 func regionCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || (args[0] != "select" && args[0] != "read") {
 		return errors.New("usage: pos region select|read [flags]")
 	}
 	var o options
-	var display, file, currency, id string
+	var display, file, currency, id, deskURL string
 	var sendIt bool
 	fs := flag.NewFlagSet("pos region "+args[0], flag.ContinueOnError)
 	o.register(fs)
@@ -40,7 +44,8 @@ func regionCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&file, "region", "", "saved region (JSON); empty: region.json in the user config directory, under payterm/")
 	fs.StringVar(&currency, "currency", "CNY", "the POS's currency (ISO 4217)")
 	fs.StringVar(&id, "id", "", "order ID (default: SCREEN-<time>)")
-	fs.BoolVar(&sendIt, "send", false, "send the order to the terminal when it was read without problems")
+	fs.BoolVar(&sendIt, "send", false, "send the order to the terminal when it was read without problems, else to the cashier desk (-desk)")
+	fs.StringVar(&deskURL, "desk", "http://127.0.0.1:8070", "the cashier desk (pos serve) that takes a read with problems")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -80,7 +85,14 @@ func regionCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	printRead(stdout, r)
 	if !r.Sendable() {
-		return errors.New("the order needs the cashier: not sent")
+		if !sendIt {
+			return errors.New("the order needs the cashier: not sent")
+		}
+		if err := postRead(ctx, deskURL, r); err != nil {
+			return fmt.Errorf("the order needs the cashier: not sent: %w", err)
+		}
+		fmt.Fprintf(stdout, "held for the cashier at %s/\n", strings.TrimRight(deskURL, "/"))
+		return nil
 	}
 	if !sendIt {
 		return nil
@@ -145,4 +157,30 @@ func printRead(w io.Writer, r orderread.Read) {
 	for _, p := range r.Problems {
 		fmt.Fprintf(w, "CHECK %s\n", p)
 	}
+}
+
+// postRead hands a read with problems to the cashier desk (POST /reads).
+func postRead(ctx context.Context, deskURL string, r orderread.Read) error {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("desk: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(deskURL, "/")+"/reads", bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("desk: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{}).Do(req)
+	if err != nil {
+		return fmt.Errorf("no cashier desk (pos serve) at %s: %w", deskURL, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		var e struct{ Error string }
+		json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&e)
+		return fmt.Errorf("desk %s: %s %s", deskURL, resp.Status, e.Error)
+	}
+	return nil
 }

@@ -10,10 +10,28 @@ import (
 	"net/http"
 	"time"
 
+	"payterm/firmware/order"
 	"payterm/pos"
 	"payterm/pos/cashier"
+	"payterm/pos/ocr"
 	"payterm/pos/orderread"
+	"payterm/pos/region"
 )
+
+// startScreenReader is the screen source of pos serve -region; it sets
+// so.regionFile to the default when empty.
+func startScreenReader(ctx context.Context, so *serveOptions) (*ocr.ScreenReader, error) {
+	cur, err := order.LookupCurrency(so.currency)
+	if err != nil {
+		return nil, err
+	}
+	if so.regionFile == "" {
+		if so.regionFile, err = region.DefaultPath(); err != nil {
+			return nil, err
+		}
+	}
+	return ocr.StartScreenReader(ctx, ocr.ScreenConfig{Display: so.display, RegionFile: so.regionFile, Currency: cur})
+}
 
 // serveOptions are pos serve's own flags.
 type serveOptions struct {
@@ -21,6 +39,11 @@ type serveOptions struct {
 	watch    string
 	currency string
 	auto     bool
+	// region: the cashier page reads the POS screen (the saved region of
+	// display) on "Read screen".
+	region     bool
+	regionFile string // empty: region.DefaultPath
+	display    string // empty: $DISPLAY
 }
 
 // serve runs the cashier page and the local order API on loopback, and
@@ -33,7 +56,17 @@ func serve(ctx context.Context, a *pos.Agent, o options, so serveOptions, log *s
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return fmt.Errorf("serve: -listen %s: the cashier page is for this machine only: use a loopback address", so.listen)
 	}
-	desk := cashier.NewDesk(ctx, cashier.Config{Payer: a, Mode: pos.Mode(o.mode), AutoSend: so.auto, Log: log})
+	cfg := cashier.Config{Payer: a, Mode: pos.Mode(o.mode), AutoSend: so.auto, Log: log}
+	if so.region {
+		sr, err := startScreenReader(ctx, &so)
+		if err != nil {
+			return fmt.Errorf("serve: -region: %w", err)
+		}
+		defer sr.Close()
+		cfg.Screen = sr
+		fmt.Fprintf(stdout, "Read screen reads the region saved in %s\n", so.regionFile)
+	}
+	desk := cashier.NewDesk(ctx, cfg)
 	a.Charging = desk.Charging
 	ln, err := net.Listen("tcp", so.listen)
 	if err != nil {
