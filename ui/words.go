@@ -49,6 +49,10 @@ const (
 	wMore           = catalog.More     // {0}: items not listed
 	wLanguageName   = catalog.LanguageName
 	wLanguage       = catalog.Language
+	wDocumentTitle  = catalog.DocumentTitle
+	wReceiptTitle   = catalog.ReceiptTitle
+	wClose          = catalog.Close
+	wDocumentError  = catalog.DocumentError
 )
 
 // t is message id in the language of the view being built.

@@ -42,6 +42,10 @@ var en = [numIDs]msg{
 	More:           s("and {0} more"),
 	LanguageName:   s("English"),
 	Language:       s("Language"),
+	DocumentTitle:  s("Document"),
+	ReceiptTitle:   s("Receipt"),
+	Close:          s("Close"),
+	DocumentError:  s("This page cannot be shown"),
 
 	NoteCancelledNothingCharged: s("payment cancelled: nothing was charged"),
 	NoteDeclined:                s("payment declined"),

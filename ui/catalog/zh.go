@@ -42,6 +42,10 @@ var zh = [numIDs]msg{
 	More:           s("另有 {0} 件"),
 	LanguageName:   s("中文"),
 	Language:       s("语言"),
+	DocumentTitle:  s("文件"),
+	ReceiptTitle:   s("收据"),
+	Close:          s("关闭"),
+	DocumentError:  s("无法显示此页"),
 
 	NoteCancelledNothingCharged: s("支付已取消，未扣款"),
 	NoteDeclined:                s("支付被拒绝"),
