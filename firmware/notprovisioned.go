@@ -87,10 +87,12 @@ func newUIScreen(cfg config, b board.Board, devs *devices, log *slog.Logger) (*u
 		log.Warn("no CJK font found: Chinese, Japanese and Korean labels will show as boxes")
 	}
 	bounds := devs.display.Bounds()
+	docs := &documents{}
 	opts := ui.Options{
 		Layout: ui.Layout{W: bounds.Dx(), H: bounds.Dy(), Rotation: b.Display.Rotation},
 		Fonts:  fonts,
 		Name:   cfg.POIID,
+		Pages:  docs,
 	}
 	// A panel whose memory is BGRA gets frames drawn in its own format:
 	// no conversion between the renderer and the glass.
@@ -104,7 +106,7 @@ func newUIScreen(cfg config, b board.Board, devs *devices, log *slog.Logger) (*u
 	if err != nil {
 		return nil, err
 	}
-	return &uiScreen{log: log, r: r, disp: devs.display, native: native}, nil
+	return &uiScreen{log: log, r: r, disp: devs.display, native: native, docs: docs}, nil
 }
 
 // startTestHang is a test hook, off unless cfg.testHang is set (kernel

@@ -119,7 +119,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	} else if devs.camera != nil {
 		selfTest = func(ctx context.Context) { cameraSelfTest(ctx, devs.camera, 5*time.Second, log) }
 	}
-	term := &terminal{e: e, signer: stm, modes: modes, payments: pays, stop: ctx}
+	term := &terminal{e: e, signer: stm, modes: modes, payments: pays, stop: ctx, docs: scr.docs}
+	defer scr.docs.close()
 
 	link, err := newLink(cfg, term, store, func() string { return terminalStatus(e) }, newJournalExport(jr, log), log)
 	if err != nil {
@@ -199,6 +200,9 @@ func simState(e *engine, scr *uiScreen, sc scanner.Scanner, key ed25519.PrivateK
 		st["total"] = v.Order.Total
 		st["currency"] = v.Order.Currency.Code
 		st["lines"] = len(v.Order.Lines)
+	}
+	if v.Screen == checkout.ScreenDocument {
+		st["document"] = map[string]any{"pages": v.Doc.Pages, "page": v.Doc.Page, "scroll": v.Doc.Scroll, "receipt": v.Doc.Receipt}
 	}
 	bs := []button{}
 	for _, b := range btns {

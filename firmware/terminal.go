@@ -19,11 +19,15 @@ type terminal struct {
 	signer   attest.Signer
 	modes    map[checkout.Mode]bool // which modes this merchant allows
 	payments *payments
+	docs     *documents // the POS's PDFs; nil: documents are refused
 	// stop ends every wait for the checkout: the terminal is shutting down.
 	stop context.Context
 }
 
-var _ poslink.Terminal = (*terminal)(nil)
+var (
+	_ poslink.Terminal       = (*terminal)(nil)
+	_ poslink.DocumentShower = (*terminal)(nil)
+)
 
 func requestID(c poslink.Call) checkout.RequestID {
 	return checkout.RequestID(c.SaleID + "/" + c.ServiceID)

@@ -13,6 +13,7 @@ import (
 type hitTester interface {
 	hit(p image.Point) (checkout.Touch, bool)
 	circled(stroke []image.Point) (checkout.Touch, bool)
+	dragged(stroke []image.Point) (checkout.Touch, bool)
 }
 
 // maxStroke bounds one finger stroke; a finger resting on the glass must
@@ -20,8 +21,9 @@ type hitTester interface {
 const maxStroke = 1024
 
 // readTouches assembles finger strokes (Down … Up) and posts each as one
-// checkout touch: a circling stroke marks the lines it encloses, anything
-// else is a tap where the finger lifted.
+// checkout touch: a circling stroke marks the lines it encloses, a drag
+// on a document scrolls or turns its page, anything else is a tap where
+// the finger lifted.
 func readTouches(ctx context.Context, e *engine, t touch.Touch, ht hitTester) {
 	var stroke []image.Point
 	events := t.Events(ctx)
@@ -51,6 +53,10 @@ func readTouches(ctx context.Context, e *engine, t touch.Touch, ht hitTester) {
 			stroke = stroke[:0]
 			e.do(ctx, func() {
 				if tch, ok := ht.circled(pts); ok {
+					e.step(tch)
+					return
+				}
+				if tch, ok := ht.dragged(pts); ok {
 					e.step(tch)
 					return
 				}

@@ -24,6 +24,8 @@ type uiScreen struct {
 	// native, when not nil, is disp taking the renderer's BGRA frames
 	// as they are (the renderer draws in ui.FormatBGRA).
 	native display.BGRADrawer
+	// docs are the POS's documents, whose pages r draws.
+	docs *documents
 
 	mu   sync.Mutex
 	view checkout.View
@@ -109,6 +111,10 @@ func (s *uiScreen) shownResults() []shownResult {
 }
 
 func (s *uiScreen) hit(p image.Point) (checkout.Touch, bool) { return s.r.Hit(p) }
+
+func (s *uiScreen) dragged(stroke []image.Point) (checkout.Touch, bool) {
+	return s.r.Dragged(stroke)
+}
 
 func (s *uiScreen) circled(stroke []image.Point) (checkout.Touch, bool) {
 	return s.r.Circled(stroke)

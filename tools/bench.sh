@@ -17,6 +17,7 @@ bench -run '^$' -bench . -benchtime=200x ./firmware/checkout/
 bench -run '^$' -bench 'AppendAttempt$' -benchtime=500x ./firmware/journal/
 bench -run '^$' -bench 'StatementVerify$' -benchtime=5000x ./payhost/sandbox/
 bench -run '^$' -bench 'ReceiptPDFToOrder$' -benchtime=200x ./pos/orderread/
+bench -run '^$' -bench 'DocumentPageToGlass$' -benchtime=200x ./firmware/
 bench -run '^$' -bench 'Frame640x480/Face$|FaceToCrop$' -benchtime=200x ./internal/face/
 bench -run '^$' -bench 'RegionToOrder$' -benchtime=12x ./pos/ocr/
 bench -run '^$' -bench 'Descriptor$' -benchtime=20x ./payhost/facerec/
@@ -51,6 +52,9 @@ stmt99=$(metric StatementVerify p99-ms)
 stmt50=$(metric StatementVerify p50-ms)
 pdf50=$(metric ReceiptPDFToOrder p50-ms)
 pdf99=$(metric ReceiptPDFToOrder p99-ms)
+doc50=$(metric DocumentPageToGlass p50-ms)
+doc99=$(metric DocumentPageToGlass p99-ms)
+docscroll=$(metric DocumentPageToGlass scroll-ms)
 face50=$(metric Frame640x480/Face p50-ms)
 face99=$(metric Frame640x480/Face p99-ms)
 facecpu=$(metric Frame640x480/Face cpu-ms)
@@ -115,6 +119,9 @@ row "payment host: statement check (lookup+signature), p99 (ms)" "$stmt99" "≤ 
 row "payment host: same, p50 (ms)" "$stmt50" "" ""
 row "receipt PDF (10 lines, CJK) → checked order, p50 (ms)" "$pdf50" "" ""
 row "  same, p99 (ms)" "$pdf99" "" ""
+row "PDF page → framebuffer at 1280×800 (MuPDF + ui, BGRA), p50 (ms)" "$doc50" "" ""
+row "  same, p99 (ms)" "$doc99" "" ""
+row "  scroll of a drawn page, p50 (ms)" "$docscroll" "" ""
 row "face: 640×480 frame, luma+detect+landmarks+gates, p50 (ms)" "$face50" "≤ 4" "$(verdict "$face50" 4 '<=')"
 row "  same, p99 (ms)" "$face99" "" ""
 row "  same, CPU time per frame (ms)" "$facecpu" "" ""

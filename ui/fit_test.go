@@ -64,6 +64,7 @@ func longViews(o *order.Order, lang string) []checkout.View {
 		{Screen: checkout.ScreenRefused, Message: "An item's amount does not match its quantity and price."},
 		{Screen: checkout.ScreenQuestion, Message: "您愿意加入我们的会员俱乐部吗？\nWould you like to join our loyalty club? It is free and you collect points on every purchase."},
 		{Screen: checkout.ScreenNotProvisioned, Message: "configuration /data/payterm.json is missing"},
+		{Screen: checkout.ScreenDocument, Doc: checkout.DocView{ID: "d", Pages: 3, Page: 1, Receipt: true}},
 	}
 	for i := range vs {
 		vs[i].Language = lang

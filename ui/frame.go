@@ -26,6 +26,8 @@ type frame struct {
 	screen  checkout.Screen
 	blocks  []block
 	buttons []Button // Rect in upright coordinates
+	// doc is where a document page lies on ScreenDocument, for drags.
+	doc docPlace
 }
 
 // styles are the text sizes of one Renderer.
@@ -46,6 +48,7 @@ type builder struct {
 	// cut lists the texts wrap had to shorten with an ellipsis, for the
 	// fit tests; dropped the stack rows that did not fit at all.
 	cut, dropped []string
+	pages        PageSource
 }
 
 func (b *builder) add(bl block) { b.f.blocks = append(b.f.blocks, bl) }

@@ -68,6 +68,7 @@ func views(o *order.Order) []checkout.View {
 		{Screen: checkout.ScreenRefused, Message: "The total does not match the items"},
 		{Screen: checkout.ScreenQuestion, Message: "Would you like to join our loyalty club?\nIt is free and you collect points."},
 		{Screen: checkout.ScreenNotProvisioned, Message: "configuration /data/payterm.json is missing"},
+		{Screen: checkout.ScreenDocument, Doc: checkout.DocView{ID: "d", Pages: 3, Page: 1, Receipt: true}},
 	}
 }
 

@@ -9,6 +9,7 @@ var (
 	colInk       = color.RGBA{17, 24, 39, 255}
 	colMuted     = color.RGBA{75, 85, 99, 255}
 	colRule      = color.RGBA{209, 213, 219, 255}
+	colDesk      = color.RGBA{229, 231, 235, 255} // around a document's page
 	colHeader    = color.RGBA{17, 24, 39, 255}
 	colOnFill    = color.RGBA{255, 255, 255, 255}
 	colMarkBg    = color.RGBA{254, 243, 199, 255}

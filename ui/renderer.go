@@ -18,6 +18,9 @@ type Options struct {
 	// panel whose memory is XRGB8888 little-endian (RenderBGRA is then a
 	// plain copy away from the glass).
 	Format PixelFormat
+	// Pages draws the pages of the documents the POS sends
+	// (ScreenDocument); nil: such a screen says the page cannot be shown.
+	Pages PageSource
 }
 
 // Renderer draws views into a panel-sized image and hit-tests touches
@@ -66,7 +69,7 @@ func newRenderer(opts Options, text textDrawer) (*Renderer, error) {
 	r := &Renderer{
 		layout: opts.Layout,
 		panel:  image.NewRGBA(image.Rect(0, 0, opts.Layout.W, opts.Layout.H)),
-		build:  builder{m: m, st: st},
+		build:  builder{m: m, st: st, pages: opts.Pages},
 		name:   opts.Name,
 		format: opts.Format,
 	}

@@ -68,12 +68,15 @@ func (b *builder) order(v checkout.View) {
 	)
 }
 
-// orderHeader is the title and, for a paged order, "2/3" between
-// previous and next buttons at the right end of the title bar.
-func (b *builder) orderHeader(page, pages int) {
+// orderHeader is the order screen's paged header.
+func (b *builder) orderHeader(page, pages int) { b.pagedHeader(b.t(wCheckOrder), page, pages) }
+
+// pagedHeader is title and, when there are pages, "2/3" between previous
+// and next buttons at the right end of the title bar.
+func (b *builder) pagedHeader(title string, page, pages int) {
 	m := b.m
 	if pages <= 1 {
-		b.header(b.t(wCheckOrder), b.right)
+		b.header(title, b.right)
 		return
 	}
 	bh := m.header - 8
@@ -83,7 +86,7 @@ func (b *builder) orderHeader(page, pages int) {
 	next := image.Rect(b.right-slotW, 0, b.right, m.header)
 	text := image.Rect(next.Min.X-textW, 0, next.Min.X, m.header)
 	prev := image.Rect(text.Min.X-slotW, 0, text.Min.X, m.header)
-	b.header(b.t(wCheckOrder), prev.Min.X)
+	b.header(title, prev.Min.X)
 	b.add(textBlock{r: text, st: b.st.bold, s: b.t(wPage, page+1, pages), a: alignCenter, fg: colOnFill, bg: colHeader})
 	for _, p := range []struct {
 		slot   image.Rectangle

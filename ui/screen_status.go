@@ -171,6 +171,8 @@ func (b *builder) build(v checkout.View, name string) frame {
 		b.result(b.t(wPayment), iconAlert, b.t(wRefused), "", note(v.Message), true)
 	case checkout.ScreenQuestion:
 		b.question(v)
+	case checkout.ScreenDocument:
+		b.document(v)
 	case checkout.ScreenNotProvisioned:
 		b.result(b.t(wOutOfService), iconAlert, b.t(wNotProvisioned), "", or(v.Message, wAskStaff), false)
 	default:

@@ -25,6 +25,7 @@ var wantActions = map[checkout.Screen][]checkout.Action{
 	checkout.ScreenQuestion:   {checkout.ActNo, checkout.ActYes},
 	// No control: nothing the customer can do fixes it.
 	checkout.ScreenNotProvisioned: nil,
+	checkout.ScreenDocument:       {checkout.ActDismiss}, // and the pages
 }
 
 // TestTablesCoverEveryScreen: views and wantActions have one entry for

@@ -61,6 +61,10 @@ const (
 	wFaceNotLive    = catalog.FaceNotLive
 	wFaceReady      = catalog.FaceReady
 	wSecondsLeft    = catalog.SecondsLeft // {0}: seconds
+	wDocumentTitle  = catalog.DocumentTitle
+	wReceiptTitle   = catalog.ReceiptTitle
+	wClose          = catalog.Close
+	wDocumentError  = catalog.DocumentError
 )
 
 // t is message id in the language of the view being built.

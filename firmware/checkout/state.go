@@ -58,6 +58,8 @@ type State struct {
 	deadline time.Time // when the phase times out; valid when armed
 	armed    bool      // false until the first Tick after entering a phase
 
+	doc DocView // Reading: the document on screen
+
 	view View // last view shown; owned by the State, handed out as copies
 	// lang is the screens' language: Config.Language, or the customer's
 	// choice until the session ends.
@@ -87,6 +89,7 @@ func withDefaults(t Timeouts) Timeouts {
 		Outcome:  pick(t.Outcome, d.Outcome),
 		Result:   pick(t.Result, d.Result),
 		Question: pick(t.Question, d.Question),
+		Document: pick(t.Document, d.Document),
 	}
 }
 
@@ -163,6 +166,8 @@ func (s State) timeout(p Phase) time.Duration {
 		return t.Outcome
 	case Asking:
 		return t.Question
+	case Reading:
+		return t.Document
 	}
 	return t.Result
 }

@@ -26,6 +26,8 @@ func Step(s State, ev Event) (State, []Effect) {
 		return onAsk(s, e)
 	case ChargeResult:
 		return onChargeResult(s, e)
+	case ShowDocument:
+		return onDocument(s, e)
 	case Notice:
 		return onNotice(s, e)
 	case Recovered:

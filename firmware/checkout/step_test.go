@@ -68,17 +68,17 @@ func TestNewTimeouts(t *testing.T) {
 	}{
 		{"zero means defaults", Timeouts{}, DefaultTimeouts},
 		{"set values kept", Timeouts{Order: time.Second, Flagged: 2 * time.Second, Method: 3 * time.Second,
-			Capture: 4 * time.Second, Outcome: 5 * time.Second, Result: 6 * time.Second, Question: 7 * time.Second},
+			Capture: 4 * time.Second, Outcome: 5 * time.Second, Result: 6 * time.Second, Question: 7 * time.Second, Document: 8 * time.Second},
 			Timeouts{Order: time.Second, Flagged: 2 * time.Second, Method: 3 * time.Second,
-				Capture: 4 * time.Second, Outcome: 5 * time.Second, Result: 6 * time.Second, Question: 7 * time.Second}},
+				Capture: 4 * time.Second, Outcome: 5 * time.Second, Result: 6 * time.Second, Question: 7 * time.Second, Document: 8 * time.Second}},
 		{"zero and negative fields defaulted", Timeouts{Order: time.Second, Result: -time.Second, Question: -time.Second},
 			Timeouts{Order: time.Second, Flagged: DefaultTimeouts.Flagged, Method: DefaultTimeouts.Method,
 				Capture: DefaultTimeouts.Capture, Outcome: DefaultTimeouts.Outcome, Result: DefaultTimeouts.Result,
-				Question: DefaultTimeouts.Question}},
+				Question: DefaultTimeouts.Question, Document: DefaultTimeouts.Document}},
 		{"only the question set", Timeouts{Question: 5 * time.Second},
 			Timeouts{Order: DefaultTimeouts.Order, Flagged: DefaultTimeouts.Flagged, Method: DefaultTimeouts.Method,
 				Capture: DefaultTimeouts.Capture, Outcome: DefaultTimeouts.Outcome, Result: DefaultTimeouts.Result,
-				Question: 5 * time.Second}},
+				Question: 5 * time.Second, Document: DefaultTimeouts.Document}},
 	}
 	for _, tt := range tests {
 		if got := New(Config{Timeouts: tt.in}).Config().Timeouts; got != tt.want {

@@ -37,6 +37,8 @@ func onTouch(s State, t Touch) (State, []Effect) {
 		}
 	case Asking:
 		return touchQuestion(s, t)
+	case Reading:
+		return touchDocument(s, t)
 	case Done, Refused:
 		if t.Action == ActDismiss {
 			s = s.toIdle()

@@ -56,9 +56,10 @@ const (
 	Done                    // result on screen until dismissed or timed out
 	Refused                 // the POS's order was invalid; reason on screen briefly
 	Asking                  // no payment session; the POS's yes/no question on screen (Ask)
+	Reading                 // no payment session; the POS's document on screen (ShowDocument)
 )
 
-var phaseNames = [...]string{"idle", "order", "flagged", "confirmed", "capturing", "captured", "done", "refused", "asking"}
+var phaseNames = [...]string{"idle", "order", "flagged", "confirmed", "capturing", "captured", "done", "refused", "asking", "reading"}
 
 func (p Phase) String() string {
 	if p >= 0 && int(p) < len(phaseNames) {
@@ -101,6 +102,7 @@ type Timeouts struct {
 	Outcome  time.Duration // Captured: no outcome from POS or payment system
 	Result   time.Duration // Done/Refused: result screen back to idle
 	Question time.Duration // Asking: no answer; the question is answered no, ReasonTimeout
+	Document time.Duration // Reading: no touch; the document is closed, back to idle
 }
 
 // DefaultTimeouts are the values a cashier would expect.
@@ -112,6 +114,7 @@ var DefaultTimeouts = Timeouts{
 	Outcome:  90 * time.Second,
 	Result:   8 * time.Second,
 	Question: 60 * time.Second,
+	Document: 60 * time.Second,
 }
 
 // Config is fixed for the life of a state machine.
@@ -151,9 +154,10 @@ const (
 	ActYes               // answer the POS's question yes
 	ActNo                // answer the POS's question no
 	ActLanguage          // show the screens in Touch.Language, until the session ends
+	ActScroll            // ScreenDocument: scroll the page to Touch.Scroll (ui computed it from the drag)
 )
 
-var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back", "yes", "no", "language"}
+var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back", "yes", "no", "language", "scroll"}
 
 func (a Action) String() string {
 	if a >= 0 && int(a) < len(actionNames) {
@@ -198,6 +202,9 @@ type Touch struct {
 	// Language is ActLanguage's choice, a tag such as "zh" or "en" (the
 	// ui offers the languages it has; checkout keeps the tag as given).
 	Language string
+	// Scroll is ActScroll's target: pixels of the page image hidden above
+	// the document area (the ui clamps it to the page it drew).
+	Scroll int
 }
 
 // CodeScanned: the scanner (or camera) read a payment code.
@@ -330,6 +337,22 @@ type Ask struct {
 	Text string
 }
 
+// ShowDocument: the POS sends a document to show (a receipt as a nexo
+// PrintRequest, a promotion or terms as a Display with a PDF). The
+// firmware has already opened it and knows its page count; ID names it
+// to the ui's page source. It is shown only while no payment session is
+// active (Idle, over a result screen or another document), and request
+// Req is answered at once: ReplyAnswer (shown) or ReplyRefused
+// (CondBusy during a session or a question, CondInvalid without pages).
+// The customer pages it, scrolls it and closes it; it times out to idle.
+type ShowDocument struct {
+	Req     RequestID
+	ID      string
+	Pages   int
+	Receipt bool // a receipt (PrintRequest) rather than a promotion or terms
+}
+
+func (ShowDocument) isEvent()  {}
 func (OrderReceived) isEvent() {}
 func (Touch) isEvent()         {}
 func (CodeScanned) isEvent()   {}
@@ -516,9 +539,12 @@ const (
 	// (Message says why) and does not serve the POS link. Shown by the
 	// wiring, never entered by Step.
 	ScreenNotProvisioned
+	// ScreenDocument: the POS's document (View.Doc), paged and scrolled by
+	// the customer, with Close.
+	ScreenDocument
 )
 
-var screenNames = [...]string{"idle", "order", "flagged", "method", "show-code", "face", "processing", "paid", "failed", "refused", "question", "not-provisioned"}
+var screenNames = [...]string{"idle", "order", "flagged", "method", "show-code", "face", "processing", "paid", "failed", "refused", "question", "not-provisioned", "document"}
 
 func (s Screen) String() string {
 	if s >= 0 && int(s) < len(screenNames) {
@@ -548,4 +574,16 @@ type View struct {
 	// Language is the language to draw in: the customer's choice
 	// (ActLanguage), else Config.Language; "" is the ui's default.
 	Language string
+	// Doc is the document on ScreenDocument.
+	Doc DocView
+}
+
+// DocView is a document on screen: which one, and where the customer is
+// in it.
+type DocView struct {
+	ID      string // ShowDocument.ID: the firmware's name for the document
+	Pages   int    // how many pages it has, at least 1
+	Page    int    // zero-based page shown
+	Scroll  int    // page image pixels hidden above the document area
+	Receipt bool   // ShowDocument.Receipt
 }

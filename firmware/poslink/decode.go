@@ -154,7 +154,7 @@ func (r *request) decodeBody(e *envelope) error {
 	want := bodyName(cat, TypeRequest)
 	switch cat {
 	case CategoryPayment, CategoryCardAcquisition, CategoryAbort,
-		CategoryTransactionStatus, CategoryInput, CategoryDisplay, CategoryDiagnosis, CategoryAdmin:
+		CategoryTransactionStatus, CategoryInput, CategoryDisplay, CategoryDiagnosis, CategoryAdmin, CategoryPrint:
 	default:
 		return refuse(CondUnavailableService, fmt.Errorf("MessageCategory %s: %w", cat, ErrUnsupported))
 	}
@@ -180,6 +180,8 @@ func (r *request) decodeBody(e *envelope) error {
 		err = r.decodeInput(e.Body)
 	case CategoryDisplay:
 		err = r.decodeDisplay(e.Body)
+	case CategoryPrint:
+		err = r.decodePrint(e.Body)
 	case CategoryDiagnosis:
 		d := new(DiagnosisRequest)
 		err = unmarshalBody("DiagnosisRequest", e.Body, d)
@@ -293,6 +295,9 @@ func (r *request) decodeDisplay(raw json.RawMessage) error {
 	r.body = d
 	if n := len(d.DisplayOutput); n == 0 || n > maxOutputs {
 		return fmt.Errorf("%d DisplayOutputs, want 1..%d: %w", n, maxOutputs, ErrMessageFormat)
+	}
+	if hasPDF(d) {
+		return r.decodeDisplayDocument(d)
 	}
 	text := displayText(d)
 	if _, isOutcome := outcomeOf(d); isOutcome {

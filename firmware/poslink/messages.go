@@ -31,6 +31,7 @@ const (
 	CategoryTransactionStatus = "TransactionStatus"
 	CategoryInput             = "Input"
 	CategoryDisplay           = "Display"
+	CategoryPrint             = "Print"
 	CategoryDiagnosis         = "Diagnosis"
 	CategoryEvent             = "Event"
 )
@@ -297,12 +298,42 @@ type OutputText struct {
 	Text string `json:"Text"`
 }
 
-// OutputContent is what to show: OutputFormat "Text" with OutputText, or
-// "MessageRef" with PredefinedContent (and optional OutputText).
+// OutputContent is what to show: OutputFormat "Text" with OutputText,
+// "MessageRef" with PredefinedContent (and optional OutputText), or
+// FormatPDF with OutputBinary (payterm extension, see Document).
 type OutputContent struct {
 	OutputFormat      string             `json:"OutputFormat"`
 	PredefinedContent *PredefinedContent `json:"PredefinedContent,omitempty"`
 	OutputText        []OutputText       `json:"OutputText,omitempty"`
+	// OutputBinary is a PDF document, standard base64 with padding, when
+	// OutputFormat is FormatPDF (payterm extension: nexo carries a
+	// printout as XHTML, Text or BarCode; a POS that already renders its
+	// receipt to PDF sends that file as it is).
+	OutputBinary string `json:"OutputBinary,omitempty"`
+}
+
+// PrintOutput is one document to print: on this terminal, a receipt the
+// customer reads on screen.
+type PrintOutput struct {
+	// DocumentQualifier is nexo's kind of document: "CustomerReceipt",
+	// "CashierReceipt", "Document", "Voucher"; kept and echoed.
+	DocumentQualifier string `json:"DocumentQualifier"`
+	// ResponseMode is "NotRequired", "Immediate", "PrintEnd"; the
+	// terminal always answers once the document is on screen.
+	ResponseMode  string        `json:"ResponseMode,omitempty"`
+	OutputContent OutputContent `json:"OutputContent"`
+}
+
+// PrintRequest asks the terminal to print (nexo Print). This terminal has
+// no printer: a PDF document (OutputFormat FormatPDF) goes on screen.
+type PrintRequest struct {
+	PrintOutput PrintOutput `json:"PrintOutput"`
+}
+
+// PrintResponse answers a PrintRequest.
+type PrintResponse struct {
+	DocumentQualifier string   `json:"DocumentQualifier"`
+	Response          Response `json:"Response"`
 }
 
 // DisplayOutput is one thing to show on one device ("CustomerDisplay").

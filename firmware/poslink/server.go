@@ -89,7 +89,7 @@ type Diagnosis struct {
 // HandleMessage. Safe for concurrent use: an Abort is handled while the
 // Payment it ends still blocks.
 //
-// Requests with effects — Payment, CardAcquisition, Input, Display — run
+// Requests with effects — Payment, CardAcquisition, Input, Display, Print — run
 // at most once per (SaleID, ServiceID) within the store's TTL (48 h): a
 // true repeat (same category and body) gets the stored reply byte for
 // byte, anything else under a used ServiceID is refused as a duplicate.
@@ -278,6 +278,10 @@ func (s *Server) perform(ctx context.Context, r *request) []byte {
 		name, body = s.display(pctx, r, b)
 	case *InputRequest:
 		name, body = s.input(pctx, r, b)
+	case *printBody:
+		name, body = s.print(pctx, r, b)
+	case *displayDocument:
+		name, body = s.displayDocument(pctx, r, b)
 	default:
 		return s.failure(r, CondUnavailableService, ErrUnsupported.Error())
 	}

@@ -117,6 +117,12 @@ func (s *Server) failureBody(r *request, resp Response) (string, any) {
 			out.OutputResult = []OutputResult{{Device: deviceCustomerDisplay, InfoQualify: qualifyDisplay, Response: resp}}
 		}
 		return "DisplayResponse", out
+	case CategoryPrint:
+		out := PrintResponse{Response: resp}
+		if p, ok := r.body.(*printBody); ok {
+			out.DocumentQualifier = p.req.PrintOutput.DocumentQualifier
+		}
+		return "PrintResponse", out
 	case CategoryTransactionStatus:
 		out := TransactionStatusResponse{Response: resp}
 		if t, ok := r.body.(*TransactionStatusRequest); ok {

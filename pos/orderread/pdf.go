@@ -2,15 +2,12 @@ package orderread
 
 import (
 	"cmp"
-	"fmt"
 	"html"
 	"math"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-
-	fitz "github.com/gen2brain/go-fitz"
 )
 
 // MaxPDF bounds the receipt PDFs read (a receipt is a few KiB; fonts
@@ -30,31 +27,6 @@ func ReadPDF(data []byte, opt Options) (Read, error) {
 		return Read{}, err
 	}
 	return ParseReceipt(rows, opt), nil
-}
-
-// PDFRows returns the text lines of a PDF, top to bottom and page after
-// page, each with its cells left to right.
-func PDFRows(data []byte) ([]Row, error) {
-	if len(data) > MaxPDF {
-		return nil, fmt.Errorf("orderread: pdf: %d bytes, at most %d", len(data), MaxPDF)
-	}
-	doc, err := fitz.NewFromMemory(data)
-	if err != nil {
-		return nil, fmt.Errorf("orderread: pdf: %w", err)
-	}
-	defer doc.Close()
-	var rows []Row
-	offset := 0.0
-	for n := range min(doc.NumPage(), maxPages) {
-		page, err := doc.HTML(n, false)
-		if err != nil {
-			return nil, fmt.Errorf("orderread: pdf page %d: %w", n+1, err)
-		}
-		cells, height := htmlCells(page)
-		rows = append(rows, groupRows(cells, offset)...)
-		offset += height
-	}
-	return rows, nil
 }
 
 // placed is a cell with its line's top and height, as MuPDF's HTML gives

@@ -53,6 +53,10 @@ var en = [numIDs]msg{
 	FaceNotLive:    s("Blink or move slightly"),
 	FaceReady:      s("Ready: keep looking at the camera"),
 	SecondsLeft:    plural("{0} second left", "{0} seconds left"),
+	DocumentTitle:  s("Document"),
+	ReceiptTitle:   s("Receipt"),
+	Close:          s("Close"),
+	DocumentError:  s("This page cannot be shown"),
 
 	NoteCancelledNothingCharged: s("payment cancelled: nothing was charged"),
 	NoteDeclined:                s("payment declined"),

@@ -45,6 +45,10 @@ const (
 	More         // {0}: how many more items are not listed
 	LanguageName // the language's own name, on the button that switches to it
 	Language     // what the language button does, for the hit-test label
+	DocumentTitle
+	ReceiptTitle
+	Close
+	DocumentError // a page of the POS's document could not be drawn
 
 	// Face capture: the pipeline's guidance (checkout.FaceHint), and the
 	// seconds left to capture.

@@ -53,6 +53,10 @@ var zh = [numIDs]msg{
 	FaceNotLive:    s("请眨眨眼或轻微移动"),
 	FaceReady:      s("识别中，请看着摄像头"),
 	SecondsLeft:    s("剩余 {0} 秒"),
+	DocumentTitle:  s("文件"),
+	ReceiptTitle:   s("收据"),
+	Close:          s("关闭"),
+	DocumentError:  s("无法显示此页"),
 
 	NoteCancelledNothingCharged: s("支付已取消，未扣款"),
 	NoteDeclined:                s("支付被拒绝"),

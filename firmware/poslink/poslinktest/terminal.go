@@ -10,7 +10,10 @@ import (
 	"payterm/firmware/poslink"
 )
 
-var _ poslink.Terminal = (*Terminal)(nil)
+var (
+	_ poslink.Terminal       = (*Terminal)(nil)
+	_ poslink.DocumentShower = (*Terminal)(nil)
+)
 
 // Terminal records every call and answers it with the matching Func
 // field, or with the default documented on the field when it is nil. The
@@ -31,6 +34,8 @@ type Terminal struct {
 	ConfirmFunc func(ctx context.Context, c poslink.Call, text string) (bool, error)
 	// DisplayFunc default: nil.
 	DisplayFunc func(ctx context.Context, c poslink.Call, text string) error
+	// DocumentFunc default: nil.
+	DocumentFunc func(ctx context.Context, c poslink.Call, d poslink.Document) error
 
 	mu    sync.Mutex
 	calls []Call
@@ -41,13 +46,14 @@ const DefaultCode = "283712345678901234"
 
 // Call is one recorded call.
 type Call struct {
-	Method   string // "Payment", "Acquire", "Outcome", "Abort", "Confirm", "Display"
+	Method   string // "Payment", "Acquire", "Outcome", "Abort", "Confirm", "Display", "ShowDocument"
 	Call     poslink.Call
 	Order    order.Order              // Payment, Acquire
 	Approved bool                     // Outcome
 	Text     string                   // Outcome reason, Abort reason, Confirm and Display text
 	Session  string                   // Outcome: RelayOutcome.Session
 	Ref      poslink.MessageReference // Abort
+	Document poslink.Document         // ShowDocument
 }
 
 // Calls returns the calls so far, in order.
@@ -132,4 +138,12 @@ func Blocking(entered chan<- poslink.Call) func(ctx context.Context, c poslink.C
 		<-ctx.Done()
 		return poslink.Result{}
 	}
+}
+
+func (t *Terminal) ShowDocument(ctx context.Context, c poslink.Call, d poslink.Document) error {
+	t.record(Call{Method: "ShowDocument", Call: c, Document: d})
+	if t.DocumentFunc != nil {
+		return t.DocumentFunc(ctx, c, d)
+	}
+	return nil
 }
