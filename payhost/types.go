@@ -38,6 +38,10 @@ type PayRequest struct {
 	Statement *Statement `json:"statement"`
 	// Signature is Statement.Sign by the terminal's key, standard base64.
 	Signature string `json:"signature"`
+	// PhoneLast4 is the last four digits of the payer's phone, asked
+	// after a FAIL PHONE_DIGITS_REQUIRED; empty otherwise. Secret: never
+	// logged or stored.
+	PhoneLast4 string `json:"phone_last4,omitempty"`
 }
 
 // Status is the state of a Payment.
@@ -47,24 +51,33 @@ const (
 	StatusSuccess  Status = "SUCCESS"  // charged: the money moved
 	StatusFail     Status = "FAIL"     // refused: nothing moved; see Reason
 	StatusReversed Status = "REVERSED" // charged, then given back (or never charged; see ReasonNotPaid)
+	// StatusUserPaying: the payer must confirm on their phone; nothing
+	// moved yet. Query until SUCCESS or FAIL (USER_REFUSED,
+	// USERPAYING_EXPIRED); Reverse closes it unpaid. It is never final.
+	StatusUserPaying Status = "USERPAYING"
 )
 
 // Valid reports whether s is one of the statuses above.
 func (s Status) Valid() bool {
-	return s == StatusSuccess || s == StatusFail || s == StatusReversed
+	return s == StatusSuccess || s == StatusFail || s == StatusReversed || s == StatusUserPaying
 }
 
 // Reasons a payment FAILed (or, for ReasonNotPaid, was reversed without a
 // charge). Callers should treat an unlisted reason as a refusal too.
 const (
-	ReasonCodeExpired       = "CODE_EXPIRED"       // payment code older than its lifetime
-	ReasonCodeUsed          = "CODE_USED"          // payment code already charged once
-	ReasonCodeUnknown       = "CODE_UNKNOWN"       // well-formed code that was never issued
-	ReasonCodeInvalid       = "CODE_INVALID"       // neither 18 digits nor a face token
-	ReasonFaceUnknown       = "FACE_UNKNOWN"       // face token not enrolled
-	ReasonInsufficientFunds = "INSUFFICIENT_FUNDS" // balance below the amount
-	ReasonCurrencyMismatch  = "CURRENCY_MISMATCH"  // account holds another currency
-	ReasonAccountUnknown    = "ACCOUNT_UNKNOWN"    // the credential's account is gone
+	ReasonCodeExpired         = "CODE_EXPIRED"          // payment code older than its lifetime
+	ReasonCodeUsed            = "CODE_USED"             // payment code already charged once
+	ReasonCodeUnknown         = "CODE_UNKNOWN"          // well-formed code that was never issued
+	ReasonCodeInvalid         = "CODE_INVALID"          // neither 18 digits nor a face token
+	ReasonFaceUnknown         = "FACE_UNKNOWN"          // face token not enrolled
+	ReasonInsufficientFunds   = "INSUFFICIENT_FUNDS"    // balance below the amount
+	ReasonCurrencyMismatch    = "CURRENCY_MISMATCH"     // account holds another currency
+	ReasonAccountUnknown      = "ACCOUNT_UNKNOWN"       // the credential's account is gone
+	ReasonUserPayingExpired   = "USERPAYING_EXPIRED"    // the payer did not confirm on the phone in time
+	ReasonUserRefused         = "USER_REFUSED"          // the payer refused on the phone
+	ReasonPhoneDigitsRequired = "PHONE_DIGITS_REQUIRED" // ask the payer for the last 4 digits of their phone (PayRequest.PhoneLast4)
+	ReasonPhoneDigitsWrong    = "PHONE_DIGITS_WRONG"    // PhoneLast4 does not match the account's phone
+	ReasonOrderPaid           = "ORDER_PAID"            // confirmed on the phone after the order was paid another way
 	// ReasonNotPaid goes with StatusReversed when a reversal arrived for an
 	// OutTradeNo the system had never seen: it is closed so that a charge
 	// arriving late cannot take money.

@@ -60,6 +60,8 @@ func (r PayRequest) Validate() error {
 		return bad("description must be UTF-8 of at most %d bytes", MaxDescription)
 	case len(r.Signature) > MaxSignature:
 		return bad("signature longer than %d bytes", MaxSignature)
+	case r.PhoneLast4 != "" && !fourDigits(r.PhoneLast4):
+		return bad("phone_last4 must be 4 digits")
 	}
 	if _, err := order.LookupCurrency(r.Currency); err != nil {
 		return bad("currency %q is not supported", r.Currency)
@@ -71,4 +73,17 @@ func (r PayRequest) Validate() error {
 		return r.Statement.Validate()
 	}
 	return nil
+}
+
+// fourDigits reports whether s is exactly four ASCII digits.
+func fourDigits(s string) bool {
+	if len(s) != 4 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

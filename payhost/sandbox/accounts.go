@@ -20,6 +20,8 @@ type NewAccount struct {
 	Name     string `json:"name"`     // the holder, 1–MaxNameBytes of printable UTF-8
 	Currency string `json:"currency"` // ISO 4217, one the order package knows
 	Balance  int64  `json:"balance"`  // opening balance, minor units, 0…order.MaxMinor
+	// Limit is Account.Limit: minor units, 0…order.MaxMinor, 0 for none.
+	Limit int64 `json:"limit,omitempty"`
 }
 
 // Validate checks the fields; errors wrap payhost.ErrInvalidRequest.
@@ -41,6 +43,9 @@ func (n NewAccount) Validate() error {
 	if n.Balance < 0 || n.Balance > order.MaxMinor {
 		return bad(fmt.Sprintf("balance %d outside 0..%d", n.Balance, int64(order.MaxMinor)))
 	}
+	if err := validLimit(n.Limit); err != nil {
+		return fmt.Errorf("sandbox: new account: %w", err)
+	}
 	return nil
 }
 
@@ -60,7 +65,7 @@ func (h *Host) CreateAccount(ctx context.Context, n NewAccount) (Account, error)
 			return err
 		}
 		now := h.clock()
-		acct = Account{ID: fmt.Sprintf("acct-%06d", seq), Name: n.Name, Currency: n.Currency, CreatedAt: now}
+		acct = Account{ID: fmt.Sprintf("acct-%06d", seq), Name: n.Name, Currency: n.Currency, CreatedAt: now, Limit: n.Limit}
 		if err := putJSON(tx, bucketAccounts, acct.ID, acct); err != nil {
 			return err
 		}
@@ -72,7 +77,7 @@ func (h *Host) CreateAccount(ctx context.Context, n NewAccount) (Account, error)
 	if err != nil {
 		return Account{}, fmt.Errorf("sandbox: create account: %w", err)
 	}
-	h.log.Info("account created", "account", acct.ID, "currency", acct.Currency, "balance", acct.Balance)
+	h.log.Info("account created", "account", acct.ID, "currency", acct.Currency, "balance", acct.Balance, "limit", acct.Limit)
 	return acct, nil
 }
 

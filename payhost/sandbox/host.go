@@ -14,7 +14,8 @@ import (
 
 // Options configure a Host. The zero value means: real clock, crypto
 // randomness, 60 s codes, no logging, a 1 s wait for the file lock,
-// statements valid from 5 minutes old to 1 minute ahead.
+// statements valid from 5 minutes old to 1 minute ahead, 60 s for the
+// payer to confirm a payment above their limit.
 type Options struct {
 	// Now is the clock; nil means time.Now. Tests inject a fake one to
 	// expire codes without waiting.
@@ -39,6 +40,10 @@ type Options struct {
 	// be (the terminal's clock runs ahead); zero means
 	// DefaultMaxStatementSkew.
 	MaxStatementSkew time.Duration
+	// UserPayingTTL is how long a payment above the account's limit waits
+	// for the payer to confirm it on the phone; zero means
+	// DefaultUserPayingTTL.
+	UserPayingTTL time.Duration
 }
 
 // Defaults of the Options.
@@ -46,6 +51,7 @@ const (
 	DefaultCodeTTL          = 60 * time.Second // a WeChat payment code's lifetime
 	DefaultMaxStatementAge  = 5 * time.Minute
 	DefaultMaxStatementSkew = time.Minute
+	DefaultUserPayingTTL    = 60 * time.Second
 )
 
 // Host is the sandbox payment system. Its methods are safe for concurrent
@@ -58,6 +64,7 @@ type Host struct {
 	log     *slog.Logger
 	maxAge  time.Duration // of a statement
 	skew    time.Duration // of a statement from the future
+	heldTTL time.Duration // of a USERPAYING payment
 }
 
 var _ payhost.Client = (*Host)(nil)
@@ -65,7 +72,7 @@ var _ payhost.Client = (*Host)(nil)
 // Open opens (creating if needed) the database file at path.
 func Open(path string, opts Options) (*Host, error) {
 	h := &Host{now: opts.Now, rand: opts.Rand, codeTTL: opts.CodeTTL, log: opts.Logger,
-		maxAge: opts.MaxStatementAge, skew: opts.MaxStatementSkew}
+		maxAge: opts.MaxStatementAge, skew: opts.MaxStatementSkew, heldTTL: opts.UserPayingTTL}
 	if h.now == nil {
 		h.now = time.Now
 	}
@@ -80,6 +87,9 @@ func Open(path string, opts Options) (*Host, error) {
 	}
 	if h.skew <= 0 {
 		h.skew = DefaultMaxStatementSkew
+	}
+	if h.heldTTL <= 0 {
+		h.heldTTL = DefaultUserPayingTTL
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
