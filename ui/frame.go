@@ -12,6 +12,7 @@ type Button struct {
 	Action checkout.Action
 	Line   string          // ActToggleLine: the line's ID
 	Page   int             // ActPage: zero-based page it shows
+	Digit  int             // ActDigit: the key's digit
 	Label  string          // what it says; a line row's label
 	Rect   image.Rectangle // panel pixels
 }

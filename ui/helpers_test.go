@@ -68,6 +68,8 @@ func views(o *order.Order) []checkout.View {
 		{Screen: checkout.ScreenRefused, Message: "The total does not match the items"},
 		{Screen: checkout.ScreenQuestion, Message: "Would you like to join our loyalty club?\nIt is free and you collect points."},
 		{Screen: checkout.ScreenNotProvisioned, Message: "configuration /data/payterm.json is missing"},
+		{Screen: checkout.ScreenConfirmOnPhone, Order: o, Method: checkout.Code},
+		{Screen: checkout.ScreenPhoneDigits, Order: o, Method: checkout.Face, Digits: 2, Message: "the digits did not match: please try again"},
 	}
 }
 

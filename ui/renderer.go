@@ -141,6 +141,8 @@ func touchFor(b Button) checkout.Touch {
 		t.Line = b.Line
 	case checkout.ActPage:
 		t.Page = b.Page
+	case checkout.ActDigit:
+		t.Digit = b.Digit
 	}
 	return t
 }

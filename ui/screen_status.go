@@ -163,6 +163,10 @@ func (b *builder) build(v checkout.View, name string) frame {
 		b.result(wPayment, iconAlert, wRefused, "", v.Message, true)
 	case checkout.ScreenQuestion:
 		b.question(v)
+	case checkout.ScreenConfirmOnPhone:
+		b.capture(wPayment, iconWait, wConfirmOnPhone, v)
+	case checkout.ScreenPhoneDigits:
+		b.phoneDigits(v)
 	case checkout.ScreenNotProvisioned:
 		b.result(wOutOfService, iconAlert, wNotProvisioned, "", or(v.Message, wAskStaff), false)
 	default:

@@ -1,6 +1,9 @@
 package ui
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // What the customer reads, in one place so a translation is one file.
 const (
@@ -38,6 +41,11 @@ const (
 	wOutOfService   = "Out of service"
 	wNotProvisioned = "Not provisioned"
 	wAskStaff       = "This terminal cannot take payments. Please ask the staff."
+	wConfirmOnPhone = "Confirm the payment on your phone"
+	wVerifyTitle    = "Confirm it is you"
+	wDigitsHint     = "Enter the last 4 digits of your phone number"
+	wDelete         = "Delete"
+	wOK             = "OK"
 )
 
 func wChecking(n int) string {
@@ -52,3 +60,17 @@ func wPage(page, pages int) string {
 }
 
 func wMore(n int) string { return "and " + strconv.Itoa(n) + " more" }
+
+// wDigitsMask shows how many of total digits were entered without showing
+// them: "• • _ _".
+func wDigitsMask(entered, total int) string {
+	marks := make([]string, 0, total)
+	for i := range total {
+		if i < entered {
+			marks = append(marks, "•")
+		} else {
+			marks = append(marks, "_")
+		}
+	}
+	return strings.Join(marks, " ")
+}
