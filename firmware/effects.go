@@ -111,6 +111,7 @@ func (p *performer) charge(c checkout.Charge) {
 		OrderHash:   c.Hash.String(),
 		TerminalID:  p.poiID,
 		Description: "order " + c.Order.ID,
+		PhoneLast4:  c.PhoneLast4, // secret: never logged
 	}
 	switch err := p.sign(&req); {
 	case err != nil:
@@ -165,8 +166,16 @@ func chargeResult(ref string, pay payhost.Payment, err error) checkout.ChargeRes
 		res.Status, res.Reference = checkout.ChargePaid, pay.TradeNo
 	case pay.Status == payhost.StatusReversed:
 		res.Status = checkout.ChargeReversed
+	case pay.Status == payhost.StatusUserPaying:
+		res.Status = checkout.ChargeUserPaying
 	default:
 		res.Status, res.Reason = checkout.ChargeDeclined, declineText(pay.Reason)
+		switch pay.Reason {
+		case payhost.ReasonPhoneDigitsRequired:
+			res.Check = checkout.CheckPhoneDigits
+		case payhost.ReasonPhoneDigitsWrong:
+			res.Check = checkout.CheckPhoneDigitsWrong
+		}
 	}
 	return res
 }
@@ -186,6 +195,16 @@ func declineText(reason string) string {
 		return "insufficient funds"
 	case payhost.ReasonCurrencyMismatch:
 		return "account currency does not match"
+	case payhost.ReasonUserRefused:
+		return "payment refused on your phone: nothing was charged"
+	case payhost.ReasonUserPayingExpired:
+		return "not confirmed on your phone in time: nothing was charged"
+	case payhost.ReasonPhoneDigitsRequired:
+		return "the last digits of your phone number are needed"
+	case payhost.ReasonPhoneDigitsWrong:
+		return "the phone number digits did not match"
+	case payhost.ReasonOrderPaid:
+		return "this order was already paid: nothing more was charged"
 	case payhost.ReasonTerminalUnknown, payhost.ReasonSignatureInvalid, payhost.ReasonStatementStale:
 		return "this terminal is not accepted by the payment system"
 	case "":

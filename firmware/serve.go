@@ -195,6 +195,7 @@ func simState(e *engine, scr *uiScreen, sc scanner.Scanner, key ed25519.PrivateK
 	v, btns := scr.snapshot()
 	st["screen"] = v.Screen.String()
 	st["message"] = v.Message
+	st["digits"] = v.Digits
 	if v.Order != nil {
 		st["order_id"] = v.Order.ID
 		st["total"] = v.Order.Total

@@ -53,11 +53,15 @@ const (
 	StatusSuccess  Status = "SUCCESS"  // charged: the money moved
 	StatusFail     Status = "FAIL"     // refused: nothing moved; see Reason
 	StatusReversed Status = "REVERSED" // charged, then given back (or never charged; see ReasonNotPaid)
+	// StatusUserPaying: the payer must confirm on their phone; nothing
+	// moved yet. Query until SUCCESS or FAIL (USER_REFUSED,
+	// USERPAYING_EXPIRED); Reverse closes it unpaid. It is never final.
+	StatusUserPaying Status = "USERPAYING"
 )
 
 // Valid reports whether s is one of the statuses above.
 func (s Status) Valid() bool {
-	return s == StatusSuccess || s == StatusFail || s == StatusReversed
+	return s == StatusSuccess || s == StatusFail || s == StatusReversed || s == StatusUserPaying
 }
 
 // Reasons a payment FAILed (or, for ReasonNotPaid, was reversed without a
@@ -77,6 +81,9 @@ const (
 	ReasonInsufficientFunds   = "INSUFFICIENT_FUNDS" // balance below the amount
 	ReasonCurrencyMismatch    = "CURRENCY_MISMATCH"  // account holds another currency
 	ReasonAccountUnknown      = "ACCOUNT_UNKNOWN"    // the credential's account is gone
+	ReasonUserPayingExpired   = "USERPAYING_EXPIRED" // the payer did not confirm on the phone in time
+	ReasonUserRefused         = "USER_REFUSED"       // the payer refused on the phone
+	ReasonOrderPaid           = "ORDER_PAID"         // confirmed on the phone after the order was paid another way
 	// ReasonNotPaid goes with StatusReversed when a reversal arrived for an
 	// OutTradeNo the system had never seen: it is closed so that a charge
 	// arriving late cannot take money.

@@ -41,6 +41,9 @@ func TestValidate(t *testing.T) {
 		{"long terminal", func(r *PayRequest) { r.TerminalID = strings.Repeat("t", MaxTerminalID+1) }, false},
 		{"bad UTF-8 description", func(r *PayRequest) { r.Description = "\xff" }, false},
 		{"long description", func(r *PayRequest) { r.Description = strings.Repeat("d", MaxDescription+1) }, false},
+		{"phone digits", func(r *PayRequest) { r.PhoneLast4 = "0421" }, true},
+		{"three phone digits", func(r *PayRequest) { r.PhoneLast4 = "042" }, false},
+		{"phone letters", func(r *PayRequest) { r.PhoneLast4 = "04a1" }, false},
 	}
 	for _, tc := range cases {
 		r := good

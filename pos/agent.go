@@ -180,6 +180,57 @@ const (
 // never "unknown" while money moved. An error remains only when the
 // payment system could not be reached at all.
 func (a *Agent) charge(ctx context.Context, req payhost.PayRequest) (payhost.Payment, error) {
+	pay, err := a.chargeOnce(ctx, req)
+	if err == nil && pay.Status == payhost.StatusUserPaying {
+		return a.awaitPayer(ctx, req.OutTradeNo)
+	}
+	return pay, err
+}
+
+// payerPoll is how often a payment waiting for the payer's phone is
+// queried.
+const payerPoll = time.Second
+
+// awaitPayer queries a payment the payer must confirm on their phone
+// until the payment system says how it ended. When the sale's context
+// ends first, or the payment system stops answering, the payment is
+// reversed: closed unpaid, or its money given back, so the sale never
+// ends "not paid" while the payer can still confirm it.
+func (a *Agent) awaitPayer(ctx context.Context, outTradeNo string) (payhost.Payment, error) {
+	a.Log.Info("waiting for the payer to confirm on the phone", "out_trade_no", outTradeNo)
+	silent := 0
+	for ctx.Err() == nil && silent < resolveTries {
+		select {
+		case <-ctx.Done():
+		case <-time.After(payerPoll):
+		}
+		p, err := a.Payer.Query(ctx, outTradeNo)
+		switch {
+		case err != nil:
+			silent++
+		case p.Status != payhost.StatusUserPaying:
+			return p, nil
+		default:
+			silent = 0
+		}
+	}
+	// The sale is over: close the payment. A reversal needs a context of
+	// its own, the sale's may have ended.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	var err error
+	for range retries(rctx) {
+		var p payhost.Payment
+		if p, err = a.Payer.Reverse(rctx, outTradeNo); err == nil {
+			a.Log.Warn("payment waiting for the payer closed by reversal", "out_trade_no", outTradeNo, "status", p.Status)
+			return p, nil
+		}
+	}
+	return payhost.Payment{}, fmt.Errorf("pos: payment %s waiting for the payer not closed: %w", outTradeNo, err)
+}
+
+// chargeOnce pays; a lost answer is resolved by queries and reversals.
+func (a *Agent) chargeOnce(ctx context.Context, req payhost.PayRequest) (payhost.Payment, error) {
 	pay, err := a.Payer.Pay(ctx, req)
 	if err == nil || errors.Is(err, payhost.ErrInvalidRequest) || errors.Is(err, payhost.ErrConflict) {
 		return pay, err

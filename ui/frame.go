@@ -14,6 +14,7 @@ type Button struct {
 	Action checkout.Action
 	Line   string // ActToggleLine: the line's ID
 	Page   int    // ActPage: zero-based page it shows
+	Digit  int    // ActDigit: the key's digit
 	// Language is ActLanguage's tag: the language the button switches to.
 	Language string
 	Label    string          // what it says; a line row's label

@@ -69,6 +69,8 @@ func views(o *order.Order) []checkout.View {
 		{Screen: checkout.ScreenQuestion, Message: "Would you like to join our loyalty club?\nIt is free and you collect points."},
 		{Screen: checkout.ScreenNotProvisioned, Message: "configuration /data/payterm.json is missing"},
 		{Screen: checkout.ScreenDocument, Doc: checkout.DocView{ID: "d", Pages: 3, Page: 1, Receipt: true}},
+		{Screen: checkout.ScreenConfirmOnPhone, Order: o, Method: checkout.Code},
+		{Screen: checkout.ScreenPhoneDigits, Order: o, Method: checkout.Face, Digits: 2, Message: "the digits did not match: please try again"},
 	}
 }
 

@@ -174,6 +174,8 @@ func touchFor(b Button) checkout.Touch {
 		t.Page = b.Page
 	case checkout.ActLanguage:
 		t.Language = b.Language
+	case checkout.ActDigit:
+		t.Digit = b.Digit
 	}
 	return t
 }

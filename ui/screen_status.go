@@ -173,6 +173,10 @@ func (b *builder) build(v checkout.View, name string) frame {
 		b.question(v)
 	case checkout.ScreenDocument:
 		b.document(v)
+	case checkout.ScreenConfirmOnPhone:
+		b.capture(b.t(wPayment), iconWait, b.t(wConfirmOnPhone), v)
+	case checkout.ScreenPhoneDigits:
+		b.phoneDigits(v)
 	case checkout.ScreenNotProvisioned:
 		b.result(b.t(wOutOfService), iconAlert, b.t(wNotProvisioned), "", or(v.Message, wAskStaff), false)
 	default:

@@ -26,6 +26,10 @@ var wantActions = map[checkout.Screen][]checkout.Action{
 	// No control: nothing the customer can do fixes it.
 	checkout.ScreenNotProvisioned: nil,
 	checkout.ScreenDocument:       {checkout.ActDismiss}, // and the pages
+	checkout.ScreenConfirmOnPhone: {checkout.ActCancel},
+	checkout.ScreenPhoneDigits: {checkout.ActDigit, checkout.ActDigit, checkout.ActDigit, checkout.ActDigit, checkout.ActDigit,
+		checkout.ActDigit, checkout.ActDigit, checkout.ActDigit, checkout.ActDigit, checkout.ActDigit,
+		checkout.ActDelete, checkout.ActEnter, checkout.ActCancel},
 }
 
 // TestTablesCoverEveryScreen: views and wantActions have one entry for
@@ -108,7 +112,7 @@ func checkButtons(t *testing.T, r *Renderer, img *image.RGBA) {
 		}
 		got, ok := r.Hit(center(b.Rect))
 		want := touchFor(b)
-		if !ok || got.Action != want.Action || got.Line != want.Line || got.Page != want.Page {
+		if !ok || got.Action != want.Action || got.Line != want.Line || got.Page != want.Page || got.Digit != want.Digit {
 			t.Errorf("Hit(centre of %q) = %+v, %v; want %+v", b.Label, got, ok, want)
 		}
 	}

@@ -65,6 +65,11 @@ const (
 	wReceiptTitle   = catalog.ReceiptTitle
 	wClose          = catalog.Close
 	wDocumentError  = catalog.DocumentError
+	wConfirmOnPhone = catalog.ConfirmOnPhone
+	wVerifyTitle    = catalog.VerifyTitle
+	wDigitsHint     = catalog.DigitsHint
+	wDelete         = catalog.Delete
+	wOK             = catalog.OK
 )
 
 // t is message id in the language of the view being built.

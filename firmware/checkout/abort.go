@@ -32,7 +32,7 @@ func onAbort(s State, e Abort) (State, []Effect) {
 		if e.Hangup {
 			return s, nil
 		}
-		return s.abortCharge(reason)
+		return s.abortCharge(CondAborted, reason)
 	case s.phase == Idle:
 		return s, nil
 	case s.phase == Asking:

@@ -23,6 +23,10 @@ const (
 	// queries or reversals.
 	firstRetry = 500 * time.Millisecond
 	maxRetry   = 10 * time.Second
+	// userPayingPoll is how often an attempt the payer must confirm on
+	// the phone is queried: a customer who confirmed sees the result
+	// within about a second and a query's round trip.
+	userPayingPoll = time.Second
 )
 
 // AttemptRef is the out_trade_no of attempt n at the order with hash h
@@ -66,6 +70,7 @@ type probe struct {
 	tries    int       // unanswered tries in this stage
 	retryAt  time.Time // when to ask again (not inflight)
 	aborting bool      // reverse even if it charged
+	holding  bool      // the payment system said USERPAYING: the payer must confirm on the phone
 }
 
 // charging is the session's attempt in flight.
@@ -74,6 +79,10 @@ type charging struct {
 	attempt Attempt
 	req     RequestID // the request it pays; its reply waits for the outcome
 	reason  string    // the Abort's reason while aborting
+	cond    Cond      // while aborting: CondAborted (the POS) or CondCancelled (the customer)
+	// cred is the face charged, kept only so that a decline asking for
+	// the payer's phone digits can be retried with them.
+	cred Credential
 }
 
 // recovery is an attempt a restart left open.
@@ -101,6 +110,15 @@ func (p probe) next(st ChargeStatus, now time.Time) (probe, verdict) {
 		return p, settled
 	case ChargeDeclined, ChargeReversed:
 		return p, settled
+	case ChargeUserPaying:
+		// The payer has it on the phone: wait for them, however long the
+		// payment system lets them take, and never reverse for it.
+		if p.aborting {
+			return p.moveTo(stageReverse, now), keepGoing
+		}
+		p.stage, p.tries, p.holding = stageQuery, 0, true
+		p.retryAt = now.Add(userPayingPoll)
+		return p, keepGoing
 	case ChargeNotFound:
 		// The charge never arrived, or is still on its way: closing it
 		// with a reversal makes sure it cannot take money later.
@@ -144,6 +162,8 @@ func (p probe) ask() Effect {
 
 // beginCharge releases a direct-mode credential as the next attempt at
 // the confirmed order: the attempt is journaled before the charge leaves.
+// The phone digits the customer entered, if any, go with the charge and
+// are forgotten.
 func beginCharge(s State, c Credential, out []Effect) (State, []Effect) {
 	n := s.history.Attempts + 1
 	s.history.Attempts = n
@@ -151,9 +171,13 @@ func beginCharge(s State, c Credential, out []Effect) (State, []Effect) {
 	out = append(out,
 		Journal{Record{Kind: RecordAttempt, Hash: s.confirmed, Method: c.Method, Ref: a.Ref, Req: s.pending,
 			Amount: s.order.Total, Currency: s.order.Currency.Code, Detail: fmt.Sprintf("attempt %d", n)}},
-		Charge{Attempt: a, Req: s.pending, Order: cloneOrder(s.order), Hash: s.confirmed, Credential: c},
+		Charge{Attempt: a, Req: s.pending, Order: cloneOrder(s.order), Hash: s.confirmed, Credential: c, PhoneLast4: s.digits},
 	)
 	s.charge = &charging{probe: probe{ref: a.Ref, stage: stagePay, inflight: true}, attempt: a, req: s.pending}
+	if c.Method == Face {
+		s.charge.cred = c
+	}
+	s.digits = ""
 	return s, out
 }
 
@@ -172,7 +196,16 @@ func onChargeResult(s State, e ChargeResult) (State, []Effect) {
 	c.probe, v = c.probe.next(e.Status, s.now)
 	s.charge = &c
 	if v == keepGoing {
-		return s.pump()
+		s, out := s.pump()
+		if e.Status == ChargeUserPaying && !c.aborting && s.view.Screen != ScreenConfirmOnPhone {
+			out = append(out, s.show(s.sessionView(ScreenConfirmOnPhone, "")))
+		}
+		return s, out
+	}
+	if e.Status == ChargeDeclined && !c.aborting && c.cred.Method == Face {
+		if s, out, ok := s.askDigits(e); ok {
+			return s, out
+		}
 	}
 	return s.finishCharge(e)
 }
@@ -192,8 +225,12 @@ func (s State) finishCharge(e ChargeResult) (State, []Effect) {
 		screen = ScreenPaid
 	case c.aborting:
 		rec.Detail = "aborted: " + e.Status.String() + ", nothing charged"
-		r.Cond, r.Reason = CondAborted, c.reason+"; nothing charged"
+		r.Cond, r.Reason = c.cond, c.reason+"; nothing charged"
 		screen, msg = ScreenFailed, "payment cancelled: nothing was charged"
+	case e.Status == ChargeDeclined && e.Check == CheckPhoneDigitsWrong:
+		rec.Detail = "declined: the phone digits did not match"
+		r.Cond, r.Reason = CondDeclined, e.Reason
+		screen, msg = ScreenFailed, "the phone number digits did not match: nothing was charged"
 	case e.Status == ChargeDeclined:
 		rec.Detail = fmt.Sprintf("declined: %q", e.Reason)
 		r.Cond, r.Reason = CondDeclined, e.Reason
@@ -236,18 +273,24 @@ func (s State) pump() (State, []Effect) {
 
 // abortCharge asks for the attempt in flight to be reversed: the session
 // ends when the payment system confirms it (or that it charged nothing).
-func (s State) abortCharge(reason string) (State, []Effect) {
+// cond says who asked: CondAborted (the POS) or CondCancelled (the
+// customer, while the payment waits for their phone).
+func (s State) abortCharge(cond Cond, reason string) (State, []Effect) {
 	c := *s.charge
 	if c.aborting {
 		return s, nil
 	}
-	c.aborting, c.reason = true, reason
+	c.aborting, c.reason, c.cond = true, reason, cond
 	if !c.inflight {
 		c.probe = c.probe.moveTo(stageReverse, s.now)
 	}
 	s.charge = &c
 	s, out := s.pump()
-	out = append([]Effect{Journal{Record{Kind: RecordAborted, Hash: s.confirmed, Method: s.method, Ref: c.ref,
+	kind := RecordAborted
+	if cond == CondCancelled {
+		kind = RecordCancelled
+	}
+	out = append([]Effect{Journal{Record{Kind: kind, Hash: s.confirmed, Method: s.method, Ref: c.ref,
 		Detail: reason + "; reversing the charge in flight"}}}, out...)
 	return s, append(out, s.show(s.sessionView(ScreenProcessing, "cancelling the payment")))
 }

@@ -92,6 +92,32 @@ func (c *byteChooser) intn(n int) int {
 	return v % n
 }
 
+// TestPropertiesFaceCharge runs the properties from a direct-mode face
+// charge in flight, where the payment system's answers lead to the phone
+// confirmation (USERPAYING) and the phone-digit keypad.
+func TestPropertiesFaceCharge(t *testing.T) {
+	sequences := 3000
+	if testing.Short() {
+		sequences = 300
+	}
+	start := []Event{Tick{Now: epoch}, OrderReceived{Req: "r0", Order: orderPool(0), Mode: Direct},
+		Touch{Action: ActConfirm}, Touch{Action: ActChooseFace}, FaceCaptured{Token: "face-token-start"}}
+	reached := map[Screen]int{}
+	for seed := range uint64(sequences) {
+		r := rand.New(rand.NewPCG(seed, 0xface))
+		c := randChooser{r}
+		cfg := Config{HasScan: true, HasCamera: true, FaceKey: true, TerminalID: "PT1"}
+		if err := runFrom(c, 1+c.intn(60), cfg, start, reached); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+	}
+	for _, sc := range []Screen{ScreenConfirmOnPhone, ScreenPhoneDigits} {
+		if reached[sc] == 0 {
+			t.Errorf("no sequence reached %s", sc)
+		}
+	}
+}
+
 // runSequence steps a machine with n random events, then ends it with an
 // Abort or far-future Ticks, checking every step.
 func runSequence(c chooser, n int) error {
@@ -100,11 +126,25 @@ func runSequence(c chooser, n int) error {
 		cfg.Timeouts = Timeouts{Order: 20 * time.Second, Flagged: 30 * time.Second, Method: 10 * time.Second,
 			Capture: 10 * time.Second, Outcome: 15 * time.Second, Result: 3 * time.Second, Question: 12 * time.Second}
 	}
+	return runFrom(c, n, cfg, nil, nil)
+}
+
+// runFrom is runSequence from the events start, with cfg; reached counts
+// the screens shown when not nil.
+func runFrom(c chooser, n int, cfg Config, start []Event, reached map[Screen]int) error {
 	g := &gen{c: c, now: epoch}
 	s := New(cfg)
 	o := newObserver(s.Config())
 	var err error
+	for _, ev := range start {
+		if s, err = o.apply(s, ev); err != nil {
+			return o.failure(err)
+		}
+	}
 	for range n {
+		if reached != nil {
+			reached[s.View().Screen]++
+		}
 		if s, err = o.apply(s, g.event(s)); err != nil {
 			return o.failure(err)
 		}
@@ -167,6 +207,9 @@ func (g *gen) event(s State) Event {
 	if s.Phase() == Capturing && w < 40 {
 		w += 50 // mostly scans and faces
 	}
+	if s.Phase() == PhoneDigits && w < 40 {
+		return g.keypad()
+	}
 	if len(s.OpenRefs()) > 0 && w < 30 {
 		w = 108 + w%10 // mostly answers from the payment system
 	}
@@ -184,7 +227,15 @@ func (g *gen) event(s State) Event {
 		if int(st) >= len(chargeStatusNames) {
 			st = ChargeUnknown
 		}
-		return ChargeResult{Ref: refs[g.c.intn(len(refs))], Status: st, Reference: g.pick("", "SBX0000000000000001"), Reason: g.pick("", "INSUFFICIENT_FUNDS")}
+		cr := ChargeResult{Ref: refs[g.c.intn(len(refs))], Status: st, Reference: g.pick("", "SBX0000000000000001"), Reason: g.pick("", "INSUFFICIENT_FUNDS")}
+		if s.Method() == Face && g.c.intn(3) == 0 {
+			// A close call: the payment system asks for the phone digits.
+			st, cr.Status = ChargeDeclined, ChargeDeclined
+		}
+		if st == ChargeDeclined {
+			cr.Check = Check(g.c.intn(3))
+		}
+		return cr
 	case w >= 100:
 		return g.ask(s)
 	case w < 12:
@@ -301,7 +352,7 @@ func (g *gen) ask(s State) Ask {
 }
 
 func (g *gen) touch() Touch {
-	t := Touch{Action: Action(g.c.intn(len(actionNames) + 1)), Page: g.c.intn(6) - 2}
+	t := Touch{Action: Action(g.c.intn(len(actionNames) + 1)), Page: g.c.intn(6) - 2, Digit: g.c.intn(12) - 1}
 	ids := []string{"1", "2", "3", "A", "zz", ""}
 	t.Line = ids[g.c.intn(len(ids))]
 	for _, id := range ids {
@@ -309,9 +360,27 @@ func (g *gen) touch() Touch {
 			t.Lines = append(t.Lines, id)
 		}
 	}
-	// Confirm and the method choices are what moves a session on.
-	if g.c.intn(3) == 0 {
+	// Confirm and the method choices are what moves a session on; digits
+	// and OK a keypad.
+	switch g.c.intn(4) {
+	case 0:
 		t.Action = []Action{ActConfirm, ActChooseCode, ActChooseFace, ActDismiss, ActYes, ActNo}[g.c.intn(6)]
+	case 1:
+		t.Action = []Action{ActDigit, ActDigit, ActDigit, ActEnter, ActDelete}[g.c.intn(5)]
+	}
+	return t
+}
+
+// keypad is a touch on the phone-digit keypad, mostly a digit.
+func (g *gen) keypad() Touch {
+	t := Touch{Action: ActDigit, Digit: g.c.intn(10)}
+	switch g.c.intn(10) {
+	case 0:
+		t.Action = ActDelete
+	case 1, 2:
+		t.Action = ActEnter
+	case 3:
+		t.Action = ActCancel
 	}
 	return t
 }
@@ -366,6 +435,12 @@ type observer struct {
 	confirmed order.Hash // shown when the customer touched Confirm; zero once used
 	released  int        // credentials or charges this session
 	secrets   []string   // credentials seen, to keep out of the journal
+	// the face and hash last charged, which a charge with the phone
+	// digits may charge again
+	lastCred Credential
+	lastHash order.Hash
+	// digits typed on the keypad since it was shown
+	typed string
 }
 
 func newObserver(cfg Config) *observer {
@@ -409,6 +484,14 @@ func (o *observer) check(prev State, ev Event, next State, effects []Effect) err
 	case Touch:
 		if e.Action == ActConfirm && o.screen == ScreenOrder {
 			o.confirmed = o.shown
+		}
+		if o.screen == ScreenPhoneDigits {
+			switch {
+			case e.Action == ActDigit && e.Digit >= 0 && e.Digit <= 9 && len(o.typed) < 4:
+				o.typed += fmt.Sprint(e.Digit)
+			case e.Action == ActDelete && o.typed != "":
+				o.typed = o.typed[:len(o.typed)-1]
+			}
 		}
 	case CodeScanned:
 		if len(e.Code) >= 12 {
@@ -572,12 +655,28 @@ func (o *observer) effect(prev State, ev Event, eff Effect) error {
 				return fmt.Errorf("journal %q holds a credential", e.Record.Detail)
 			}
 		}
+		if len(o.typed) == 4 && (strings.Contains(e.Record.Detail, o.typed) || strings.Contains(e.Record.Reference, o.typed)) {
+			return fmt.Errorf("journal %+v holds the phone digits", e.Record)
+		}
 	case Charge:
 		if o.shownMode != Direct {
 			return errors.New("Charge in a relay session")
 		}
 		if e.Order.Hash() != e.Hash {
 			return errors.New("Charge.Hash is not the charged order's hash")
+		}
+		if t, ok := ev.(Touch); ok && t.Action == ActEnter && prev.Phase() == PhoneDigits {
+			// The same face again, with the digits the customer typed.
+			switch {
+			case o.screen != ScreenPhoneDigits || o.typed == "" || e.PhoneLast4 != o.typed || len(o.typed) != 4:
+				return fmt.Errorf("charge with digits %q, customer typed %q on %s", e.PhoneLast4, o.typed, o.screen)
+			case e.Hash != o.lastHash || e.Credential != o.lastCred || e.Credential.Method != Face:
+				return errors.New("charge with phone digits is not the face charged before")
+			}
+			return nil
+		}
+		if e.PhoneLast4 != "" {
+			return errors.New("phone digits sent without the keypad")
 		}
 		return o.release(prev, ev, e.Hash, e.Credential)
 	case Reply:
@@ -608,6 +707,12 @@ func (o *observer) effect(prev State, ev Event, eff Effect) error {
 			}
 		}
 	case Show:
+		if e.View.Screen == ScreenPhoneDigits && o.screen != ScreenPhoneDigits {
+			o.typed = ""
+		}
+		if e.View.Screen == ScreenPhoneDigits && e.View.Digits != len(o.typed) {
+			return fmt.Errorf("keypad shows %d digits, customer typed %q", e.View.Digits, o.typed)
+		}
 		o.screen = e.View.Screen
 		o.asked = ""
 		switch e.View.Screen {
@@ -709,6 +814,7 @@ func (o *observer) release(prev State, ev Event, h order.Hash, c Credential) err
 	}
 	o.released++
 	o.confirmed = order.Hash{}
+	o.lastCred, o.lastHash = c, h
 	want := Credential{}
 	switch e := ev.(type) {
 	case CodeScanned:

@@ -38,6 +38,12 @@ type State struct {
 	history  History   // earlier attempts at this order (OrderReceived.History)
 	charge   *charging // direct: the attempt in flight; never mutated, replaced
 
+	// The phone-digit check (phonedigits.go): the face to charge again,
+	// the digits entered so far and how many charges carried digits.
+	retryFace  Credential
+	digits     string
+	digitTries int
+
 	// recovering are attempts left open by a restart, resolved one at a
 	// time before new orders are taken; replaced, never mutated.
 	recovering []recovery
@@ -134,8 +140,13 @@ func (s State) Marked() []string { return sortedMarked(s.marked) }
 
 // enter moves to phase p and arms its deadline from the last Tick; before
 // any Tick the deadline waits for the first one.
+// The face and digits of the phone-digit check are kept only on its
+// keypad and forgotten on leaving it.
 func (s State) enter(p Phase) State {
 	s.phase = p
+	if p != PhoneDigits {
+		s.retryFace, s.digits = Credential{}, ""
+	}
 	return s.rearm()
 }
 
@@ -160,7 +171,7 @@ func (s State) timeout(p Phase) time.Duration {
 		return t.Flagged
 	case Confirmed:
 		return t.Method
-	case Capturing:
+	case Capturing, PhoneDigits:
 		return t.Capture
 	case Captured:
 		return t.Outcome
@@ -212,7 +223,7 @@ func (s State) Owner() string { return s.owner }
 // active reports whether p is a session a new order must not interrupt.
 func active(p Phase) bool {
 	switch p {
-	case OrderShown, Flagged, Confirmed, Capturing, Captured:
+	case OrderShown, Flagged, Confirmed, Capturing, Captured, PhoneDigits:
 		return true
 	}
 	return false

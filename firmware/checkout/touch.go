@@ -35,6 +35,15 @@ func onTouch(s State, t Touch) (State, []Effect) {
 			s = s.enter(Confirmed)
 			return s, append(out, s.show(s.sessionView(ScreenMethod, "")))
 		}
+	case Captured:
+		// Only a payment waiting for the payer's phone can be cancelled
+		// here: it is reversed, and paid only if the payer's yes came
+		// first.
+		if t.Action == ActCancel && s.charge != nil && s.charge.holding {
+			return s.abortCharge(CondCancelled, ReasonCancelled)
+		}
+	case PhoneDigits:
+		return touchDigits(s, t)
 	case Asking:
 		return touchQuestion(s, t)
 	case Reading:

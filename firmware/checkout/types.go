@@ -57,9 +57,13 @@ const (
 	Refused                 // the POS's order was invalid; reason on screen briefly
 	Asking                  // no payment session; the POS's yes/no question on screen (Ask)
 	Reading                 // no payment session; the POS's document on screen (ShowDocument)
+	// PhoneDigits: the payment system asked for the last four digits of
+	// the payer's phone before it charges a face (a close call); the
+	// keypad is on screen. Times out after Timeouts.Capture.
+	PhoneDigits
 )
 
-var phaseNames = [...]string{"idle", "order", "flagged", "confirmed", "capturing", "captured", "done", "refused", "asking", "reading"}
+var phaseNames = [...]string{"idle", "order", "flagged", "confirmed", "capturing", "captured", "done", "refused", "asking", "reading", "phone-digits"}
 
 func (p Phase) String() string {
 	if p >= 0 && int(p) < len(phaseNames) {
@@ -155,9 +159,12 @@ const (
 	ActNo                // answer the POS's question no
 	ActLanguage          // show the screens in Touch.Language, until the session ends
 	ActScroll            // ScreenDocument: scroll the page to Touch.Scroll (ui computed it from the drag)
+	ActDigit             // keypad: digit Digit (0–9)
+	ActDelete            // keypad: take back the last digit
+	ActEnter             // keypad: send the digits entered (OK)
 )
 
-var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back", "yes", "no", "language", "scroll"}
+var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back", "yes", "no", "language", "scroll", "digit", "delete", "enter"}
 
 func (a Action) String() string {
 	if a >= 0 && int(a) < len(actionNames) {
@@ -205,6 +212,7 @@ type Touch struct {
 	// Scroll is ActScroll's target: pixels of the page image hidden above
 	// the document area (the ui clamps it to the page it drew).
 	Scroll int
+	Digit  int // ActDigit: 0–9
 }
 
 // CodeScanned: the scanner (or camera) read a payment code.
@@ -252,7 +260,19 @@ type ChargeResult struct {
 	Status    ChargeStatus
 	Reference string // the payment system's reference when charged
 	Reason    string // the payment system's reason when declined
+	// Check, when declined, is what the payment system needs before it
+	// will charge this credential; CheckNone for a plain refusal.
+	Check Check
 }
+
+// Check is a payment system's demand for more proof from the payer.
+type Check int
+
+const (
+	CheckNone             Check = iota
+	CheckPhoneDigits            // PHONE_DIGITS_REQUIRED: ask the last four digits of the payer's phone
+	CheckPhoneDigitsWrong       // PHONE_DIGITS_WRONG: the digits sent did not match
+)
 
 // ChargeStatus is what the payment system said of an attempt.
 type ChargeStatus int
@@ -263,9 +283,13 @@ const (
 	ChargeDeclined                     // refused; nothing moved
 	ChargeNotFound                     // the payment system has no such attempt
 	ChargeReversed                     // reversed (or closed unpaid): no money moved in the end
+	// ChargeUserPaying: the payer must confirm on their phone; nothing
+	// moved yet. Never final: queried until paid, declined (refused or
+	// expired at the payment system) or reversed.
+	ChargeUserPaying
 )
 
-var chargeStatusNames = [...]string{"unknown", "paid", "declined", "not-found", "reversed"}
+var chargeStatusNames = [...]string{"unknown", "paid", "declined", "not-found", "reversed", "user-paying"}
 
 func (c ChargeStatus) String() string {
 	if c >= 0 && int(c) < len(chargeStatusNames) {
@@ -396,6 +420,10 @@ type Charge struct {
 	Order      order.Order
 	Hash       order.Hash
 	Credential Credential
+	// PhoneLast4 is the four digits the customer entered when the payment
+	// system asked for them (CheckPhoneDigits); "" otherwise. Secret like
+	// the credential: never journaled or logged.
+	PhoneLast4 string
 }
 
 // Attempt names one charge attempt at an order: Ref is the out_trade_no
@@ -542,9 +570,16 @@ const (
 	// ScreenDocument: the POS's document (View.Doc), paged and scrolled by
 	// the customer, with Close.
 	ScreenDocument
+	// ScreenConfirmOnPhone: the payment system waits for the payer to
+	// confirm on their phone (USERPAYING); the amount, and Cancel.
+	ScreenConfirmOnPhone
+	// ScreenPhoneDigits: a keypad for the last four digits of the payer's
+	// phone (View.Digits entered so far, shown masked), Delete, OK and
+	// Cancel; Message says why when the first digits did not match.
+	ScreenPhoneDigits
 )
 
-var screenNames = [...]string{"idle", "order", "flagged", "method", "show-code", "face", "processing", "paid", "failed", "refused", "question", "not-provisioned", "document"}
+var screenNames = [...]string{"idle", "order", "flagged", "method", "show-code", "face", "processing", "paid", "failed", "refused", "question", "not-provisioned", "document", "confirm-on-phone", "phone-digits"}
 
 func (s Screen) String() string {
 	if s >= 0 && int(s) < len(screenNames) {
@@ -576,6 +611,9 @@ type View struct {
 	Language string
 	// Doc is the document on ScreenDocument.
 	Doc DocView
+	// Digits is how many digits the customer entered (ScreenPhoneDigits);
+	// the digits themselves never reach the view.
+	Digits int
 }
 
 // DocView is a document on screen: which one, and where the customer is

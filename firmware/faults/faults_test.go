@@ -139,9 +139,13 @@ func (g *rig) verdict(ctx context.Context, s *sale) (kinds []string, detail stri
 	g.hostProxy.WaitQuiet(2 * time.Second)
 	g.payProxy.WaitQuiet(2 * time.Second)
 	g.term.state() // the latest screens
-	charges, err := g.host.charges(ctx, s.hash)
+	charges, held, err := g.host.chargesHeld(ctx, s.hash)
 	if err != nil {
 		return []string{"harness: " + err.Error()}, ""
+	}
+	if held > 0 {
+		// Its phone has stopped: it can only expire or be reversed.
+		g.stats.add("payments still waiting for a phone at the verdict (cannot be confirmed)", held)
 	}
 	acct, err := g.host.Host.Account(ctx, s.account)
 	if err != nil {

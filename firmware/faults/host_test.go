@@ -32,7 +32,7 @@ type payHost struct {
 
 func startHost(t *testing.T) *payHost {
 	t.Helper()
-	h, err := sandbox.Open(filepath.Join(t.TempDir(), "payhost.db"), sandbox.Options{})
+	h, err := sandbox.Open(filepath.Join(t.TempDir(), "payhost.db"), sandbox.Options{UserPayingTTL: heldTTL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,23 +78,33 @@ func (ph *payHost) note(hash, outTradeNo string) {
 }
 
 // charges lists the payments for an order hash that moved money and still
-// hold it: SUCCESS, not reversed.
+// hold it: SUCCESS, not reversed. A payment still waiting for the payer
+// (USERPAYING) moved nothing; it is counted in held, and once the phone
+// of its attempt has stopped nobody can confirm it any more.
 func (ph *payHost) charges(ctx context.Context, hash string) ([]payhost.Payment, error) {
+	out, _, err := ph.chargesHeld(ctx, hash)
+	return out, err
+}
+
+// chargesHeld is charges and the number of payments still held.
+func (ph *payHost) chargesHeld(ctx context.Context, hash string) (out []payhost.Payment, held int, err error) {
 	ph.mu.Lock()
 	nos := append([]string(nil), ph.byOrder[hash]...)
 	ph.mu.Unlock()
-	var out []payhost.Payment
 	for _, no := range nos {
 		p, err := ph.Host.Query(ctx, no)
 		if errors.Is(err, payhost.ErrNotFound) {
 			continue // refused before it was stored (validation): nothing moved
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		if p.Paid() {
+		switch p.Status {
+		case payhost.StatusSuccess:
 			out = append(out, p)
+		case payhost.StatusUserPaying:
+			held++
 		}
 	}
-	return out, nil
+	return out, held, nil
 }

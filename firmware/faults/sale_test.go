@@ -105,6 +105,7 @@ type sale struct {
 	order    order.Order
 	hash     string
 	account  string
+	limited  bool // the payer's code payments wait for the phone
 	attempts []attemptPlan
 	charged  []int // charges for the order at the host after each attempt
 	trace    []string
@@ -161,7 +162,17 @@ func (g *rig) runSale(ctx context.Context, s *sale) error {
 		return err
 	}
 	s.order, s.hash = o, o.Hash().String()
-	acct, err := g.host.Host.CreateAccount(ctx, sandbox.NewAccount{Name: "Fault customer", Currency: o.Currency.Code, Balance: 10 * o.Total})
+	na := sandbox.NewAccount{Name: "Fault customer", Currency: o.Currency.Code, Balance: 10 * o.Total}
+	lim, phoneRand := limited(s)
+	if lim {
+		na.Limit = phoneLimit
+		s.limited = true
+		s.logf("payer's limit %d: code payments wait for the phone", phoneLimit)
+		g.stats.add("sales with a payer's limit (USERPAYING)", 1)
+	} else {
+		phoneRand = nil
+	}
+	acct, err := g.host.Host.CreateAccount(ctx, na)
 	if err != nil {
 		return err
 	}
@@ -170,7 +181,9 @@ func (g *rig) runSale(ctx context.Context, s *sale) error {
 		p := drawPlan(r, s.mode)
 		s.attempts = append(s.attempts, p)
 		s.logf("attempt %d (%s): %s", a, s.mode, p)
-		kind, words := g.attempt(ctx, s, p)
+		var kind answerKind
+		var words string
+		g.withPhone(ctx, s, phoneRand, func() { kind, words = g.attempt(ctx, s, p) })
 		s.paid, s.answer, s.unresolved = kind == answerPaid, words, kind == answerUnresolved
 		s.logf("attempt %d: POS answer: %s", a, words)
 		if err := g.cleanup(ctx, s); err != nil {

@@ -25,6 +25,8 @@ type NewAccount struct {
 	// 4–20 digits, spaces or dashes (at least 4 digits). Its last four
 	// digits settle a close face match (payhost.PayRequest.PhoneLast4).
 	Phone string `json:"phone,omitempty"`
+	// Limit is Account.Limit: minor units, 0…order.MaxMinor, 0 for none.
+	Limit int64 `json:"limit,omitempty"`
 }
 
 // Validate checks the fields; errors wrap payhost.ErrInvalidRequest.
@@ -49,6 +51,9 @@ func (n NewAccount) Validate() error {
 	if n.Balance < 0 || n.Balance > order.MaxMinor {
 		return bad(fmt.Sprintf("balance %d outside 0..%d", n.Balance, int64(order.MaxMinor)))
 	}
+	if err := validLimit(n.Limit); err != nil {
+		return fmt.Errorf("sandbox: new account: %w", err)
+	}
 	return nil
 }
 
@@ -68,7 +73,7 @@ func (h *Host) CreateAccount(ctx context.Context, n NewAccount) (Account, error)
 			return err
 		}
 		now := h.clock()
-		acct = Account{ID: fmt.Sprintf("acct-%06d", seq), Name: n.Name, Currency: n.Currency, Phone: n.Phone, CreatedAt: now}
+		acct = Account{ID: fmt.Sprintf("acct-%06d", seq), Name: n.Name, Currency: n.Currency, Phone: n.Phone, CreatedAt: now, Limit: n.Limit}
 		if err := putJSON(tx, bucketAccounts, acct.ID, acct); err != nil {
 			return err
 		}
@@ -80,7 +85,7 @@ func (h *Host) CreateAccount(ctx context.Context, n NewAccount) (Account, error)
 	if err != nil {
 		return Account{}, fmt.Errorf("sandbox: create account: %w", err)
 	}
-	h.log.Info("account created", "account", acct.ID, "currency", acct.Currency, "balance", acct.Balance)
+	h.log.Info("account created", "account", acct.ID, "currency", acct.Currency, "balance", acct.Balance, "limit", acct.Limit)
 	return acct, nil
 }
 

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"payterm/payhost"
 )
 
 // AdminClient drives a sandbox host's admin API over HTTP: what a demo
@@ -37,6 +39,31 @@ func (c *AdminClient) Account(ctx context.Context, id string) (Account, error) {
 func (c *AdminClient) IssueCode(ctx context.Context, id string) (Code, error) {
 	var out Code
 	return out, c.call(ctx, http.MethodPost, "/accounts/"+url.PathEscape(id)+"/codes", struct{}{}, &out)
+}
+
+// SetLimit sets the account's limit (minor units; 0 for none).
+func (c *AdminClient) SetLimit(ctx context.Context, id string, limit int64) (Account, error) {
+	var out Account
+	return out, c.call(ctx, http.MethodPut, "/accounts/"+url.PathEscape(id)+"/limit", NewLimit{Limit: limit}, &out)
+}
+
+// Held lists the payments waiting for the account's confirmation on its
+// phone.
+func (c *AdminClient) Held(ctx context.Context, id string) ([]Held, error) {
+	var out []Held
+	return out, c.call(ctx, http.MethodGet, "/phone/"+url.PathEscape(id)+"/payments", nil, &out)
+}
+
+// Confirm is the payer's yes to a held payment on the phone.
+func (c *AdminClient) Confirm(ctx context.Context, id, outTradeNo string) (payhost.Payment, error) {
+	var out payhost.Payment
+	return out, c.call(ctx, http.MethodPost, "/phone/"+url.PathEscape(id)+"/payments/"+url.PathEscape(outTradeNo)+"/confirm", struct{}{}, &out)
+}
+
+// Refuse is the payer's no to a held payment on the phone.
+func (c *AdminClient) Refuse(ctx context.Context, id, outTradeNo string) (payhost.Payment, error) {
+	var out payhost.Payment
+	return out, c.call(ctx, http.MethodPost, "/phone/"+url.PathEscape(id)+"/payments/"+url.PathEscape(outTradeNo)+"/refuse", struct{}{}, &out)
 }
 
 // RegisterTerminal lets the terminal id sign statements with pub,

@@ -5,7 +5,8 @@
 // It speaks payhost's protocol (see payhost.HTTPClient) plus an admin API
 // to set up customers:
 //
-//	POST /accounts                       {"name","currency","balance","phone"} → Account (201)
+//	POST /accounts                       {"name","currency","balance","phone","limit"} → Account (201)
+//	PUT  /accounts/{id}/limit            {"limit"} → Account (0: no limit)
 //	GET  /accounts/{id}                  → Account with its balance
 //	POST /accounts/{id}/codes            → {"code","expires_at"} (201)
 //	POST /accounts/{id}/faces            {"crop_jpeg"} or {"photo_jpeg"} (base64) → Enrolled (201)
@@ -15,6 +16,9 @@
 //	POST /v1/pay                         payhost.PayRequest → payhost.Payment
 //	GET  /v1/pay/{out_trade_no}          → payhost.Payment
 //	POST /v1/pay/{out_trade_no}/reverse  → payhost.Payment
+//	GET  /phone/{account}                the payer's phone page (HTML)
+//	GET  /phone/{account}/payments       → []Held waiting for confirmation
+//	POST /phone/{account}/payments/{out_trade_no}/confirm|refuse → payhost.Payment
 //
 // Amounts and balances are int64 minor units of the account's ISO 4217
 // currency. Errors are JSON payhost.ErrorBody; bodies are capped at
@@ -32,6 +36,11 @@
 // by another payment. Otherwise the answer is a FAIL with the reason,
 // stored nowhere, and nothing moves. An order hash with a SUCCESS payment
 // is paid once: a new out_trade_no for it gets that payment back.
+//
+// Limits: a code payment above the account's limit is held (USERPAYING)
+// until the payer confirms it on the phone page (SUCCESS), refuses it
+// (FAIL USER_REFUSED) or Options.UserPayingTTL passes (FAIL
+// USERPAYING_EXPIRED); a reversal closes it unpaid. See held.go.
 //
 // Faces: an enrolment keeps the face's descriptor (Options.Recognizer,
 // dlib's network in payhost/facerec), never the image; all descriptors are

@@ -14,7 +14,8 @@ import (
 
 // Options configure a Host. The zero value means: real clock, crypto
 // randomness, 60 s codes, no logging, a 1 s wait for the file lock,
-// statements valid from 5 minutes old to 1 minute ahead.
+// statements valid from 5 minutes old to 1 minute ahead, 60 s for the
+// payer to confirm a payment above their limit.
 type Options struct {
 	// Now is the clock; nil means time.Now. Tests inject a fake one to
 	// expire codes without waiting.
@@ -49,6 +50,10 @@ type Options struct {
 	// Cropper crops enrolment photos (photo_jpeg); nil means only
 	// crop_jpeg enrolments. The integrator wires internal/face.CropPhoto.
 	Cropper Cropper
+	// UserPayingTTL is how long a payment above the account's limit waits
+	// for the payer to confirm it on the phone; zero means
+	// DefaultUserPayingTTL.
+	UserPayingTTL time.Duration
 }
 
 // Defaults of the Options.
@@ -56,6 +61,7 @@ const (
 	DefaultCodeTTL          = 60 * time.Second // a WeChat payment code's lifetime
 	DefaultMaxStatementAge  = 5 * time.Minute
 	DefaultMaxStatementSkew = time.Minute
+	DefaultUserPayingTTL    = 60 * time.Second
 )
 
 // Host is the sandbox payment system. Its methods are safe for concurrent
@@ -71,7 +77,8 @@ type Host struct {
 	faceKey *payhost.FaceKey
 	recog   Recognizer
 	crop    Cropper
-	gallery gallery // every enrolled descriptor, for 1:N search
+	gallery gallery       // every enrolled descriptor, for 1:N search
+	heldTTL time.Duration // of a USERPAYING payment
 }
 
 var _ payhost.Client = (*Host)(nil)
@@ -79,7 +86,7 @@ var _ payhost.Client = (*Host)(nil)
 // Open opens (creating if needed) the database file at path.
 func Open(path string, opts Options) (*Host, error) {
 	h := &Host{now: opts.Now, rand: opts.Rand, codeTTL: opts.CodeTTL, log: opts.Logger,
-		maxAge: opts.MaxStatementAge, skew: opts.MaxStatementSkew,
+		maxAge: opts.MaxStatementAge, skew: opts.MaxStatementSkew, heldTTL: opts.UserPayingTTL,
 		faceKey: opts.FaceKey, recog: opts.Recognizer, crop: opts.Cropper}
 	if h.now == nil {
 		h.now = time.Now
@@ -95,6 +102,9 @@ func Open(path string, opts Options) (*Host, error) {
 	}
 	if h.skew <= 0 {
 		h.skew = DefaultMaxStatementSkew
+	}
+	if h.heldTTL <= 0 {
+		h.heldTTL = DefaultUserPayingTTL
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)

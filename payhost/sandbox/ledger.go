@@ -43,7 +43,9 @@ func move(tx *bolt.Tx, acct *Account, delta int64, kind, outTradeNo string, at t
 //     account; a charged-then-REVERSED one also has one reverse entry of
 //     +Amount; a FAIL or NOT_PAID payment has none;
 //   - no order hash has two SUCCESS payments, and the order index names
-//     only SUCCESS payments of the order it is filed under.
+//     only SUCCESS payments of the order it is filed under;
+//   - a payment is USERPAYING exactly when it has a held record (and so
+//     no ledger moves yet).
 func (h *Host) Verify(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sandbox: verify: %w", err)
@@ -137,6 +139,9 @@ func (h *Host) Verify(ctx context.Context) error {
 				bad("payment %s (%s): ledger moves %+v, want %+v", no, p.Status, *m, want)
 			}
 		}
+		if err := verifyHeld(tx, payments, bad); err != nil {
+			return err
+		}
 		return verifyOrders(tx, payments, bad)
 	})
 	if err != nil {
@@ -181,4 +186,25 @@ func verifyOrders(tx *bolt.Tx, payments map[string]payhost.Payment, bad func(str
 		}
 		return nil
 	})
+}
+
+// verifyHeld checks that the held records and the USERPAYING payments
+// are the same set.
+func verifyHeld(tx *bolt.Tx, payments map[string]payhost.Payment, bad func(string, ...any)) error {
+	held := map[string]bool{}
+	if err := tx.Bucket([]byte(bucketHeld)).ForEach(func(k, _ []byte) error {
+		held[string(k)] = true
+		if p, ok := payments[string(k)]; !ok || p.Status != payhost.StatusUserPaying {
+			bad("held %s: payment is %q, not USERPAYING", k, p.Status)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for no, p := range payments {
+		if p.Status == payhost.StatusUserPaying && !held[no] {
+			bad("payment %s: USERPAYING without a held record", no)
+		}
+	}
+	return nil
 }

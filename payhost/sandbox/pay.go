@@ -25,7 +25,9 @@ import (
 //  4. an order already paid (SUCCESS, not reversed) is answered with that
 //     payment, under its own out_trade_no, and nothing is charged or stored;
 //  5. resolve the credential, check currency and funds, debit through the
-//     ledger, mark the code used, store the answer and index the order.
+//     ledger, mark the code used, store the answer and index the order —
+//     or, for a code payment above the account's limit, spend the code and
+//     hold the payment for the payer's confirmation (USERPAYING, held.go).
 //
 // A refusal in step 5 is stored too, as a FAIL, and leaves the balance
 // and the code untouched.
@@ -54,14 +56,17 @@ func (h *Host) Pay(ctx context.Context, req payhost.PayRequest) (payhost.Payment
 		if err != nil {
 			return err
 		}
+		now := h.clock()
 		if found {
 			if rec.Fingerprint != "" && rec.Fingerprint != fp {
 				return fmt.Errorf("%w: out_trade_no reused with different content", payhost.ErrConflict)
 			}
+			if _, err := expireHeld(tx, &rec, now); err != nil {
+				return err
+			}
 			p, outcome = rec.Payment, "replay"
 			return nil
 		}
-		now := h.clock()
 		reason, err := h.checkStatement(tx, req, now)
 		if err != nil {
 			return err
@@ -81,7 +86,8 @@ func (h *Host) Pay(ctx context.Context, req payhost.PayRequest) (payhost.Payment
 			p, outcome = earlier, "paid-earlier"
 			return nil
 		}
-		if p, err = h.charge(tx, req, face, now); err != nil {
+		var holder string
+		if p, holder, err = h.charge(tx, req, face, now); err != nil {
 			return err
 		}
 		if p.Paid() {
@@ -90,7 +96,7 @@ func (h *Host) Pay(ctx context.Context, req payhost.PayRequest) (payhost.Payment
 			}
 		}
 		return putJSON(tx, bucketPayments, req.OutTradeNo,
-			paymentRecord{Payment: p, Fingerprint: fp, Credential: secret.Mask(req.AuthCode)})
+			paymentRecord{Payment: p, Fingerprint: fp, Credential: secret.Mask(req.AuthCode), Holder: holder})
 	})
 	if err != nil {
 		return payhost.Payment{}, fmt.Errorf("sandbox: pay %s: %w", req.OutTradeNo, err)
@@ -111,16 +117,18 @@ func refusal(req payhost.PayRequest, reason string) payhost.Payment {
 		Amount: req.Amount, Currency: req.Currency, OrderHash: req.OrderHash}
 }
 
-// charge decides and applies one new payment inside tx.
-func (h *Host) charge(tx *bolt.Tx, req payhost.PayRequest, face *faceMatch, now time.Time) (payhost.Payment, error) {
+// charge decides and applies one new payment inside tx. A code payment
+// above the account's limit is held instead (USERPAYING, see hold);
+// holder is then the account whose confirmation it awaits.
+func (h *Host) charge(tx *bolt.Tx, req payhost.PayRequest, face *faceMatch, now time.Time) (_ payhost.Payment, holder string, _ error) {
 	p := payhost.Payment{OutTradeNo: req.OutTradeNo, Amount: req.Amount, Currency: req.Currency, OrderHash: req.OrderHash}
-	fail := func(reason string) (payhost.Payment, error) {
+	fail := func(reason string) (payhost.Payment, string, error) {
 		p.Status, p.Reason = payhost.StatusFail, reason
-		return p, nil
+		return p, "", nil
 	}
 	cred, reason, err := resolveCredential(tx, req, face, now)
 	if err != nil {
-		return payhost.Payment{}, err
+		return payhost.Payment{}, "", err
 	}
 	if reason != "" {
 		return fail(reason)
@@ -129,32 +137,35 @@ func (h *Host) charge(tx *bolt.Tx, req payhost.PayRequest, face *faceMatch, now 
 	found, err := getJSON(tx, bucketAccounts, cred.accountID, &acct)
 	switch {
 	case err != nil:
-		return payhost.Payment{}, err
+		return payhost.Payment{}, "", err
 	case !found:
 		return fail(payhost.ReasonAccountUnknown)
 	case acct.Currency != req.Currency:
 		return fail(payhost.ReasonCurrencyMismatch)
 	case acct.Balance < req.Amount:
 		return fail(payhost.ReasonInsufficientFunds)
+	case overLimit(acct, cred, req.Amount):
+		p, err := h.hold(tx, req, acct, cred, p, now)
+		return p, acct.ID, err
 	}
 	if err := move(tx, &acct, -req.Amount, entryPay, req.OutTradeNo, now); err != nil {
-		return payhost.Payment{}, err
+		return payhost.Payment{}, "", err
 	}
 	if cred.code != nil {
 		cred.code.UsedBy = req.OutTradeNo
 		if err := putJSON(tx, bucketCodes, cred.codeKey, cred.code); err != nil {
-			return payhost.Payment{}, err
+			return payhost.Payment{}, "", err
 		}
 	}
 	seq, err := nextSeq(tx, bucketPayments)
 	if err != nil {
-		return payhost.Payment{}, err
+		return payhost.Payment{}, "", err
 	}
 	p.Status = payhost.StatusSuccess
 	p.TradeNo = fmt.Sprintf("SBX%016d", seq)
 	p.AccountID = acct.ID
 	p.PaidAt = now
-	return p, nil
+	return p, "", nil
 }
 
 // credential is what an AuthCode resolved to.

@@ -10,7 +10,8 @@ import (
 )
 
 // Query returns the payment stored for outTradeNo, or an error wrapping
-// payhost.ErrNotFound.
+// payhost.ErrNotFound. A held payment past its time is failed
+// (USERPAYING_EXPIRED) first.
 func (h *Host) Query(ctx context.Context, outTradeNo string) (payhost.Payment, error) {
 	if !payhost.ValidOutTradeNo(outTradeNo) {
 		return payhost.Payment{}, fmt.Errorf("sandbox: query: %w: bad out_trade_no", payhost.ErrInvalidRequest)
@@ -26,6 +27,9 @@ func (h *Host) Query(ctx context.Context, outTradeNo string) (payhost.Payment, e
 		}
 		return err
 	})
+	if err == nil && rec.Payment.Status == payhost.StatusUserPaying {
+		rec, err = h.settleExpired(outTradeNo)
+	}
 	if err != nil {
 		return payhost.Payment{}, fmt.Errorf("sandbox: query %s: %w", outTradeNo, err)
 	}
@@ -36,7 +40,9 @@ func (h *Host) Query(ctx context.Context, outTradeNo string) (payhost.Payment, e
 // ledger; the payment becomes REVERSED. Reversing a REVERSED or FAIL
 // payment changes nothing and returns it as stored. An unknown
 // outTradeNo is closed as REVERSED with ReasonNotPaid, so that a charge
-// delayed in the network cannot take money after the merchant gave up.
+// delayed in the network cannot take money after the merchant gave up;
+// so is a payment held for the payer's confirmation (USERPAYING), which
+// then can no longer be confirmed.
 // The code of a reversed payment stays used; its order may be paid again.
 func (h *Host) Reverse(ctx context.Context, outTradeNo string) (payhost.Payment, error) {
 	if !payhost.ValidOutTradeNo(outTradeNo) {
@@ -61,6 +67,13 @@ func (h *Host) Reverse(ctx context.Context, outTradeNo string) (payhost.Payment,
 				OutTradeNo: outTradeNo, Status: payhost.StatusReversed,
 				Reason: payhost.ReasonNotPaid, ReversedAt: now,
 			}}
+		case rec.Payment.Status == payhost.StatusUserPaying:
+			expired, err := expireHeld(tx, &rec, now)
+			if expired || err != nil {
+				return err
+			}
+			changed = true
+			return closeHeld(tx, &rec, payhost.StatusReversed, payhost.ReasonNotPaid, now)
 		case rec.Payment.Status == payhost.StatusSuccess:
 			acct, err := loadAccount(tx, rec.Payment.AccountID)
 			if err != nil {

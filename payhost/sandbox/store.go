@@ -23,11 +23,13 @@ const (
 	bucketNonces     = "nonces"      // nonce → nonceRecord
 	bucketNonceTimes = "nonce_times" // nonceTimeKey → nothing: the nonces by statement time, for pruning
 	bucketOrders     = "orders"      // lowercase order hash → out_trade_no of its SUCCESS payment
+	// Payments held for the payer's confirmation on the phone (USERPAYING).
+	bucketHeld = "held" // out_trade_no → heldRecord
 )
 
 func createBuckets(tx *bolt.Tx) error {
 	for _, name := range []string{bucketAccounts, bucketCodes, bucketFaces, bucketPayments, bucketLedger,
-		bucketTerminals, bucketNonces, bucketNonceTimes, bucketOrders} {
+		bucketTerminals, bucketNonces, bucketNonceTimes, bucketOrders, bucketHeld} {
 		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 			return fmt.Errorf("bucket %s: %w", name, err)
 		}
@@ -44,6 +46,9 @@ type Account struct {
 	Balance   int64     `json:"balance"`
 	Phone     string    `json:"phone,omitempty"` // the holder's phone, for the last-four-digits check
 	CreatedAt time.Time `json:"created_at"`
+	// Limit is the largest code payment, in minor units, charged without
+	// the payer's confirmation on the phone; 0 means no limit.
+	Limit int64 `json:"limit,omitempty"`
 }
 
 // codeRecord is an issued payment code, stored under a hash of the code
@@ -70,6 +75,9 @@ type paymentRecord struct {
 	Fingerprint string `json:"fingerprint,omitempty"`
 	// Credential is the masked AuthCode, for people reading the file.
 	Credential string `json:"credential,omitempty"`
+	// Holder is the account whose confirmation a payment held above its
+	// limit awaits (or awaited): only it may confirm or refuse.
+	Holder string `json:"holder,omitempty"`
 }
 
 // Ledger entry kinds; the sign of Delta follows from the kind.

@@ -50,6 +50,14 @@ const (
 	Close
 	DocumentError // a page of the POS's document could not be drawn
 
+	// Phone: the payer confirms a held payment on the phone (USERPAYING),
+	// or types the last digits of the phone for a close face match.
+	ConfirmOnPhone
+	VerifyTitle
+	DigitsHint // the number of digits is in the text
+	Delete
+	OK
+
 	// Face capture: the pipeline's guidance (checkout.FaceHint), and the
 	// seconds left to capture.
 	FaceMoveCloser
@@ -87,6 +95,21 @@ const (
 	NoteDuplicateLine
 	NoteOutOfRange
 	NoteBadField
+	NoteDigitsRetry
+	NoteDigitsWrong
+	NoteCodeExpired
+	NoteCodeUsed
+	NoteCodeUnknown
+	NoteFaceUnknown
+	NoteInsufficientFunds
+	NoteCurrencyMismatch
+	NoteUserRefused
+	NoteUserPayingExpired
+	NotePhoneDigitsNeeded
+	NotePhoneDigitsMismatch
+	NoteOrderPaid
+	NoteTerminalRefused
+	NoteDeclinedShort
 	NoteUnreadable
 
 	numIDs // not a message: the count
