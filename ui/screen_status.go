@@ -102,7 +102,8 @@ func (b *builder) method(v checkout.View) {
 }
 
 // capture is the show-code and face screens: what to do, the amount, and
-// Cancel where the order screen had it.
+// Cancel where the order screen had it; on show-code, a switch to the
+// other code reader at the right when one is fitted.
 func (b *builder) capture(title string, icon iconKind, instruction string, v checkout.View) {
 	b.header(title, b.m.w)
 	items := []stackItem{b.icon(icon)}
@@ -110,8 +111,27 @@ func (b *builder) capture(title string, icon iconKind, instruction string, v che
 	items = append(items, b.gap(), b.textLine(b.st.big, amount(v), colInk))
 	top, bottom := b.body()
 	b.stack(top, bottom, items...)
-	b.bar(slot{frac: 0.26, kind: btnSecondary, label: wCancel, act: checkout.ActCancel, show: true},
-		slot{frac: 0.74})
+	other := slot{frac: 0.74}
+	if v.Screen == checkout.ScreenShowCode && v.Switch != checkout.NoReader {
+		label := wUseCamera
+		if v.Switch == checkout.ByScanner {
+			label = wUseScanner
+		}
+		other = slot{frac: 0.37, kind: btnSecondary, label: label, act: checkout.ActSwitchReader, show: true}
+		b.bar(slot{frac: 0.26, kind: btnSecondary, label: wCancel, act: checkout.ActCancel, show: true},
+			slot{frac: 0.37}, other)
+		return
+	}
+	b.bar(slot{frac: 0.26, kind: btnSecondary, label: wCancel, act: checkout.ActCancel, show: true}, other)
+}
+
+// showCodeHint is what the show-code screen asks for: the code to the
+// scanner, or up to the camera when the camera reads it.
+func showCodeHint(v checkout.View) string {
+	if v.Reader == checkout.ByCamera {
+		return wCodeToCamera
+	}
+	return wShowCode
 }
 
 // result is the processing, paid, failed and refused screens. Done sits
@@ -150,7 +170,7 @@ func (b *builder) build(v checkout.View, name string) frame {
 	case checkout.ScreenMethod:
 		b.method(v)
 	case checkout.ScreenShowCode:
-		b.capture(wPayCode, iconCode, wShowCode, v)
+		b.capture(wPayCode, iconCode, showCodeHint(v), v)
 	case checkout.ScreenFace:
 		b.capture(wPayFace, iconFace, wLookCamera, v)
 	case checkout.ScreenProcessing:

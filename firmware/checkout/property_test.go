@@ -94,7 +94,7 @@ func (c *byteChooser) intn(n int) int {
 // runSequence steps a machine with n random events, then ends it with an
 // Abort or far-future Ticks, checking every step.
 func runSequence(c chooser, n int) error {
-	cfg := Config{HasScan: c.intn(2) == 0, HasCamera: c.intn(2) == 0}
+	cfg := Config{HasScan: c.intn(2) == 0, HasCamera: c.intn(2) == 0, NoFace: c.intn(3) == 0}
 	if c.intn(3) == 0 {
 		cfg.Timeouts = Timeouts{Order: 20 * time.Second, Flagged: 30 * time.Second, Method: 10 * time.Second,
 			Capture: 10 * time.Second, Outcome: 15 * time.Second, Result: 3 * time.Second, Question: 12 * time.Second}

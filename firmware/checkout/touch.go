@@ -23,6 +23,8 @@ func onTouch(s State, t Touch) (State, []Effect) {
 		switch t.Action {
 		case ActCancel:
 			return s.cancel()
+		case ActSwitchReader:
+			return switchReader(s)
 		case ActBack:
 			// Wrong method picked: stop the device, choose again.
 			s, out := s.stopDevices()
@@ -116,7 +118,7 @@ func touchMethod(s State, t Touch) (State, []Effect) {
 		}
 		return startCapture(s, Code)
 	case ActChooseFace:
-		if !s.cfg.HasCamera {
+		if !faces(s.cfg) {
 			return s, nil
 		}
 		return startCapture(s, Face)

@@ -76,6 +76,25 @@ const (
 	Face            // face captured by the camera
 )
 
+// Reader is the device that reads a payment code.
+type Reader int
+
+const (
+	NoReader Reader = iota
+	ByScanner
+	ByCamera
+)
+
+func (r Reader) String() string {
+	switch r {
+	case ByScanner:
+		return "scanner"
+	case ByCamera:
+		return "camera"
+	}
+	return "none"
+}
+
 func (m Method) String() string {
 	switch m {
 	case Code:
@@ -117,8 +136,11 @@ var DefaultTimeouts = Timeouts{
 // Config is fixed for the life of a state machine.
 type Config struct {
 	Timeouts  Timeouts
-	HasCamera bool // offer Face; also scan codes by camera when no scanner
+	HasCamera bool // offer Face; also read codes by camera (see Reader)
 	HasScan   bool // a scanner is fitted
+	// NoFace: the camera reads codes only; Face is not offered (no face
+	// capture on this terminal, or no payment-system key to seal it).
+	NoFace bool
 	// TerminalID (the POIID) names this terminal's charge attempts
 	// (AttemptRef); "" names them by order hash and number alone.
 	TerminalID string
@@ -142,9 +164,10 @@ const (
 	ActBack              // back from method choice to the order
 	ActYes               // answer the POS's question yes
 	ActNo                // answer the POS's question no
+	ActSwitchReader      // read the code with the other fitted reader (View.Switch)
 )
 
-var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back", "yes", "no"}
+var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back", "yes", "no", "switch-reader"}
 
 func (a Action) String() string {
 	if a >= 0 && int(a) < len(actionNames) {
@@ -517,6 +540,11 @@ type View struct {
 	Corrected bool            // the order on screen replaced a flagged one
 	Methods   []Method        // ScreenMethod: methods offered
 	Method    Method          // chosen method
+	// Reader is the device reading the code on ScreenShowCode; Switch is
+	// the other fitted reader the customer may change to
+	// (ActSwitchReader), NoReader when there is none.
+	Reader Reader
+	Switch Reader
 	Message   string          // reason or note for the customer; ScreenQuestion: the question
 	// Hash names the order a result screen is about when Order is nil
 	// (the result of a payment a restart interrupted).

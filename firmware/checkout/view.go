@@ -34,24 +34,42 @@ func (s State) sessionView(sc Screen, message string) View {
 		v.Marked = s.marked
 	case ScreenMethod:
 		v.Methods = offered(s.cfg)
+	case ScreenShowCode:
+		v.Reader, v.Switch = s.readers()
 	}
 	return v
 }
 
+// readers are the device reading the code now and the other one the
+// customer may switch to.
+func (s State) readers() (now, other Reader) {
+	now = ByScanner
+	if s.camera {
+		now = ByCamera
+	}
+	if s.cfg.HasScan && s.cfg.HasCamera {
+		other = ByScanner + ByCamera - now
+	}
+	return now, other
+}
+
 // offered lists the methods the customer may choose: a payment code when
 // something can read it (a scanner, or the camera), a face only with a
-// camera. With neither, nothing: the screen says no method is available
-// rather than asking for a code nobody can read.
+// camera that does faces. With neither, nothing: the screen says no
+// method is available rather than asking for a code nobody can read.
 func offered(cfg Config) []Method {
 	var m []Method
 	if cfg.HasScan || cfg.HasCamera {
 		m = append(m, Code)
 	}
-	if cfg.HasCamera {
+	if faces(cfg) {
 		m = append(m, Face)
 	}
 	return m
 }
+
+// faces says whether the face method is available.
+func faces(cfg Config) bool { return cfg.HasCamera && !cfg.NoFace }
 
 // cloneView deep-copies everything a View points to.
 func cloneView(v View) View {
