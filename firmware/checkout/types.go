@@ -151,20 +151,20 @@ type Config struct {
 type Action int
 
 const (
-	ActNone       Action = iota
-	ActConfirm           // "Confirm order"
-	ActToggleLine        // tap a line to mark or unmark it (Line set)
-	ActMarkLines         // a finger circled lines: mark all of Lines
-	ActReport            // "Report marked items to the cashier"
-	ActPage              // show page Page of the order (ui computed it from its layout)
-	ActChooseCode        // pay by payment code
-	ActChooseFace        // pay by face
-	ActCancel            // customer cancels the payment
-	ActDismiss           // close the result screen
-	ActBack              // back from method choice to the order
-	ActYes               // answer the POS's question yes
-	ActNo                // answer the POS's question no
-	ActSwitchReader      // read the code with the other fitted reader (View.Switch)
+	ActNone         Action = iota
+	ActConfirm             // "Confirm order"
+	ActToggleLine          // tap a line to mark or unmark it (Line set)
+	ActMarkLines           // a finger circled lines: mark all of Lines
+	ActReport              // "Report marked items to the cashier"
+	ActPage                // show page Page of the order (ui computed it from its layout)
+	ActChooseCode          // pay by payment code
+	ActChooseFace          // pay by face
+	ActCancel              // customer cancels the payment
+	ActDismiss             // close the result screen
+	ActBack                // back from method choice to the order
+	ActYes                 // answer the POS's question yes
+	ActNo                  // answer the POS's question no
+	ActSwitchReader        // read the code with the other fitted reader (View.Switch)
 )
 
 var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back", "yes", "no", "switch-reader"}
@@ -543,9 +543,9 @@ type View struct {
 	// Reader is the device reading the code on ScreenShowCode; Switch is
 	// the other fitted reader the customer may change to
 	// (ActSwitchReader), NoReader when there is none.
-	Reader Reader
-	Switch Reader
-	Message   string          // reason or note for the customer; ScreenQuestion: the question
+	Reader  Reader
+	Switch  Reader
+	Message string // reason or note for the customer; ScreenQuestion: the question
 	// Hash names the order a result screen is about when Order is nil
 	// (the result of a payment a restart interrupted).
 	Hash order.Hash
