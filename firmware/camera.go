@@ -8,39 +8,179 @@ import (
 	"time"
 
 	"payterm/drivers/camera"
+	"payterm/firmware/checkout"
+	"payterm/internal/codecam"
+	"payterm/internal/secret"
 )
 
-// cameraSelfTest streams the camera for d at boot and logs the frame
-// rate, so a terminal maker sees at once whether the camera works. It
-// never fails the boot.
-func cameraSelfTest(ctx context.Context, cam camera.Camera, d time.Duration, log *slog.Logger) {
-	if err := cam.Start(ctx, camera.Format{Width: 640, Height: 480}); err != nil {
-		log.Warn("camera self-test: no camera", "camera", cam, "err", err)
-		return
-	}
-	defer cam.Stop()
-	var frames int
-	var size image.Point
-	start := time.Now()
-	timer := time.NewTimer(d)
-	defer timer.Stop()
+// codeFormat is what the camera streams for reading codes: 640×480 luma,
+// enough for a phone's code at arm's length and decoded within a frame
+// time.
+var codeFormat = camera.Format{Width: 640, Height: 480, Pixels: camera.Gray}
+
+// cameraUser is the one goroutine that drives the camera: the boot
+// self-test, then whatever the checkout asks for (StartCamera,
+// StopCamera). The engine loop only leaves requests (want), which never
+// block; the newest one wins.
+type cameraUser struct {
+	cam  camera.Camera
+	log  *slog.Logger
+	post func(ctx context.Context, ev checkout.Event) bool
+	want chan checkout.Method // what the checkout wants now; NoMethod: stop
+	// selfTest is how long the boot self-test streams; 0 skips it.
+	selfTest time.Duration
+}
+
+func newCameraUser(cam camera.Camera, log *slog.Logger, post func(context.Context, checkout.Event) bool) *cameraUser {
+	return &cameraUser{cam: cam, log: log, post: post, want: make(chan checkout.Method, 1), selfTest: 5 * time.Second}
+}
+
+// start and stop carry out StartCamera and StopCamera; called from the
+// engine loop, they return at once.
+func (c *cameraUser) start(p checkout.Method) { c.ask(p) }
+func (c *cameraUser) stop()                   { c.ask(checkout.NoMethod) }
+
+func (c *cameraUser) ask(p checkout.Method) {
 	for {
+		select {
+		case c.want <- p:
+			return
+		default:
+		}
+		select {
+		case <-c.want: // an older wish nobody took yet: replaced
+		default:
+		}
+	}
+}
+
+// run serves the camera until ctx ends.
+func (c *cameraUser) run(ctx context.Context) {
+	defer c.cam.Stop()
+	next := c.selfTestRun(ctx)
+	for {
+		switch next {
+		case checkout.Code:
+			next = c.readCodes(ctx)
+			continue
+		case checkout.Face:
+			// Face capture lives on its own branch; until it is wired here
+			// the checkout is told NoFace and never asks.
+			c.log.Warn("camera: face capture is not available in this build")
+		}
 		select {
 		case <-ctx.Done():
 			return
+		case next = <-c.want:
+		}
+	}
+}
+
+// selfTestRun streams the camera for c.selfTest at boot and logs the
+// frame rate, so a terminal maker sees at once whether the camera works.
+// It never fails the boot, and gives way at once to a checkout that
+// wants the camera: what it wants is returned (NoMethod for nothing).
+func (c *cameraUser) selfTestRun(ctx context.Context) checkout.Method {
+	if c.selfTest <= 0 {
+		return checkout.NoMethod
+	}
+	if err := c.cam.Start(ctx, camera.Format{Width: 640, Height: 480}); err != nil {
+		c.log.Warn("camera self-test: no camera", "camera", c.cam, "err", err)
+		return checkout.NoMethod
+	}
+	defer c.cam.Stop()
+	var frames int
+	var size image.Point
+	start := time.Now()
+	timer := time.NewTimer(c.selfTest)
+	defer timer.Stop()
+	report := func() {
+		el := time.Since(start)
+		c.log.Info("camera self-test", "camera", c.cam, "frames", frames, "seconds", fmt.Sprintf("%.1f", el.Seconds()),
+			"fps", fmt.Sprintf("%.2f", float64(frames)/el.Seconds()), "size", size, "err", c.cam.Err())
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return checkout.NoMethod
+		case w := <-c.want:
+			report()
+			return w
 		case <-timer.C:
-			el := time.Since(start)
-			log.Info("camera self-test", "camera", cam, "frames", frames, "seconds", fmt.Sprintf("%.1f", el.Seconds()),
-				"fps", fmt.Sprintf("%.2f", float64(frames)/el.Seconds()), "size", size, "err", cam.Err())
-			return
-		case f, ok := <-cam.Frames():
+			report()
+			return checkout.NoMethod
+		case f, ok := <-c.cam.Frames():
 			if !ok {
-				log.Warn("camera self-test: stream ended", "err", cam.Err())
-				return
+				c.log.Warn("camera self-test: stream ended", "err", c.cam.Err())
+				return checkout.NoMethod
 			}
 			frames++
 			size = image.Pt(f.Width, f.Height)
 			f.Release()
 		}
+	}
+}
+
+// readCodes streams the camera and decodes every frame it gets (the
+// camera keeps only the newest, so decoding slower than the camera
+// skips frames rather than falling behind), posting each payment code
+// once, until the checkout wants something else, which it returns.
+func (c *cameraUser) readCodes(ctx context.Context) checkout.Method {
+	if err := c.cam.Start(ctx, codeFormat); err != nil {
+		c.log.Error("camera: cannot read codes", "camera", c.cam, "err", err)
+		return c.waitWant(ctx)
+	}
+	defer c.cam.Stop()
+	rd := codecam.NewReader(codecam.Options{})
+	var buf image.Gray // luma of frames the camera does not deliver as gray
+	var posted string  // the code already handed on: a code held up stays in view for many frames
+	var frames, panics int
+	start := time.Now()
+	defer func() {
+		el := time.Since(start)
+		c.log.Info("camera: code reading stopped", "frames", frames, "fps", fmt.Sprintf("%.2f", float64(frames)/max(el.Seconds(), 1e-3)),
+			"decoder_panics", rd.Panics-panics)
+	}()
+	c.log.Info("camera: reading codes", "camera", c.cam, "format", codeFormat)
+	for {
+		select {
+		case <-ctx.Done():
+			return checkout.NoMethod
+		case w := <-c.want:
+			if w == checkout.Code {
+				continue // already reading
+			}
+			return w
+		case f, ok := <-c.cam.Frames():
+			if !ok {
+				c.log.Error("camera: stream ended", "err", c.cam.Err())
+				return c.waitWant(ctx)
+			}
+			frames++
+			seq := f.Seq
+			code, found := "", false
+			if luma := camera.Luma(f, &buf); luma != nil {
+				code, found = rd.Decode(luma)
+			}
+			f.Release()
+			if !found || code == posted {
+				continue
+			}
+			posted = code
+			c.log.Info("camera: payment code read", "code", secret.Code(code), "frame", seq)
+			if !c.post(ctx, checkout.CodeScanned{Code: code}) {
+				return checkout.NoMethod
+			}
+		}
+	}
+}
+
+// waitWant waits for the checkout's next wish.
+func (c *cameraUser) waitWant(ctx context.Context) checkout.Method {
+	select {
+	case <-ctx.Done():
+		return checkout.NoMethod
+	case w := <-c.want:
+		return w
 	}
 }

@@ -39,6 +39,7 @@ type performer struct {
 	e       *engine
 	screen  screen
 	scanner scanner.Scanner // never nil: noScanner when absent
+	camera  *cameraUser     // nil: no camera
 	journal journaler
 	payer   payhost.Client // noPayer when no payment host is configured
 	poiID   string
@@ -69,8 +70,15 @@ func (p *performer) perform(ef checkout.Effect) error {
 			p.log.Warn("scanner disarm failed", "scanner", p.scanner, "err", err)
 		}
 	case checkout.StartCamera:
-		p.log.Warn("no camera on this board", "purpose", ef.Purpose)
+		if p.camera == nil {
+			p.log.Warn("no camera on this board", "purpose", ef.Purpose)
+			break
+		}
+		p.camera.start(ef.Purpose)
 	case checkout.StopCamera:
+		if p.camera != nil {
+			p.camera.stop()
+		}
 	case checkout.Charge:
 		go p.charge(ef)
 	case checkout.QueryCharge:

@@ -61,6 +61,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if cfg.HTTPS == "" {
 		cfg.HTTPS = b.Link.HTTPS
 	}
+	b = cfg.leaveOut(b)
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
@@ -100,7 +101,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 
 	hasScan := devs.scanner != scanner.None
-	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan, TerminalID: cfg.POIID})
+	// The camera reads codes; faces are not wired in this build (NoFace).
+	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan, HasCamera: devs.camera != nil, NoFace: true, TerminalID: cfg.POIID})
 	var payer payhost.Client = noPayer{}
 	e.alive = cfg.alive
 	if cfg.PayHost != "" {
@@ -109,6 +111,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	stm := attest.Signer{POIID: cfg.POIID, Key: key, Now: time.Now}
 	p := &performer{ctx: ctx, log: log, e: e, screen: scr, scanner: devs.scanner, journal: journalAdapter{jr, pays},
 		payer: payer, poiID: cfg.POIID, sign: stm.Sign}
+	var cam *cameraUser
+	if devs.camera != nil {
+		cam = newCameraUser(devs.camera, log, e.post)
+		p.camera = cam
+	}
 	e.perform = p.perform
 	term := &terminal{e: e, signer: stm, modes: modes, payments: pays, stop: ctx}
 
@@ -148,8 +155,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if port := serialPort(cfg, b); port != "" {
 		g.Go(func() error { return link.serveSerial(ctx, port, serialBaud(cfg, b)) })
 	}
-	if devs.camera != nil {
-		g.Go(func() error { cameraSelfTest(ctx, devs.camera, 5*time.Second, log); return nil })
+	if cam != nil {
+		g.Go(func() error { cam.run(ctx); return nil })
 	}
 	if devs.web != nil {
 		g.Go(func() error { return devs.web(ctx, func() any { return simState(e, scr, devs.scanner, key) }) })

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"payterm/drivers/camera/camsim"
 	"payterm/drivers/display/displaysim"
 	"payterm/drivers/scanner/scannersim"
 	"payterm/drivers/touch/touchsim"
@@ -27,7 +28,8 @@ var page embed.FS
 type Server struct {
 	Panel   *displaysim.Panel
 	Touch   *touchsim.Panel
-	Scanner *scannersim.Scanner
+	Scanner *scannersim.Scanner // nil: the board has none
+	Camera  *camsim.Camera      // nil: the board has none
 	// State returns what /sim/state reports: checkout state and on-screen
 	// buttons. Called from HTTP handlers; must be safe for that.
 	State func() any
@@ -45,6 +47,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /sim/frames", s.frames)
 	mux.HandleFunc("POST /sim/touch", s.touch)
 	mux.HandleFunc("POST /sim/scan", s.scan)
+	mux.HandleFunc("POST /sim/camera", s.camera)
 	return mux
 }
 
@@ -141,6 +144,10 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Code == "" || len(req.Code) > 256 {
 		writeErr(w, http.StatusBadRequest, "code must be 1..256 characters")
+		return
+	}
+	if s.Scanner == nil {
+		writeErr(w, http.StatusNotFound, "this terminal has no scanner")
 		return
 	}
 	err := s.Scanner.Scan(req.Code)

@@ -7,6 +7,9 @@ import (
 	"context"
 	"image"
 	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"payterm/drivers/camera"
@@ -58,6 +61,10 @@ type Options struct {
 type Camera struct {
 	opts      Options
 	streaming *camera.Stream
+
+	mu     sync.Mutex
+	images []image.Image // what Show set; starts as Options.Images
+	shown  atomic.Uint64 // counts Show calls, so the stream notices
 }
 
 // New returns a stopped camera.
@@ -71,7 +78,25 @@ func New(opts Options) *Camera {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Camera{opts: opts, streaming: camera.NewStream("camsim")}
+	return &Camera{opts: opts, streaming: camera.NewStream("camsim"), images: opts.Images}
+}
+
+// Show replaces the pictures the camera shows, in turn, from the next
+// frame on, streaming or not; none brings back the test pattern. The
+// virtual terminal shows an uploaded photo this way. The images must not
+// change after.
+func (c *Camera) Show(imgs ...image.Image) {
+	c.mu.Lock()
+	c.images = slices.Clone(imgs)
+	c.mu.Unlock()
+	c.shown.Add(1)
+}
+
+// pictures returns what to show and its Show count.
+func (c *Camera) pictures() ([]image.Image, uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.images, c.shown.Load()
 }
 
 func (c *Camera) String() string { return "camsim" }
@@ -88,7 +113,8 @@ func (c *Camera) Start(ctx context.Context, f camera.Format) error {
 		f.Width, f.Height = DefaultWidth, DefaultHeight
 	}
 	f.Range = camera.Limited // what the source below produces
-	src, err := newSource(f, c.opts.Images)
+	imgs, shown := c.pictures()
+	src, err := newSource(f, imgs)
 	if err != nil {
 		return err
 	}
@@ -100,11 +126,12 @@ func (c *Camera) Start(ctx context.Context, f camera.Format) error {
 	if err != nil {
 		return err
 	}
-	return c.streaming.Start(ctx, nil, func(ctx context.Context) { c.run(ctx, src, conv, pool) })
+	return c.streaming.Start(ctx, nil, func(ctx context.Context) { c.run(ctx, src, shown, conv, pool) })
 }
 
-// run delivers a frame per tick until ctx ends.
-func (c *Camera) run(ctx context.Context, src *source, conv *camera.Converter, pool *camera.Pool) {
+// run delivers a frame per tick until ctx ends. shown is the Show count
+// src was made for; a later Show remakes it.
+func (c *Camera) run(ctx context.Context, src *source, shown uint64, conv *camera.Converter, pool *camera.Pool) {
 	ticks, stop := c.opts.Clock.Every(time.Second / time.Duration(c.opts.FPS))
 	defer stop()
 	var seq uint64
@@ -113,6 +140,15 @@ func (c *Camera) run(ctx context.Context, src *source, conv *camera.Converter, p
 		case <-ctx.Done():
 			return
 		case <-ticks:
+		}
+		if c.shown.Load() != shown {
+			imgs, n := c.pictures()
+			if s, err := newSource(src.f, imgs); err != nil {
+				c.opts.Logger.Warn("camsim: pictures", "err", err)
+			} else {
+				src = s
+			}
+			shown = n
 		}
 		seq++
 		fr := pool.Get()

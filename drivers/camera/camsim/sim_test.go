@@ -218,3 +218,32 @@ func TestBadFormatsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestShowWhileStreaming: pictures set by Show replace the pattern from
+// the next frame, and Show with none brings it back.
+func TestShowWhileStreaming(t *testing.T) {
+	clk := newManualClock()
+	cam := New(Options{Clock: clk})
+	defer cam.Halt()
+	if err := cam.Start(context.Background(), camera.Format{Width: 64, Height: 32, Pixels: camera.Gray}); err != nil {
+		t.Fatal(err)
+	}
+	frame := func() float64 {
+		clk.tick(t)
+		f := next(t, cam)
+		defer f.Release()
+		return mean(f.Gray())
+	}
+	if m := frame(); m < 40 || m > 200 {
+		t.Fatalf("pattern mean %v", m)
+	}
+	black := image.NewGray(image.Rect(0, 0, 10, 10))
+	cam.Show(black)
+	if m := frame(); m != 16 {
+		t.Fatalf("black picture: mean %v, want 16 (limited-range black)", m)
+	}
+	cam.Show()
+	if m := frame(); m == 16 {
+		t.Fatal("pattern not back after Show()")
+	}
+}

@@ -63,3 +63,17 @@ async function poll() {
   setTimeout(poll, 1000);
 }
 poll();
+
+// The camera section: the chosen picture is put in front of the
+// simulated camera (POST /sim/camera, the file as the body).
+{
+  const photo = document.getElementById("photo");
+  const st = document.getElementById("photo-status");
+  const show = async (body) => {
+    const r = await fetch("/sim/camera", { method: "POST", body });
+    const j = await r.json().catch(() => ({}));
+    st.textContent = r.ok ? (body ? "camera shows the picture" : "camera shows its test pattern") : (j.error || r.statusText);
+  };
+  photo.addEventListener("change", () => { if (photo.files[0]) show(photo.files[0]); });
+  document.getElementById("photo-clear").addEventListener("click", () => { photo.value = ""; show(null); });
+}
