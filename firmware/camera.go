@@ -134,12 +134,16 @@ func (c *cameraUser) readCodes(ctx context.Context) checkout.Method {
 	rd := codecam.NewReader(codecam.Options{})
 	var buf image.Gray // luma of frames the camera does not deliver as gray
 	var posted string  // the code already handed on: a code held up stays in view for many frames
-	var frames, panics int
+	// frames is what was decoded, delivered the camera's count (Seq):
+	// the difference is frames the camera dropped while one was decoded.
+	var frames int
+	var delivered uint64
 	start := time.Now()
 	defer func() {
-		el := time.Since(start)
-		c.log.Info("camera: code reading stopped", "frames", frames, "fps", fmt.Sprintf("%.2f", float64(frames)/max(el.Seconds(), 1e-3)),
-			"decoder_panics", rd.Panics-panics)
+		el := max(time.Since(start).Seconds(), 1e-3)
+		c.log.Info("camera: code reading stopped", "frames", frames, "delivered", delivered,
+			"seconds", fmt.Sprintf("%.1f", el), "fps", fmt.Sprintf("%.2f", float64(frames)/el),
+			"camera_fps", fmt.Sprintf("%.2f", float64(delivered)/el), "decoder_panics", rd.Panics)
 	}()
 	c.log.Info("camera: reading codes", "camera", c.cam, "format", codeFormat)
 	for {
@@ -158,6 +162,7 @@ func (c *cameraUser) readCodes(ctx context.Context) checkout.Method {
 			}
 			frames++
 			seq := f.Seq
+			delivered = seq
 			code, found := "", false
 			if luma := camera.Luma(f, &buf); luma != nil {
 				code, found = rd.Decode(luma)
