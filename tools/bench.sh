@@ -16,6 +16,7 @@ bench -run '^$' -bench 'LinkRoundTrip$|LinkLoopbackHTTPS$' -benchtime=500x ./fir
 bench -run '^$' -bench . -benchtime=200x ./firmware/checkout/
 bench -run '^$' -bench 'AppendAttempt$' -benchtime=500x ./firmware/journal/
 bench -run '^$' -bench 'StatementVerify$' -benchtime=5000x ./payhost/sandbox/
+bench -run '^$' -bench 'Decode(QR|Nothing)640x480$' -benchtime=200x ./internal/codecam/
 # The image in QEMU (TCG): three power-ons, then one boot with 100 sales.
 bench -run '^$' -bench 'PowerOnToOrderScreen$' -benchtime=3x -timeout 20m ./rootfs/systemtest/
 bench -run '^$' -bench 'FirmwareAfter100Sales$' -benchtime=1x -timeout 40m ./rootfs/systemtest/
@@ -38,6 +39,8 @@ attempt50=$(metric AppendAttempt p50-ms)
 attempt99=$(metric AppendAttempt p99-ms)
 stmt99=$(metric StatementVerify p99-ms)
 stmt50=$(metric StatementVerify p50-ms)
+qr50=$(metric DecodeQR640x480 p50-ms)
+noqr50=$(metric DecodeNothing640x480 p50-ms)
 order_s=$(metric PowerOnToOrderScreen order-s)
 ready_s=$(metric PowerOnToOrderScreen ready-s)
 uboot_s=$(metric PowerOnToOrderScreen uboot-s)
@@ -82,6 +85,8 @@ row "charge attempt journaled before the request, fsync, p99 (ms)" "$attempt99" 
 row "  same, p50 (ms)" "$attempt50" "" ""
 row "payment host: statement check (lookup+signature), p99 (ms)" "$stmt99" "≤ 0.1" "$(verdict "$stmt99" 0.1 '<=')"
 row "payment host: same, p50 (ms)" "$stmt50" "" ""
+row "camera code reader: 640×480 frame with a QR code, p50 (ms)" "$qr50" "≤ 4" "$(verdict "$qr50" 4 '<=')"
+row "  same, frame without a code (QR + Code 128 passes), p50 (ms)" "$noqr50" "" ""
 row "QEMU power-on → order on screen, TCG, mean of 3 (s)" "$order_s" "≤ 6" "$(verdict "$order_s" 6 '<=')"
 row "  U-Boot (s)" "$uboot_s" "" ""
 row "  kernel: U-Boot's hand-off → PID 1's first line (s)" "$kernel_s" "" ""
