@@ -26,7 +26,6 @@ import (
 	"payterm/pos"
 )
 
-
 func loadFace(t *testing.T, name string) image.Image {
 	t.Helper()
 	f, err := os.Open(filepath.Join(testphotos.Dir(t), name))
