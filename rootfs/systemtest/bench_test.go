@@ -94,7 +94,7 @@ func BenchmarkFirmwareAfter100Sales(b *testing.B) {
 			img, _ := h.render(checkout.View{Screen: checkout.ScreenOrder, Order: &o})
 			g.waitScreen("order", img)
 			g.tap(h.button(checkout.ActConfirm))
-			img, _ = h.render(checkout.View{Screen: checkout.ScreenMethod, Order: &o, Methods: []checkout.Method{checkout.Code}})
+			img, _ = h.render(checkout.View{Screen: checkout.ScreenMethod, Order: &o, Methods: guestMethods})
 			g.waitScreen("method", img)
 			g.tap(h.button(checkout.ActChooseCode))
 			img, _ = h.render(checkout.View{Screen: checkout.ScreenShowCode, Order: &o, Method: checkout.Code,
