@@ -42,7 +42,7 @@ type Touch struct {
 	Device string // evdev node or "sim"; "auto" finds the first absolute pointer
 }
 
-// Camera is the V4L2 capture device.
+// Camera is the V4L2 capture device, or "sim" for the simulated one.
 type Camera struct {
 	Device string
 }
@@ -71,6 +71,7 @@ var Sim = Board{
 	Name:    "sim",
 	Display: Display{Device: "sim", Width: 1280, Height: 800},
 	Touch:   Touch{Device: "sim"},
+	Camera:  Camera{Device: "sim"},
 	Scanner: Scanner{UART: "sim", Protocol: "plain"},
 	Link:    Link{HTTPS: "127.0.0.1:8443"},
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"payterm/board"
 	"payterm/firmware/attest"
 	"payterm/firmware/checkout"
 	"payterm/firmware/pid1"
@@ -51,6 +52,10 @@ type config struct {
 	// session: "en" (the default, also "") or "zh" (Simplified Chinese).
 	// The customer can switch on screen until the session ends.
 	Language string `json:"language"`
+	// Without lists parts of the board left out, as a terminal model
+	// without them: "scanner", "camera". The virtual terminal without
+	// its scanner reads codes by camera.
+	Without []string `json:"without"`
 
 	// logRing keeps the tail of the log for the POS's DiagnosisRequest;
 	// nil keeps none. Set by main, not by the file.
@@ -141,6 +146,11 @@ func (c config) validate() error {
 	}
 	if c.Keys != nil && len(c.Keys) == 0 {
 		return errors.New("config: no link keys")
+	}
+	for _, p := range c.Without {
+		if p != "scanner" && p != "camera" {
+			return fmt.Errorf("config: without %q: only \"scanner\" and \"camera\" can be left out", p)
+		}
 	}
 	for _, k := range c.Keys {
 		if k.ID == "" || k.Version <= 0 || k.Passphrase == "" {
@@ -270,4 +280,17 @@ func (c config) banner() string {
 		fmt.Fprintf(&b, "  DEV ONLY: %s\n", w)
 	}
 	return b.String()
+}
+
+// leaveOut removes the parts the configuration says are not fitted.
+func (c config) leaveOut(b board.Board) board.Board {
+	for _, p := range c.Without {
+		switch p {
+		case "scanner":
+			b.Scanner = board.Scanner{}
+		case "camera":
+			b.Camera = board.Camera{}
+		}
+	}
+	return b
 }

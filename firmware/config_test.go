@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"payterm/board"
 	"payterm/firmware/checkout"
 )
 
@@ -53,6 +54,13 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "unknown language", in: `{"language":"fr"}`, errHas: "language"},
+		{name: "a model without its scanner", in: `{"without":["scanner"]}`, check: func(t *testing.T, c config) {
+			b := c.leaveOut(board.Sim)
+			if b.Scanner != (board.Scanner{}) || b.Camera != board.Sim.Camera {
+				t.Fatalf("left out: scanner %+v, camera %+v", b.Scanner, b.Camera)
+			}
+		}},
+		{name: "without something that is not a part", in: `{"without":["display"]}`, errHas: `without "display"`},
 		{name: "bad link read timeout", in: `{"link_read_timeout":"-1s"}`, errHas: "link_read_timeout"},
 		{name: "the old require_encryption is refused", in: `{"require_encryption":true}`, errHas: "unknown field"},
 		{name: "misspelt key", in: `{"poid":"x"}`, errHas: "unknown field"},

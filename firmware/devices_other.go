@@ -13,6 +13,7 @@ import (
 	"payterm/board"
 	"payterm/drivers/camera/camsim"
 	"payterm/drivers/display/displaysim"
+	"payterm/drivers/scanner"
 	"payterm/drivers/scanner/scannersim"
 	"payterm/drivers/touch/touchsim"
 	"payterm/firmware/virtual"
@@ -26,9 +27,17 @@ func openDevices(b board.Board, cfg config, log *slog.Logger) (*devices, error) 
 	}
 	panel := displaysim.New(b.Display.Width, b.Display.Height)
 	tp := touchsim.New()
-	sc := scannersim.New()
-	cam := camsim.New(camsim.Options{Logger: log})
-	d := &devices{display: panel, touch: tp, scanner: sc, camera: cam}
+	d := &devices{display: panel, touch: tp, scanner: scanner.None}
+	var sc *scannersim.Scanner
+	if b.Scanner.UART != "" {
+		sc = scannersim.New()
+		d.scanner = sc
+	}
+	var cam *camsim.Camera
+	if b.Camera.Device != "" {
+		cam = camsim.New(camsim.Options{Logger: log})
+		d.camera = cam
+	}
 	d.web = func(ctx context.Context, state func() any) error {
 		vs := &virtual.Server{Panel: panel, Touch: tp, Scanner: sc, Camera: cam, State: state, Log: log}
 		return serveHTTP(ctx, cfg.Web, vs.Handler(), log)

@@ -39,7 +39,7 @@ type performer struct {
 	e       *engine
 	screen  screen
 	scanner scanner.Scanner // never nil: noScanner when absent
-	face    *faceCapture    // nil: no face capture (no camera, or no face key)
+	camera  *cameraUser     // nil: no camera
 	journal journaler
 	payer   payhost.Client // noPayer when no payment host is configured
 	poiID   string
@@ -70,15 +70,14 @@ func (p *performer) perform(ef checkout.Effect) error {
 			p.log.Warn("scanner disarm failed", "scanner", p.scanner, "err", err)
 		}
 	case checkout.StartCamera:
-		switch {
-		case ef.Purpose == checkout.Face && p.face != nil:
-			p.face.start(p.ctx, ef.Hash)
-		default:
-			p.log.Warn("the camera cannot capture this", "purpose", ef.Purpose)
+		if p.camera == nil {
+			p.log.Warn("no camera on this board", "purpose", ef.Purpose)
+			break
 		}
+		p.camera.start(ef)
 	case checkout.StopCamera:
-		if p.face != nil {
-			p.face.stop()
+		if p.camera != nil {
+			p.camera.stop()
 		}
 	case checkout.Charge:
 		go p.charge(ef)

@@ -52,8 +52,8 @@ const guidanceEvery = 100 * time.Millisecond
 // pipeline and the face screen's preview at camera rate, guidance goes to
 // the checkout when it changes, and the captured crop is sealed, wiped
 // and handed over as a FaceCaptured token. No frame, crop or token is
-// ever written to disk or to the log. start and stop are called from the
-// engine loop.
+// ever written to disk or to the log. start and stop are called by the
+// camera's one owner (cameraUser), never at the same time.
 type faceCapture struct {
 	log  *slog.Logger
 	cam  camera.Camera
@@ -68,9 +68,6 @@ type faceCapture struct {
 	// preview draws a frame on the face screen; it must copy what it keeps.
 	preview func(img image.Image)
 	now     func() time.Time
-	// claim, when set, waits until nothing else uses the camera (the boot
-	// self-test).
-	claim func()
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -82,9 +79,6 @@ type faceCapture struct {
 // capture still running.
 func (c *faceCapture) start(ctx context.Context, h order.Hash) {
 	c.stop()
-	if c.claim != nil {
-		c.claim()
-	}
 	run, cancel := context.WithCancel(ctx)
 	if err := c.cam.Start(run, cameraFrame); err != nil {
 		cancel()
@@ -229,28 +223,11 @@ func newFaceParts(cfg config, cam camera.Camera, log *slog.Logger) *faceParts {
 	return &faceParts{pipe: pipe, keys: keys, poiID: cfg.POIID}
 }
 
-// capture is the face capture on cam for engine e and screen scr.
-func (fp *faceParts) capture(cam camera.Camera, e *engine, scr *uiScreen, claim func(), log *slog.Logger) *faceCapture {
+// capture is the face capture on cam for engine e and screen scr; the
+// camera's owner (cameraUser) runs it.
+func (fp *faceParts) capture(cam camera.Camera, e *engine, scr *uiScreen, log *slog.Logger) *faceCapture {
 	return &faceCapture{
 		log: log, cam: cam, pipe: fp.pipe, seal: fp.keys.sealer(fp.poiID),
-		luma: frameLuma, wipe: wipeCrop, post: e.post, preview: scr.preview, now: time.Now, claim: claim,
+		luma: frameLuma, wipe: wipeCrop, post: e.post, preview: scr.preview, now: time.Now,
 	}
-}
-
-// sharedCamera runs the boot self-test so that a face capture can take
-// the camera over: claim ends the test and waits until it let go.
-func sharedCamera(cam camera.Camera, log *slog.Logger) (selfTest func(context.Context), claim func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	selfTest = func(parent context.Context) {
-		defer close(done)
-		stop := context.AfterFunc(parent, cancel)
-		defer stop()
-		cameraSelfTest(ctx, cam, 5*time.Second, log)
-	}
-	claim = func() {
-		cancel()
-		<-done
-	}
-	return selfTest, claim
 }

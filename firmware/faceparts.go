@@ -57,6 +57,6 @@ func faceHint(g face.Guidance) checkout.FaceHint {
 }
 
 // frameLuma is a frame's luma for the preview, into dst when it fits.
-func frameLuma(f *camera.Frame, dst *image.Gray) *image.Gray { return face.Luma(f, dst) }
+func frameLuma(f *camera.Frame, dst *image.Gray) *image.Gray { return camera.Luma(f, dst) }
 
 func wipeCrop(b []byte) { face.Wipe(b) }

@@ -61,6 +61,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if cfg.HTTPS == "" {
 		cfg.HTTPS = b.Link.HTTPS
 	}
+	b = cfg.leaveOut(b)
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
@@ -100,8 +101,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 
 	hasScan := devs.scanner != scanner.None
+	// The camera reads codes; it takes faces too when the face parts are
+	// ready (a face key to seal to, the pipeline).
 	face := newFaceParts(cfg, devs.camera, log)
-	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan, HasCamera: face != nil, FaceKey: face != nil, TerminalID: cfg.POIID, Language: cfg.Language})
+	e := newEngine(log, time.Now, checkout.Config{HasScan: hasScan, HasCamera: devs.camera != nil, FaceKey: face != nil, TerminalID: cfg.POIID, Language: cfg.Language})
 	var payer payhost.Client = noPayer{}
 	e.alive = cfg.alive
 	if cfg.PayHost != "" {
@@ -110,15 +113,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	stm := attest.Signer{POIID: cfg.POIID, Key: key, Now: time.Now}
 	p := &performer{ctx: ctx, log: log, e: e, screen: scr, scanner: devs.scanner, journal: journalAdapter{jr, pays},
 		payer: payer, poiID: cfg.POIID, sign: stm.Sign}
-	e.perform = p.perform
-	selfTest := func(context.Context) {}
-	if face != nil {
-		var claim func()
-		selfTest, claim = sharedCamera(devs.camera, log)
-		p.face = face.capture(devs.camera, e, scr, claim, log)
-	} else if devs.camera != nil {
-		selfTest = func(ctx context.Context) { cameraSelfTest(ctx, devs.camera, 5*time.Second, log) }
+	var cam *cameraUser
+	if devs.camera != nil {
+		cam = newCameraUser(devs.camera, log, e.post)
+		if face != nil {
+			cam.face = face.capture(devs.camera, e, scr, log)
+		}
+		p.camera = cam
 	}
+	e.perform = p.perform
 	term := &terminal{e: e, signer: stm, modes: modes, payments: pays, stop: ctx, docs: scr.docs}
 	defer scr.docs.close()
 
@@ -158,7 +161,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if port := serialPort(cfg, b); port != "" {
 		g.Go(func() error { return link.serveSerial(ctx, port, serialBaud(cfg, b)) })
 	}
-	g.Go(func() error { selfTest(ctx); return nil })
+	if cam != nil {
+		g.Go(func() error { cam.run(ctx); return nil })
+	}
 	if devs.web != nil {
 		g.Go(func() error { return devs.web(ctx, func() any { return simState(e, scr, devs.scanner, key) }) })
 	}

@@ -22,6 +22,7 @@ bench -run '^$' -bench 'Frame640x480/Face$|FaceToCrop$' -benchtime=200x ./intern
 bench -run '^$' -bench 'RegionToOrder$' -benchtime=12x ./pos/ocr/
 bench -run '^$' -bench 'Descriptor$' -benchtime=20x ./payhost/facerec/
 bench -run '^$' -bench 'Search10000$' -benchtime=200x ./payhost/sandbox/
+bench -run '^$' -bench 'Decode(QR|Nothing)640x480$' -benchtime=200x ./internal/codecam/
 # The image in QEMU (TCG): three power-ons, then one boot with 100 sales.
 bench -run '^$' -bench 'PowerOnToOrderScreen$' -benchtime=3x -timeout 20m ./rootfs/systemtest/
 bench -run '^$' -bench 'FirmwareAfter100Sales$' -benchtime=1x -timeout 40m ./rootfs/systemtest/
@@ -65,6 +66,8 @@ ocr50=$(metric RegionToOrder p50-ms)
 ocracc=$(metric RegionToOrder field-acc-%)
 ocrsend=$(metric RegionToOrder sendable-%)
 ocrsilent=$(metric RegionToOrder silent-wrong)
+qr50=$(metric DecodeQR640x480 p50-ms)
+noqr50=$(metric DecodeNothing640x480 p50-ms)
 order_s=$(metric PowerOnToOrderScreen order-s)
 ready_s=$(metric PowerOnToOrderScreen ready-s)
 uboot_s=$(metric PowerOnToOrderScreen uboot-s)
@@ -134,6 +137,8 @@ row "  reads sendable without the cashier (%)" "$ocrsend" "" ""
 row "  wrong fields in reads judged sendable" "$ocrsilent" "= 0" "$(verdict "$ocrsilent" 0 '<=')"
 row "payment host: face descriptor, one 150×150 crop (ms)" "$(ms "$descriptor_ns")" "" ""
 row "payment host: 1:N face search over 10 000 enrolled (ms)" "$(ms "$search_ns")" "" ""
+row "camera code reader: 640×480 frame with a QR code, p50 (ms)" "$qr50" "≤ 4" "$(verdict "$qr50" 4 '<=')"
+row "  same, frame without a code (QR + Code 128 passes), p50 (ms)" "$noqr50" "" ""
 row "QEMU power-on → order on screen, TCG, mean of 3 (s)" "$order_s" "≤ 6" "$(verdict "$order_s" 6 '<=')"
 row "  U-Boot (s)" "$uboot_s" "" ""
 row "  kernel: U-Boot's hand-off → PID 1's first line (s)" "$kernel_s" "" ""

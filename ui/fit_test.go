@@ -57,6 +57,10 @@ func longViews(o *order.Order, lang string) []checkout.View {
 		{Screen: checkout.ScreenFlagged, Order: o, Marked: marked},
 		{Screen: checkout.ScreenMethod, Order: o, Methods: []checkout.Method{checkout.Code, checkout.Face}},
 		{Screen: checkout.ScreenShowCode, Order: o, Method: checkout.Code},
+		// Both readers fitted: the hint names the one reading, the switch
+		// the other.
+		{Screen: checkout.ScreenShowCode, Order: o, Method: checkout.Code, Reader: checkout.ByScanner, Switch: checkout.ByCamera},
+		{Screen: checkout.ScreenShowCode, Order: o, Method: checkout.Code, Reader: checkout.ByCamera, Switch: checkout.ByScanner},
 		{Screen: checkout.ScreenFace, Order: o, Method: checkout.Face},
 		{Screen: checkout.ScreenProcessing, Order: o, Message: "cancelling the payment"},
 		{Screen: checkout.ScreenPaid, Order: o},

@@ -101,8 +101,9 @@ func (b *builder) method(v checkout.View) {
 		slot{frac: 0.74})
 }
 
-// capture is the show-code and face screens: what to do, the amount, and
-// Cancel where the order screen had it.
+// capture is the show-code screen: what to do, the amount, Cancel where
+// the order screen had it, and a switch to the other code reader at the
+// right when one is fitted.
 func (b *builder) capture(title string, icon iconKind, instruction string, v checkout.View) {
 	b.header(title, b.right)
 	items := []stackItem{b.icon(icon)}
@@ -110,8 +111,26 @@ func (b *builder) capture(title string, icon iconKind, instruction string, v che
 	items = append(items, b.gap(), b.textLine(b.st.big, b.amount(v), colInk))
 	top, bottom := b.body()
 	b.stack(top, bottom, items...)
-	b.bar(slot{frac: 0.26, kind: btnSecondary, label: b.t(wCancel), act: checkout.ActCancel, show: true},
-		slot{frac: 0.74})
+	cancel := slot{frac: 0.26, kind: btnSecondary, label: b.t(wCancel), act: checkout.ActCancel, show: true}
+	if v.Screen == checkout.ScreenShowCode && v.Switch != checkout.NoReader {
+		label := wUseCamera
+		if v.Switch == checkout.ByScanner {
+			label = wUseScanner
+		}
+		b.bar(cancel, slot{frac: 0.37},
+			slot{frac: 0.37, kind: btnSecondary, label: b.t(label), act: checkout.ActSwitchReader, show: true})
+		return
+	}
+	b.bar(cancel, slot{frac: 0.74})
+}
+
+// showCodeHint is what the show-code screen asks for: the code to the
+// scanner, or up to the camera when the camera reads it.
+func showCodeHint(v checkout.View) catalog.ID {
+	if v.Reader == checkout.ByCamera {
+		return wCodeToCamera
+	}
+	return wShowCode
 }
 
 // result is the processing, paid, failed and refused screens. Done sits
@@ -158,7 +177,7 @@ func (b *builder) build(v checkout.View, name string) frame {
 	case checkout.ScreenMethod:
 		b.method(v)
 	case checkout.ScreenShowCode:
-		b.capture(b.t(wPayCode), iconCode, b.t(wShowCode), v)
+		b.capture(b.t(wPayCode), iconCode, b.t(showCodeHint(v)), v)
 	case checkout.ScreenFace:
 		b.face(v)
 	case checkout.ScreenProcessing:

@@ -27,6 +27,9 @@ const (
 	wBack           = catalog.Back
 	wShowCode       = catalog.ShowCode
 	wLookCamera     = catalog.LookCamera
+	wCodeToCamera   = catalog.CodeToCamera
+	wUseCamera      = catalog.UseCamera
+	wUseScanner     = catalog.UseScanner
 	wPayment        = catalog.Payment
 	wProcessing     = catalog.Processing
 	wPleaseWait     = catalog.PleaseWait

@@ -33,6 +33,26 @@ func startCapture(s State, m Method) (State, []Effect) {
 	return s, []Effect{start, s.show(s.sessionView(screen, ""))}
 }
 
+// switchReader changes the device reading the code, when the customer
+// asks and both are fitted: the running one stops before the other
+// starts, so one code is never read twice.
+func switchReader(s State) (State, []Effect) {
+	now, other := s.readers()
+	if s.method != Code || other == NoReader {
+		return s, nil
+	}
+	s, out := s.stopDevices()
+	if now == ByScanner {
+		out = append(out, StartCamera{Purpose: Code})
+		s.camera = true
+	} else {
+		out = append(out, StartScanner{})
+		s.scanner = true
+	}
+	s = s.rearm()
+	return s, append(out, s.show(s.sessionView(ScreenShowCode, "")))
+}
+
 // onCode takes a scanned payment code while a code is wanted.
 func onCode(s State, e CodeScanned) (State, []Effect) {
 	if s.phase != Capturing || s.method != Code {

@@ -434,3 +434,57 @@ func TestNames(t *testing.T) {
 		t.Error("new names out of step with their constants")
 	}
 }
+
+// TestSwitchReader: with a scanner and a camera the customer may read
+// the code with either; the running device stops before the other
+// starts, and the screen says which reads. With one reader, or for a
+// face, the switch does nothing.
+func TestSwitchReader(t *testing.T) {
+	both := Config{HasScan: true, HasCamera: true, FaceKey: true}
+	s, out := run(reach(t, both, Confirmed, Direct), Touch{Action: ActChooseCode})
+	if v := s.View(); v.Reader != ByScanner || v.Switch != ByCamera {
+		t.Fatalf("scanner first: reader %v, switch %v", v.Reader, v.Switch)
+	}
+	steps := []struct {
+		want   []Effect
+		reader Reader
+	}{
+		{[]Effect{StopScanner{}, StartCamera{Purpose: Code}}, ByCamera},
+		{[]Effect{StopCamera{}, StartScanner{}}, ByScanner},
+		{[]Effect{StopScanner{}, StartCamera{Purpose: Code}}, ByCamera},
+	}
+	for i, st := range steps {
+		s, out = Step(s, Touch{Action: ActSwitchReader})
+		if len(out) != 3 || !reflect.DeepEqual(out[:2], st.want) {
+			t.Fatalf("switch %d: effects %v, want %v then Show", i, out, st.want)
+		}
+		v := s.View()
+		if v.Screen != ScreenShowCode || v.Reader != st.reader || v.Switch != ByScanner+ByCamera-st.reader {
+			t.Fatalf("switch %d: screen %v reader %v switch %v", i, v.Screen, v.Reader, v.Switch)
+		}
+	}
+	// The camera's code is taken, and the camera stops first.
+	s, out = Step(s, CodeScanned{Code: "134567890123456789"})
+	if s.Phase() != Captured || len(out) == 0 || out[0] != (StopCamera{}) {
+		t.Fatalf("code by camera: %s, %v", s.Phase(), out)
+	}
+
+	for _, tt := range []struct {
+		name string
+		cfg  Config
+		act  Action
+	}{
+		{"scanner only", Config{HasScan: true}, ActChooseCode},
+		{"camera only", Config{HasCamera: true}, ActChooseCode},
+		{"face", both, ActChooseFace},
+	} {
+		s, _ := run(reach(t, tt.cfg, Confirmed, Relay), Touch{Action: tt.act})
+		if v := s.View(); tt.act == ActChooseCode && v.Switch != NoReader {
+			t.Errorf("%s: offers a switch to %v", tt.name, v.Switch)
+		}
+		next, out := Step(s, Touch{Action: ActSwitchReader})
+		if len(out) != 0 || next.Phase() != Capturing {
+			t.Errorf("%s: switch gave %v, %s", tt.name, out, next.Phase())
+		}
+	}
+}

@@ -26,6 +26,8 @@ func onTouch(s State, t Touch) (State, []Effect) {
 		switch {
 		case t.Action == ActCancel && s.method != Face:
 			return s.cancel()
+		case t.Action == ActSwitchReader:
+			return switchReader(s)
 		case t.Action == ActBack, t.Action == ActCancel:
 			// Wrong method picked, or the face capture cancelled (the
 			// customer may rather pay by code): stop the device, choose

@@ -81,6 +81,25 @@ const (
 	Face            // face captured by the camera
 )
 
+// Reader is the device that reads a payment code.
+type Reader int
+
+const (
+	NoReader Reader = iota
+	ByScanner
+	ByCamera
+)
+
+func (r Reader) String() string {
+	switch r {
+	case ByScanner:
+		return "scanner"
+	case ByCamera:
+		return "camera"
+	}
+	return "none"
+}
+
 func (m Method) String() string {
 	switch m {
 	case Code:
@@ -124,7 +143,7 @@ var DefaultTimeouts = Timeouts{
 // Config is fixed for the life of a state machine.
 type Config struct {
 	Timeouts  Timeouts
-	HasCamera bool // a camera is fitted: codes by camera when no scanner; Face with FaceKey
+	HasCamera bool // a camera is fitted: reads codes (see Reader); Face with FaceKey
 	HasScan   bool // a scanner is fitted
 	// FaceKey: the terminal holds the payment system's face key, so a
 	// face can be sealed to it. Face is offered only with a camera and
@@ -144,27 +163,28 @@ type Config struct {
 type Action int
 
 const (
-	ActNone       Action = iota
-	ActConfirm           // "Confirm order"
-	ActToggleLine        // tap a line to mark or unmark it (Line set)
-	ActMarkLines         // a finger circled lines: mark all of Lines
-	ActReport            // "Report marked items to the cashier"
-	ActPage              // show page Page of the order (ui computed it from its layout)
-	ActChooseCode        // pay by payment code
-	ActChooseFace        // pay by face
-	ActCancel            // customer cancels the payment
-	ActDismiss           // close the result screen
-	ActBack              // back from method choice to the order
-	ActYes               // answer the POS's question yes
-	ActNo                // answer the POS's question no
-	ActLanguage          // show the screens in Touch.Language, until the session ends
-	ActScroll            // ScreenDocument: scroll the page to Touch.Scroll (ui computed it from the drag)
-	ActDigit             // keypad: digit Digit (0–9)
-	ActDelete            // keypad: take back the last digit
-	ActEnter             // keypad: send the digits entered (OK)
+	ActNone         Action = iota
+	ActConfirm             // "Confirm order"
+	ActToggleLine          // tap a line to mark or unmark it (Line set)
+	ActMarkLines           // a finger circled lines: mark all of Lines
+	ActReport              // "Report marked items to the cashier"
+	ActPage                // show page Page of the order (ui computed it from its layout)
+	ActChooseCode          // pay by payment code
+	ActChooseFace          // pay by face
+	ActCancel              // customer cancels the payment
+	ActDismiss             // close the result screen
+	ActBack                // back from method choice to the order
+	ActYes                 // answer the POS's question yes
+	ActNo                  // answer the POS's question no
+	ActLanguage            // show the screens in Touch.Language, until the session ends
+	ActScroll              // ScreenDocument: scroll the page to Touch.Scroll (ui computed it from the drag)
+	ActDigit               // keypad: digit Digit (0–9)
+	ActDelete              // keypad: take back the last digit
+	ActEnter               // keypad: send the digits entered (OK)
+	ActSwitchReader        // read the code with the other fitted reader (View.Switch)
 )
 
-var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back", "yes", "no", "language", "scroll", "digit", "delete", "enter"}
+var actionNames = [...]string{"none", "confirm", "toggle-line", "mark-lines", "report", "page", "choose-code", "choose-face", "cancel", "dismiss", "back", "yes", "no", "language", "scroll", "digit", "delete", "enter", "switch-reader"}
 
 func (a Action) String() string {
 	if a >= 0 && int(a) < len(actionNames) {
@@ -598,7 +618,12 @@ type View struct {
 	Corrected bool            // the order on screen replaced a flagged one
 	Methods   []Method        // ScreenMethod: methods offered
 	Method    Method          // chosen method
-	Message   string          // reason or note for the customer; ScreenQuestion: the question
+	// Reader is the device reading the code on ScreenShowCode; Switch is
+	// the other fitted reader the customer may change to
+	// (ActSwitchReader), NoReader when there is none.
+	Reader  Reader
+	Switch  Reader
+	Message string // reason or note for the customer; ScreenQuestion: the question
 	// Hash names the order a result screen is about when Order is nil
 	// (the result of a payment a restart interrupted).
 	Hash order.Hash

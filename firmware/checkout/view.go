@@ -37,8 +37,23 @@ func (s State) sessionView(sc Screen, message string) View {
 		v.Methods = offered(s.cfg)
 	case ScreenFace:
 		v.Face = s.face
+	case ScreenShowCode:
+		v.Reader, v.Switch = s.readers()
 	}
 	return v
+}
+
+// readers are the device reading the code now and the other one the
+// customer may switch to.
+func (s State) readers() (now, other Reader) {
+	now = ByScanner
+	if s.camera {
+		now = ByCamera
+	}
+	if s.cfg.HasScan && s.cfg.HasCamera {
+		other = ByScanner + ByCamera - now
+	}
+	return now, other
 }
 
 // offered lists the methods the customer may choose: a payment code when
@@ -57,6 +72,8 @@ func offered(cfg Config) []Method {
 	return m
 }
 
+// faceOffered says whether the face method is available: a camera and
+// the face key to seal to.
 func faceOffered(cfg Config) bool { return cfg.HasCamera && cfg.FaceKey }
 
 // cloneView deep-copies everything a View points to.

@@ -99,6 +99,15 @@ func TestCameraEndpoints(t *testing.T) {
 	}
 	for m := meanFrame(t, cam); m < 230; m = meanFrame(t, cam) {
 	}
+	// A refused upload changes nothing: the picture stays.
+	if code, _ := send(t, "POST", ts.URL+"/sim/camera/image", []byte("not a picture")); code != 400 {
+		t.Fatalf("bad upload: %d, want 400", code)
+	}
+	for range 3 {
+		if m := meanFrame(t, cam); m < 230 {
+			t.Fatalf("after a refused upload: mean luma %.0f, want the picture still", m)
+		}
+	}
 	if code, body := send(t, "DELETE", ts.URL+"/sim/camera/image", nil); code != 200 {
 		t.Fatalf("delete: %d %s", code, body)
 	}
@@ -126,6 +135,14 @@ func TestCameraEndpoints(t *testing.T) {
 	s.Camera = nil
 	if code, _ := send(t, "POST", ts.URL+"/sim/camera/frame", jb.Bytes()); code != 404 {
 		t.Fatalf("no camera: %d, want 404", code)
+	}
+	if code, _ := send(t, "POST", ts.URL+"/sim/camera/image", encodePNG(t, flat(8, 8, 0))); code != 404 {
+		t.Fatalf("no camera, upload: %d, want 404", code)
+	}
+	// A board left without its scanner ("without") says so.
+	s.Scanner = nil
+	if c, _ := post(t, ts.URL+"/sim/scan", `{"code":"134567890123456789"}`); c != 404 {
+		t.Errorf("scan without a scanner: %d, want 404", c)
 	}
 }
 

@@ -29,9 +29,9 @@ var page embed.FS
 type Server struct {
 	Panel   *displaysim.Panel
 	Touch   *touchsim.Panel
-	Scanner *scannersim.Scanner
+	Scanner *scannersim.Scanner // nil: the board has none
 	// Camera takes the browser's webcam frames and uploaded pictures;
-	// nil: no camera.
+	// nil: the board has none.
 	Camera *camsim.Camera
 	// State returns what /sim/state reports: checkout state and on-screen
 	// buttons. Called from HTTP handlers; must be safe for that.
@@ -149,6 +149,10 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Code == "" || len(req.Code) > 256 {
 		writeErr(w, http.StatusBadRequest, "code must be 1..256 characters")
+		return
+	}
+	if s.Scanner == nil {
+		writeErr(w, http.StatusNotFound, "this terminal has no scanner")
 		return
 	}
 	err := s.Scanner.Scan(req.Code)

@@ -107,7 +107,7 @@ func (p *Pipeline) Feed(luma *image.Gray, now time.Time) Result {
 // when the frame is the best so far, keeps a copy of the frame's own
 // bytes so the crop is in colour. A malformed frame counts as no face.
 func (p *Pipeline) FeedFrame(f *camera.Frame, now time.Time) Result {
-	l := Luma(f, p.luma)
+	l := camera.Luma(f, p.luma)
 	if l == nil {
 		return p.result(NoFace, image.Rectangle{})
 	}

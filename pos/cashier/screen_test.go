@@ -24,7 +24,9 @@ type screen struct {
 	err error
 }
 
-func (s screen) ReadScreen(context.Context) (orderread.Read, image.Image, error) { return s.r, s.img, s.err }
+func (s screen) ReadScreen(context.Context) (orderread.Read, image.Image, error) {
+	return s.r, s.img, s.err
+}
 
 func post(t *testing.T, url, ctype string, body []byte) (int, map[string]any) {
 	t.Helper()

@@ -94,10 +94,11 @@ func BenchmarkFirmwareAfter100Sales(b *testing.B) {
 			img, _ := h.render(checkout.View{Screen: checkout.ScreenOrder, Order: &o})
 			g.waitScreen("order", img)
 			g.tap(h.button(checkout.ActConfirm))
-			img, _ = h.render(checkout.View{Screen: checkout.ScreenMethod, Order: &o, Methods: []checkout.Method{checkout.Code}})
+			img, _ = h.render(checkout.View{Screen: checkout.ScreenMethod, Order: &o, Methods: guestMethods})
 			g.waitScreen("method", img)
 			g.tap(h.button(checkout.ActChooseCode))
-			img, _ = h.render(checkout.View{Screen: checkout.ScreenShowCode, Order: &o, Method: checkout.Code})
+			img, _ = h.render(checkout.View{Screen: checkout.ScreenShowCode, Order: &o, Method: checkout.Code,
+				Reader: checkout.ByScanner, Switch: checkout.ByCamera})
 			g.waitScreen("show-code", img)
 			if _, err := scan.Write([]byte(c.host.Code(b, cust.ID) + "\r")); err != nil {
 				b.Fatal(err)

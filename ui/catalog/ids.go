@@ -23,6 +23,9 @@ const (
 	Back
 	ShowCode
 	LookCamera
+	CodeToCamera // show-code when the camera reads the code
+	UseCamera    // switch from the scanner to the camera
+	UseScanner   // switch from the camera to the scanner
 	Payment
 	Processing
 	PleaseWait

@@ -24,12 +24,14 @@ type v4l2Device struct {
 	streaming bool
 	st        streamInfo
 	pfd       [1]unix.PollFd // reused so polling allocates nothing
+	grown     bool           // the dequeuing goroutine's stack was grown
 }
 
 // openDevice opens path non-blocking, sets the format, maps n buffers,
 // queues them all and turns streaming on.
 func openDevice(path string, want camera.Format, n int) (_ device, err error) {
 	defer guard(&err, "open")
+	_ = growStack(n)
 	fd, err := v4l2.OpenDevice(path, unix.O_RDWR|unix.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
@@ -148,6 +150,10 @@ func (d *v4l2Device) wait(timeout time.Duration) (pollResult, error) {
 
 func (d *v4l2Device) dequeue() (_ dequeued, err error) {
 	defer guard(&err, "dequeue")
+	if !d.grown {
+		_ = growStack(int(d.count))
+		d.grown = true
+	}
 	b, err := v4l2.DequeueBuffer(d.fd, v4l2.IOTypeMMAP, v4l2.BufTypeVideoCapture)
 	if err != nil {
 		return dequeued{}, err
@@ -163,6 +169,22 @@ func (d *v4l2Device) dequeue() (_ dequeued, err error) {
 }
 
 func (d *v4l2Device) buffer(i int) []byte { return d.bufs[i] }
+
+// growStack grows the calling goroutine's stack before go4vl's ioctls.
+// go4vl hands the kernel a pointer to a struct on the caller's stack as
+// a uintptr through two Go functions before the syscall; should the
+// stack grow on the way, the struct moves and the kernel answers into
+// the old copy. Seen on a goroutine's first open (a small fresh stack):
+// QUERYBUF's answer lost, so mmap of length 0 failed with EINVAL. With
+// room made beforehand the stack does not move under the ioctl.
+//
+// Its result only keeps the frame from being optimised away.
+//
+//go:noinline
+func growStack(i int) byte {
+	var pad [32 << 10]byte
+	return pad[i&(len(pad)-1)]
+}
 
 func (d *v4l2Device) requeue(i int) (err error) {
 	defer guard(&err, "queue")
