@@ -3,8 +3,6 @@ package ui
 import (
 	"image"
 	"image/color"
-	"image/draw"
-	"math"
 
 	"github.com/fogleman/gg"
 )
@@ -12,11 +10,11 @@ import (
 // canvas is what blocks paint on: the upright image, gg for shapes and a
 // textDrawer for text.
 type canvas struct {
-	img  *image.RGBA
-	gc   *gg.Context
-	text textDrawer
-	src  image.Uniform
-	clip image.Rectangle // the block being painted; nothing lands outside it
+	img   *image.RGBA
+	gc    *gg.Context
+	text  textDrawer
+	discs discCache       // rounded corners
+	clip  image.Rectangle // the block being painted; nothing lands outside it
 	// runs, when not nil, records every line of text drawn, measured:
 	// the fit tests read it. nil in service (no cost).
 	runs *[]textRun
@@ -53,18 +51,17 @@ func newCanvas(img *image.RGBA, text textDrawer) *canvas {
 	return &canvas{img: img, gc: gg.NewContextForRGBA(img), text: text}
 }
 
-// fill paints r in col, opaque; image/draw copies rows for a uniform Src.
-// Blocks paint on bounds already cleared to colBg, so they fill only
-// where their background differs.
+// fill paints r in col, opaque, by row copies. Blocks paint on bounds
+// already cleared to colBg, so they fill only where their background
+// differs.
 func (c *canvas) fill(r image.Rectangle, col color.RGBA) {
-	c.src.C = c.col(col)
-	draw.Draw(c.img, r, &c.src, image.Point{}, draw.Src)
+	fillRect(c.img, r, c.col(col))
 }
 
-// roundRect fills r with rounded corners. The straight parts go through
-// image/draw's row copies; gg antialiases only the four corner quarters,
-// whose straight sides sit on pixel boundaries so nothing seams. (gg
-// filling the whole shape costs a per-pixel blend over all of it.)
+// roundRect fills r with rounded corners. The straight parts are row
+// fills; the four corners are the quadrants of a cached antialiased disc
+// of the corner's radius, whose straight sides sit on pixel boundaries
+// so nothing seams.
 func (c *canvas) roundRect(r image.Rectangle, radius float64, col color.RGBA) {
 	rad := min(int(radius+0.5), r.Dx()/2, r.Dy()/2)
 	if rad <= 0 {
@@ -74,22 +71,17 @@ func (c *canvas) roundRect(r image.Rectangle, radius float64, col color.RGBA) {
 	c.fill(image.Rect(r.Min.X+rad, r.Min.Y, r.Max.X-rad, r.Max.Y), col)
 	c.fill(image.Rect(r.Min.X, r.Min.Y+rad, r.Min.X+rad, r.Max.Y-rad), col)
 	c.fill(image.Rect(r.Max.X-rad, r.Min.Y+rad, r.Max.X, r.Max.Y-rad), col)
-	gc, R := c.gc, float64(rad)
-	c.setColor(col)
-	for _, k := range [4]struct {
-		cx, cy int
-		from   float64 // start angle, radians, y down
-	}{
-		{r.Min.X + rad, r.Min.Y + rad, math.Pi},
-		{r.Max.X - rad, r.Min.Y + rad, 1.5 * math.Pi},
-		{r.Max.X - rad, r.Max.Y - rad, 0},
-		{r.Min.X + rad, r.Max.Y - rad, 0.5 * math.Pi},
-	} {
-		cx, cy := float64(k.cx), float64(k.cy)
-		gc.MoveTo(cx, cy)
-		gc.DrawArc(cx, cy, R, k.from, k.from+math.Pi/2)
-		gc.ClosePath()
-		gc.Fill()
+	disc, ink := c.discs.get(rad), c.col(col)
+	for _, q := range [4]image.Point{{0, 0}, {1, 0}, {1, 1}, {0, 1}} {
+		at := image.Pt(r.Min.X, r.Min.Y)
+		if q.X == 1 {
+			at.X = r.Max.X - rad
+		}
+		if q.Y == 1 {
+			at.Y = r.Max.Y - rad
+		}
+		dr := image.Rectangle{Min: at, Max: at.Add(image.Pt(rad, rad))}.Intersect(c.img.Rect)
+		maskOver(c.img, dr, disc, q.Mul(rad).Add(dr.Min.Sub(at)), ink)
 	}
 }
 

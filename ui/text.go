@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/draw"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -223,12 +222,12 @@ type textDrawer interface {
 	drawText(dst *image.RGBA, clip image.Rectangle, st *style, str string, pen image.Point, c color.RGBA)
 }
 
-// glyphText draws cached glyph masks straight onto the image: image/draw
-// has a fast path for a uniform colour through an alpha mask onto RGBA.
-type glyphText struct{ src image.Uniform }
+// glyphText draws cached glyph masks straight onto the image, in its
+// own byte order (maskOver).
+type glyphText struct{}
 
 func (t *glyphText) drawText(dst *image.RGBA, clip image.Rectangle, st *style, str string, pen image.Point, c color.RGBA) {
-	t.src.C = c
+	clip = clip.Intersect(dst.Rect)
 	x := fixed.I(pen.X)
 	for _, r := range str {
 		g := st.glyph(r)
@@ -236,7 +235,7 @@ func (t *glyphText) drawText(dst *image.RGBA, clip image.Rectangle, st *style, s
 			min := image.Pt(x.Round()+g.origin.X, pen.Y+g.origin.Y)
 			dr := image.Rectangle{Min: min, Max: min.Add(g.mask.Rect.Max)}
 			if cr := dr.Intersect(clip); !cr.Empty() {
-				draw.DrawMask(dst, cr, &t.src, image.Point{}, g.mask, cr.Min.Sub(min), draw.Over)
+				maskOver(dst, cr, g.mask, cr.Min.Sub(min), c)
 			}
 		}
 		x += g.adv

@@ -1,0 +1,87 @@
+package ui
+
+import (
+	"encoding/binary"
+	"image"
+	"image/color"
+	"image/draw"
+)
+
+// The canvas's own pixel loops. image/draw is general (any alpha, any
+// source) and pays for it per pixel; every colour the screens paint is
+// opaque, so a pixel here is one 32-bit word: written whole under full
+// coverage, lerped two channels at a time under partial coverage. They
+// work on the bytes alone, so they serve RGBA and BGRA panels alike.
+
+// fillRect paints r (within dst's bounds) with the opaque colour col:
+// the first row is built by doubling copies, the rest are row copies.
+func fillRect(dst *image.RGBA, r image.Rectangle, col color.RGBA) {
+	r = r.Intersect(dst.Rect)
+	if r.Empty() {
+		return
+	}
+	n := r.Dx() * 4
+	o := dst.PixOffset(r.Min.X, r.Min.Y)
+	row := dst.Pix[o : o+n : o+n]
+	row[0], row[1], row[2], row[3] = col.R, col.G, col.B, col.A
+	for k := 4; k < n; k *= 2 {
+		copy(row[k:], row[:k])
+	}
+	for y := r.Min.Y + 1; y < r.Max.Y; y++ {
+		o += dst.Stride
+		copy(dst.Pix[o:o+n:o+n], row)
+	}
+}
+
+// maskOver composites the opaque colour col through mask onto r of dst
+// (r within dst's bounds; mask pixel mp lands on r.Min): each pixel
+// becomes col·a + dst·(1−a), a the mask's coverage. The same result as
+// draw.DrawMask with draw.Over to within one level of rounding. A
+// translucent col goes through image/draw.
+func maskOver(dst *image.RGBA, r image.Rectangle, mask *image.Alpha, mp image.Point, col color.RGBA) {
+	if col.A != 0xff {
+		draw.DrawMask(dst, r, &image.Uniform{C: col}, image.Point{}, mask, mp, draw.Over)
+		return
+	}
+	if r.Empty() {
+		return
+	}
+	s := uint32(col.R) | uint32(col.G)<<8 | uint32(col.B)<<16 | uint32(col.A)<<24
+	sRB, sGA := s&0x00ff00ff, s>>8&0x00ff00ff
+	w := r.Dx()
+	di := dst.PixOffset(r.Min.X, r.Min.Y)
+	mi := mask.PixOffset(mp.X, mp.Y)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		m := mask.Pix[mi : mi+w : mi+w]
+		d := dst.Pix[di : di+4*w : di+4*w]
+		for x := 0; x < len(m); x++ {
+			a := uint32(m[x])
+			if a == 0 {
+				// Glyph masks are mostly empty: skip zeros a word at a time.
+				for x+8 <= len(m) && binary.LittleEndian.Uint64(m[x:]) == 0 {
+					x += 8
+				}
+				if x >= len(m) || m[x] == 0 {
+					continue
+				}
+				a = uint32(m[x])
+			}
+			p := d[4*x : 4*x+4 : 4*x+4]
+			if a == 0xff {
+				binary.LittleEndian.PutUint32(p, s)
+				continue
+			}
+			v := binary.LittleEndian.Uint32(p)
+			binary.LittleEndian.PutUint32(p, lerp(v&0x00ff00ff, sRB, a)|lerp(v>>8&0x00ff00ff, sGA, a)<<8)
+		}
+		di += dst.Stride
+		mi += mask.Stride
+	}
+}
+
+// lerp blends two pairs of 8-bit channels (in bits 0–7 and 16–23) from d
+// towards s by a/255, rounded.
+func lerp(d, s, a uint32) uint32 {
+	t := d*(0xff-a) + s*a + 0x00800080
+	return (t + (t >> 8 & 0x00ff00ff)) >> 8 & 0x00ff00ff
+}
