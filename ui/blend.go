@@ -37,8 +37,11 @@ func fillRect(dst *image.RGBA, r image.Rectangle, col color.RGBA) {
 // (r within dst's bounds; mask pixel mp lands on r.Min): each pixel
 // becomes col·a + dst·(1−a), a the mask's coverage. The same result as
 // draw.DrawMask with draw.Over to within one level of rounding. A
-// translucent col goes through image/draw.
-func maskOver(dst *image.RGBA, r image.Rectangle, mask *image.Alpha, mp image.Point, col color.RGBA) {
+// translucent col goes through image/draw. tabs (may be nil) remembers
+// blends of col over the background the mask's first partial pixel
+// lies on: text and corners are drawn over a plain background, so most
+// partial pixels become a table load.
+func maskOver(dst *image.RGBA, r image.Rectangle, mask *image.Alpha, mp image.Point, col color.RGBA, tabs *blendTabs) {
 	if col.A != 0xff {
 		draw.DrawMask(dst, r, &image.Uniform{C: col}, image.Point{}, mask, mp, draw.Over)
 		return
@@ -48,6 +51,8 @@ func maskOver(dst *image.RGBA, r image.Rectangle, mask *image.Alpha, mp image.Po
 	}
 	s := uint32(col.R) | uint32(col.G)<<8 | uint32(col.B)<<16 | uint32(col.A)<<24
 	sRB, sGA := s&0x00ff00ff, s>>8&0x00ff00ff
+	var tab *[256]uint32
+	var bg uint32
 	w := r.Dx()
 	di := dst.PixOffset(r.Min.X, r.Min.Y)
 	mi := mask.PixOffset(mp.X, mp.Y)
@@ -72,11 +77,50 @@ func maskOver(dst *image.RGBA, r image.Rectangle, mask *image.Alpha, mp image.Po
 				continue
 			}
 			v := binary.LittleEndian.Uint32(p)
+			if tab == nil && tabs != nil {
+				tab, bg = tabs.get(s, v), v
+			}
+			if v == bg && tab != nil {
+				// An opaque blend is never 0: 0 marks an entry not yet
+				// computed.
+				if t := tab[a]; t != 0 {
+					binary.LittleEndian.PutUint32(p, t)
+					continue
+				}
+				t := lerp(v&0x00ff00ff, sRB, a) | lerp(v>>8&0x00ff00ff, sGA, a)<<8
+				tab[a] = t
+				binary.LittleEndian.PutUint32(p, t)
+				continue
+			}
 			binary.LittleEndian.PutUint32(p, lerp(v&0x00ff00ff, sRB, a)|lerp(v>>8&0x00ff00ff, sGA, a)<<8)
 		}
 		di += dst.Stride
 		mi += mask.Stride
 	}
+}
+
+// blendTabs remembers, for the last few pairs of an opaque colour and
+// the pixel under it, the blend at each coverage. The zero value is
+// empty and ready.
+type blendTabs struct {
+	next int
+	keys [8][2]uint32 // colour, background; both 0 in an unused slot
+	tabs [8][256]uint32
+}
+
+// get is the table of fg over bg, emptied when the pair takes the
+// oldest slot.
+func (b *blendTabs) get(fg, bg uint32) *[256]uint32 {
+	for i, k := range b.keys {
+		if k == [2]uint32{fg, bg} && fg|bg != 0 {
+			return &b.tabs[i]
+		}
+	}
+	i := b.next
+	b.next = (b.next + 1) % len(b.keys)
+	b.keys[i] = [2]uint32{fg, bg}
+	clear(b.tabs[i][:])
+	return &b.tabs[i]
 }
 
 // lerp blends two pairs of 8-bit channels (in bits 0–7 and 16–23) from d

@@ -10,9 +10,12 @@ import (
 )
 
 // TestMaskOverMatchesDraw: maskOver lands within one level of image/draw's
-// Over for opaque colours, on any background, clipped to r.
+// Over for opaque colours, on any background, clipped to r, with no
+// blend tables and with tables shared by every call (as a Renderer's
+// are).
 func TestMaskOverMatchesDraw(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
+	shared := &blendTabs{}
 	for _, tc := range []struct {
 		name string
 		col  color.RGBA
@@ -24,7 +27,7 @@ func TestMaskOverMatchesDraw(t *testing.T) {
 		{"translucent", color.RGBA{100, 50, 0, 128}, image.Rect(1, 1, 30, 20), image.Pt(2, 1)},
 		{"empty", color.RGBA{1, 2, 3, 255}, image.Rect(5, 5, 5, 9), image.Pt(0, 0)},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
+		for _, tabs := range []*blendTabs{nil, shared, shared} {
 			mask := image.NewAlpha(image.Rect(0, 0, 48, 40))
 			for i := range mask.Pix {
 				switch rng.IntN(4) {
@@ -37,21 +40,25 @@ func TestMaskOverMatchesDraw(t *testing.T) {
 			}
 			got := image.NewRGBA(image.Rect(0, 0, 48, 40))
 			for i := range got.Pix {
-				got.Pix[i] = uint8(rng.IntN(256))
+				// A plain background, with noise here and there.
+				got.Pix[i] = []uint8{250, 240, 230, 255}[i%4]
+				if rng.IntN(8) == 0 || i%4 == 3 {
+					got.Pix[i] = uint8(rng.IntN(256))
+				}
 				if i%4 == 3 {
 					got.Pix[i] = 255
 				}
 			}
 			want := image.NewRGBA(got.Rect)
 			copy(want.Pix, got.Pix)
-			maskOver(got, tc.r, mask, tc.mp, tc.col)
+			maskOver(got, tc.r, mask, tc.mp, tc.col, tabs)
 			draw.DrawMask(want, tc.r, &image.Uniform{C: tc.col}, image.Point{}, mask, tc.mp, draw.Over)
 			for i := range got.Pix {
 				if d := int(got.Pix[i]) - int(want.Pix[i]); d < -1 || d > 1 {
-					t.Fatalf("byte %d (pixel %d,%d): got %d, image/draw %d", i, i/4%48, i/4/48, got.Pix[i], want.Pix[i])
+					t.Fatalf("%s, tables %v: byte %d (pixel %d,%d): got %d, image/draw %d", tc.name, tabs != nil, i, i/4%48, i/4/48, got.Pix[i], want.Pix[i])
 				}
 			}
-		})
+		}
 	}
 }
 

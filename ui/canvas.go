@@ -14,6 +14,7 @@ type canvas struct {
 	gc    *gg.Context
 	text  textDrawer
 	discs discCache       // rounded corners
+	tabs  blendTabs       // their edges' blends
 	clip  image.Rectangle // the block being painted; nothing lands outside it
 	// runs, when not nil, records every line of text drawn, measured:
 	// the fit tests read it. nil in service (no cost).
@@ -81,7 +82,7 @@ func (c *canvas) roundRect(r image.Rectangle, radius float64, col color.RGBA) {
 			at.Y = r.Max.Y - rad
 		}
 		dr := image.Rectangle{Min: at, Max: at.Add(image.Pt(rad, rad))}.Intersect(c.img.Rect)
-		maskOver(c.img, dr, disc, q.Mul(rad).Add(dr.Min.Sub(at)), ink)
+		maskOver(c.img, dr, disc, q.Mul(rad).Add(dr.Min.Sub(at)), ink, &c.tabs)
 	}
 }
 

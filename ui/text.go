@@ -224,7 +224,7 @@ type textDrawer interface {
 
 // glyphText draws cached glyph masks straight onto the image, in its
 // own byte order (maskOver).
-type glyphText struct{}
+type glyphText struct{ tabs blendTabs }
 
 func (t *glyphText) drawText(dst *image.RGBA, clip image.Rectangle, st *style, str string, pen image.Point, c color.RGBA) {
 	clip = clip.Intersect(dst.Rect)
@@ -235,7 +235,7 @@ func (t *glyphText) drawText(dst *image.RGBA, clip image.Rectangle, st *style, s
 			min := image.Pt(x.Round()+g.origin.X, pen.Y+g.origin.Y)
 			dr := image.Rectangle{Min: min, Max: min.Add(g.mask.Rect.Max)}
 			if cr := dr.Intersect(clip); !cr.Empty() {
-				maskOver(dst, cr, g.mask, cr.Min.Sub(min), c)
+				maskOver(dst, cr, g.mask, cr.Min.Sub(min), c, &t.tabs)
 			}
 		}
 		x += g.adv
