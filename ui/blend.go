@@ -59,40 +59,51 @@ func maskOver(dst *image.RGBA, r image.Rectangle, mask *image.Alpha, mp image.Po
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		m := mask.Pix[mi : mi+w : mi+w]
 		d := dst.Pix[di : di+4*w : di+4*w]
-		for x := 0; x < len(m); x++ {
-			a := uint32(m[x])
-			if a == 0 {
-				// Glyph masks are mostly empty: skip zeros a word at a time.
-				for x+8 <= len(m) && binary.LittleEndian.Uint64(m[x:]) == 0 {
+		for x := 0; x < len(m); {
+			// Masks are mostly empty or full: take eight pixels at once
+			// when they are.
+			end := len(m)
+			if x+8 <= len(m) {
+				switch binary.LittleEndian.Uint64(m[x:]) {
+				case 0:
 					x += 8
-				}
-				if x >= len(m) || m[x] == 0 {
+					continue
+				case ^uint64(0):
+					for p := d[4*x : 4*x+32 : 4*x+32]; len(p) >= 4; p = p[4:] {
+						binary.LittleEndian.PutUint32(p, s)
+					}
+					x += 8
 					continue
 				}
-				a = uint32(m[x])
+				end = x + 8
 			}
-			p := d[4*x : 4*x+4 : 4*x+4]
-			if a == 0xff {
-				binary.LittleEndian.PutUint32(p, s)
-				continue
-			}
-			v := binary.LittleEndian.Uint32(p)
-			if tab == nil && tabs != nil {
-				tab, bg = tabs.get(s, v), v
-			}
-			if v == bg && tab != nil {
-				// An opaque blend is never 0: 0 marks an entry not yet
-				// computed.
-				if t := tab[a]; t != 0 {
+			for ; x < end; x++ {
+				a := uint32(m[x])
+				if a == 0 {
+					continue
+				}
+				p := d[4*x : 4*x+4 : 4*x+4]
+				if a == 0xff {
+					binary.LittleEndian.PutUint32(p, s)
+					continue
+				}
+				v := binary.LittleEndian.Uint32(p)
+				if tab == nil && tabs != nil {
+					tab, bg = tabs.get(s, v), v
+				}
+				if v == bg && tab != nil {
+					// An opaque blend is never 0: 0 marks an entry not
+					// yet computed.
+					t := tab[a]
+					if t == 0 {
+						t = lerp(v&0x00ff00ff, sRB, a) | lerp(v>>8&0x00ff00ff, sGA, a)<<8
+						tab[a] = t
+					}
 					binary.LittleEndian.PutUint32(p, t)
 					continue
 				}
-				t := lerp(v&0x00ff00ff, sRB, a) | lerp(v>>8&0x00ff00ff, sGA, a)<<8
-				tab[a] = t
-				binary.LittleEndian.PutUint32(p, t)
-				continue
+				binary.LittleEndian.PutUint32(p, lerp(v&0x00ff00ff, sRB, a)|lerp(v>>8&0x00ff00ff, sGA, a)<<8)
 			}
-			binary.LittleEndian.PutUint32(p, lerp(v&0x00ff00ff, sRB, a)|lerp(v>>8&0x00ff00ff, sGA, a)<<8)
 		}
 		di += dst.Stride
 		mi += mask.Stride
