@@ -4,14 +4,16 @@
 # for the Adyen interoperability test, unless node and npm are already on
 # PATH; socat to talk to a QEMU guest's UART sockets, rootfs/README.md;
 # cpio to inspect initrd.img; tesseract with its Simplified Chinese model
-# and the cgo headers, Xvfb and the fonts of the screen-region OCR tests),
+# and the cgo headers, Xvfb and the fonts of the screen-region OCR tests;
+# u-boot-tools, whose mkenvimage the update/bootenv interop test runs),
 # Go modules, the npm packages of the Adyen interoperability test, and the
 # face-recognition model (below). Idempotent; quiet when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(chromium fonts-noto-cjk fonts-droid-fallback ca-certificates socat cpio
-  libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-chi-sim xvfb fonts-dejavu-core)
+  libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-chi-sim xvfb fonts-dejavu-core
+  u-boot-tools)
 # A Node.js installed another way (nvm, nodesource) is used as it is.
 command -v node >/dev/null || pkgs+=(nodejs)
 command -v npm >/dev/null || pkgs+=(npm)
