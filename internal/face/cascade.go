@@ -131,10 +131,11 @@ func (d *detector) classifyAt(pix []byte, base int, off []int32) float32 {
 		o := off[t*w : (t+1)*w : (t+1)*w]
 		idx := 1
 		for range d.depth {
-			idx *= 2
-			if pix[base+int(o[idx])] <= pix[base+int(o[idx+1])] {
-				idx++
-			}
+			// idx+1 when the first pixel is not brighter, without a branch:
+			// the comparison goes either way at random, so a branch would be
+			// mispredicted half the time.
+			a, b := int(pix[base+int(o[2*idx])]), int(pix[base+int(o[2*idx+1])])
+			idx = 2*idx + int(uint(a-b-1)>>63)
 		}
 		out += d.preds[t*d.leaves+idx-d.leaves]
 		if out <= th {
