@@ -32,7 +32,7 @@ type analyser struct {
 	faces    []found
 	loc      locScratch
 	half     []byte
-	offs     []offsets // the detector's node offsets per window side
+	det      detScratch
 }
 
 const (
@@ -55,7 +55,7 @@ func (a *analyser) detect(g grayView, halve bool, sw sweep, minScore float32) []
 		v, k = a.halve(g), 2
 		sw.MinSize, sw.MaxSize = sw.MinSize/2, sw.MaxSize/2
 	}
-	a.cands = a.m.faces.run(v.pix, v.dim, v.rows, v.cols, sw, &a.offs, a.cands[:0])
+	a.cands = a.m.faces.run(v.pix, v.dim, v.rows, v.cols, sw, &a.det, a.cands[:0])
 	a.clusters = suppress(a.cands, 0.3, a.clusters)
 	a.faces = a.faces[:0]
 	for _, c := range a.clusters {

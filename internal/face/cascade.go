@@ -100,11 +100,20 @@ type offsets struct {
 	off       []int32 // per tree: 2×leaves, node i's pair at 2i (i from 1)
 }
 
+// detScratch is a pipeline's room for the detector, reused from frame
+// to frame.
+type detScratch struct {
+	offs []offsets // node offsets per window side and stride
+	// One row of windows still in the running: centre and score so far.
+	base  []int
+	score []float32
+}
+
 // offsetsFor finds or makes the offsets for side s and stride dim in
-// cache; a pipeline's sides are fixed, so after its first frame this
-// only looks them up.
-func (d *detector) offsetsFor(cache *[]offsets, s, dim int) []int32 {
-	for _, o := range *cache {
+// sc; a pipeline's sides are fixed, so after its first frame this only
+// looks them up.
+func (d *detector) offsetsFor(sc *detScratch, s, dim int) []int32 {
+	for _, o := range sc.offs {
 		if o.size == s && o.dim == dim {
 			return o.off
 		}
@@ -118,49 +127,80 @@ func (d *detector) offsetsFor(cache *[]offsets, s, dim int) []int32 {
 			off[t*2*d.leaves+2*i+1] = int32(((int(n[2])*s)>>8)*dim + ((int(n[3]) * s) >> 8))
 		}
 	}
-	*cache = append(*cache, offsets{size: s, dim: dim, off: off})
+	sc.offs = append(sc.offs, offsets{size: s, dim: dim, off: off})
 	return off
 }
 
-// classifyAt scores the window whose centre is pix[base]; ≤ 0 means
-// "not a face".
-func (d *detector) classifyAt(pix []byte, base int, off []int32) float32 {
-	var out float32
-	w := 2 * d.leaves
-	for t, th := range d.thresh {
-		o := off[t*w : (t+1)*w : (t+1)*w]
-		idx := 1
-		for range d.depth {
-			idx *= 2
-			if pix[base+int(o[idx])] <= pix[base+int(o[idx+1])] {
-				idx++
-			}
-		}
-		out += d.preds[t*d.leaves+idx-d.leaves]
-		if out <= th {
-			return -1
-		}
-	}
-	return out - d.thresh[len(d.thresh)-1]
-}
-
 // run slides windows over a rows×cols picture as pigo's RunCascade does
-// and appends the accepted ones to out without growing it: once out is
-// full, further windows are dropped (cap it generously).
-func (d *detector) run(pix []byte, dim, rows, cols int, sw sweep, cache *[]offsets, out []candidate) []candidate {
+// and appends the accepted ones to out, in pigo's order, without growing
+// it: once out is full, further windows are dropped (cap it generously).
+//
+// A window's score is the sum of its trees' leaves, and it is out as
+// soon as the sum falls to a tree's threshold. Each row of windows goes
+// through the trees together, the survivors of one tree on to the next:
+// the windows are independent, so the processor overlaps their memory
+// reads, where one window at a time waits on each read in turn. Each
+// window's sum is added in the same order as pigo's.
+func (d *detector) run(pix []byte, dim, rows, cols int, sw sweep, sc *detScratch, out []candidate) []candidate {
+	w := 2 * d.leaves
+	last := d.thresh[len(d.thresh)-1]
 	for s := sw.MinSize; s <= sw.MaxSize; s = int(float64(s) + math.Max(2, float64(s)*sw.Scale-float64(s))) {
-		off := d.offsetsFor(cache, s, dim)
+		off := d.offsetsFor(sc, s, dim)
 		step := max(int(sw.Shift*float64(s)), 1)
 		half := s/2 + 1
+		if n := (cols-2*half)/step + 1; cap(sc.base) < n {
+			sc.base, sc.score = make([]int, n), make([]float32, n)
+		}
 		for r := half; r <= rows-half; r += step {
+			base, score := sc.base[:0], sc.score[:0]
 			for c := half; c <= cols-half; c += step {
-				if q := d.classifyAt(pix, r*dim+c, off); q > 0 && len(out) < cap(out) {
-					out = append(out, candidate{Row: r, Col: c, Size: s, Q: q})
+				base, score = append(base, r*dim+c), append(score, 0)
+			}
+			for t, th := range d.thresh {
+				o := off[t*w : (t+1)*w : (t+1)*w]
+				preds := d.preds[t*d.leaves : (t+1)*d.leaves : (t+1)*d.leaves]
+				k := d.tree(pix, o, preds, th, base, score)
+				base, score = base[:k], score[:k]
+				if k == 0 {
+					break
+				}
+			}
+			for i, b := range base {
+				if q := score[i] - last; q > 0 && len(out) < cap(out) {
+					out = append(out, candidate{Row: r, Col: b - r*dim, Size: s, Q: q})
 				}
 			}
 		}
 	}
 	return out
+}
+
+// tree scores one tree (node offsets o, leaves preds, threshold th) for
+// the windows centred at pix[base[i]] with sums score[i] so far, moves
+// the windows still above th to the front with their new sums, and
+// returns how many they are. It is its own small function so the walk's
+// few values stay in registers.
+func (d *detector) tree(pix []byte, o []int32, preds []float32, th float32, base []int, score []float32) int {
+	score = score[:len(base)]
+	k := 0
+	for i, b := range base {
+		idx := 1
+		for range d.depth {
+			// idx+1 when the first pixel is not brighter, without a branch:
+			// the comparison goes either way at random, so a branch would be
+			// mispredicted half the time.
+			p, q := int(pix[b+int(o[2*idx])]), int(pix[b+int(o[2*idx+1])])
+			idx = 2*idx + int(uint(p-q-1)>>63)
+		}
+		// Keep the window when its sum stays above th, again without a
+		// branch: always written, kept by k.
+		v := score[i] + preds[idx-len(preds)]
+		base[k], score[k] = b, v
+		if v > th {
+			k++
+		}
+	}
+	return k
 }
 
 // localiser is pigo's point localiser (puploc and the lp* landmark
@@ -212,50 +252,6 @@ func parseLocaliser(b []byte) (*localiser, error) {
 	return l, nil
 }
 
-// step runs the stages once from (r, c) at scale s over a rows×cols
-// picture; flip mirrors the trees left–right (the other eye or mouth
-// corner). Samples outside the picture are clamped to its edge.
-func (l *localiser) step(pix []byte, dim, rows, cols int, r, c, s float32, flip bool) (float32, float32, float32) {
-	nodes := 4 * (l.leaves - 1)
-	tree := 0
-	for range l.stages {
-		var dr, dc float32
-		is := int(math.Round(float64(s)))
-		ir, ic := 256*int(r), 256*int(c)
-		for range l.trees {
-			tc := l.codes[tree*nodes : (tree+1)*nodes]
-			idx := 0
-			for range l.depth {
-				n := tc[4*idx : 4*idx+4 : 4*idx+4]
-				c1, c3 := int(n[1]), int(n[3])
-				if flip {
-					c1, c3 = -c1, -c3
-				}
-				r1 := min(rows-1, max(0, (ir+int(n[0])*is)>>8))
-				r2 := min(rows-1, max(0, (ir+int(n[2])*is)>>8))
-				k1 := min(cols-1, max(0, (ic+c1*is)>>8))
-				k2 := min(cols-1, max(0, (ic+c3*is)>>8))
-				idx = 2*idx + 1
-				if pix[r1*dim+k1] > pix[r2*dim+k2] {
-					idx++
-				}
-			}
-			lut := 2 * (tree*l.leaves + idx - (l.leaves - 1))
-			dr += l.preds[lut]
-			if flip {
-				dc -= l.preds[lut+1]
-			} else {
-				dc += l.preds[lut+1]
-			}
-			tree++
-		}
-		r += dr * s
-		c += dc * s
-		s *= l.shrink
-	}
-	return r, c, s
-}
-
 // maxPerturbs bounds the number of starts a localisation takes.
 const maxPerturbs = 63
 
@@ -272,9 +268,11 @@ func newJitter() *jitter {
 	return &j
 }
 
-// locScratch is per-pipeline room for the starts' results.
+// locScratch is per-pipeline room for the starts' state.
 type locScratch struct {
 	rows, cols, scales [maxPerturbs]float32
+	dr, dc             [maxPerturbs]float32
+	ir, ic, is         [maxPerturbs]int
 }
 
 // locate runs the localiser from n perturbed starts around (r, c) at
@@ -282,12 +280,66 @@ type locScratch struct {
 func (l *localiser) locate(g grayView, j *jitter, sc *locScratch, r, c, s float32, n int, flip bool) point {
 	n = min(max(n, 1), maxPerturbs)
 	for i := range n {
-		jr := r + s*0.15*(0.5-j[i][0])
-		jc := c + s*0.15*(0.5-j[i][1])
-		js := s * (0.925 + 0.15*j[i][2])
-		sc.rows[i], sc.cols[i], sc.scales[i] = l.step(g.pix, g.dim, g.rows, g.cols, jr, jc, js, flip)
+		sc.rows[i] = r + s*0.15*(0.5-j[i][0])
+		sc.cols[i] = c + s*0.15*(0.5-j[i][1])
+		sc.scales[i] = s * (0.925 + 0.15*j[i][2])
 	}
+	l.steps(g, sc, n, flip)
 	return point{X: median(sc.cols[:n]), Y: median(sc.rows[:n])}
+}
+
+// steps runs the stages once for each of the n starts in sc (moving
+// them in place); flip mirrors the trees left–right (the other eye or
+// mouth corner). Samples outside the picture are clamped to its edge.
+// Each start computes what pigo's one-start localisation does; the
+// starts go through a tree together so its nodes, kilobytes apart, are
+// fetched once rather than once per start.
+func (l *localiser) steps(g grayView, sc *locScratch, n int, flip bool) {
+	pix, dim, rows, cols := g.pix, g.dim, g.rows, g.cols
+	nodes := 4 * (l.leaves - 1)
+	sign := 1
+	if flip {
+		sign = -1
+	}
+	tree := 0
+	for range l.stages {
+		for i := range n {
+			sc.dr[i], sc.dc[i] = 0, 0
+			sc.is[i] = int(math.Round(float64(sc.scales[i])))
+			sc.ir[i], sc.ic[i] = 256*int(sc.rows[i]), 256*int(sc.cols[i])
+		}
+		for range l.trees {
+			tc := l.codes[tree*nodes : (tree+1)*nodes]
+			lut0 := 2 * (tree*l.leaves - (l.leaves - 1))
+			for i := range n {
+				ir, ic, is := sc.ir[i], sc.ic[i], sc.is[i]
+				idx := 0
+				for range l.depth {
+					nd := tc[4*idx : 4*idx+4 : 4*idx+4]
+					r1 := min(rows-1, max(0, (ir+int(nd[0])*is)>>8))
+					r2 := min(rows-1, max(0, (ir+int(nd[2])*is)>>8))
+					k1 := min(cols-1, max(0, (ic+sign*int(nd[1])*is)>>8))
+					k2 := min(cols-1, max(0, (ic+sign*int(nd[3])*is)>>8))
+					// 2idx+2 when the first pixel is brighter, without a branch
+					// (as in detector.tree).
+					idx = 2*idx + 1 + int(uint(int(pix[r2*dim+k2])-int(pix[r1*dim+k1]))>>63)
+				}
+				lut := lut0 + 2*idx
+				sc.dr[i] += l.preds[lut]
+				if flip {
+					sc.dc[i] -= l.preds[lut+1]
+				} else {
+					sc.dc[i] += l.preds[lut+1]
+				}
+			}
+			tree++
+		}
+		for i := range n {
+			sc.rows[i] += sc.dr[i] * sc.scales[i]
+			sc.cols[i] += sc.dc[i] * sc.scales[i]
+			sc.scales[i] *= l.shrink
+		}
+	}
 }
 
 // median sorts v in place (insertion sort: n ≤ 63, no allocation) and

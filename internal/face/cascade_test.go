@@ -33,8 +33,8 @@ func TestDetectorMatchesPigo(t *testing.T) {
 			g := grayOf(compose(loadPhoto(t, name), framings[name], 0, 0, 1))
 			v := viewOf(g)
 			sw := sweep{MinSize: 60, MaxSize: 300, Shift: 0.1, Scale: 1.1}
-			var cache []offsets
-			ours := m.faces.run(v.pix, v.dim, v.rows, v.cols, sw, &cache, make([]candidate, 0, maxCandidates))
+			var sc detScratch
+			ours := m.faces.run(v.pix, v.dim, v.rows, v.cols, sw, &sc, make([]candidate, 0, maxCandidates))
 			ip := pigo.ImageParams{Pixels: g.Pix, Rows: v.rows, Cols: v.cols, Dim: v.dim}
 			theirs := pd.RunCascade(pigo.CascadeParams{MinSize: 60, MaxSize: 300, ShiftFactor: 0.1, ScaleFactor: 1.1, ImageParams: ip}, 0)
 			if len(ours) != len(theirs) || len(ours) == 0 {
