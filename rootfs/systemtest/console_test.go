@@ -114,6 +114,25 @@ func (c *console) find(subs ...string) []line {
 	return out
 }
 
+// between returns the lines from the first containing from to the next
+// containing to, both included; nothing if either is missing.
+func (c *console) between(from, to string) []line {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, l := range c.lines {
+		if !strings.Contains(l.text, from) {
+			continue
+		}
+		for j := i; j < len(c.lines); j++ {
+			if strings.Contains(c.lines[j].text, to) {
+				return append([]line(nil), c.lines[i:j+1]...)
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
 // text is the whole console with arrival times.
 func (c *console) text() string {
 	c.mu.Lock()
