@@ -19,9 +19,12 @@ import (
 // never loses its page; older ones are closed. Safe for concurrent use:
 // the link opens, the engine loop draws.
 type documents struct {
-	mu   sync.Mutex
-	seq  uint64
-	open []openDoc // newest last, at most 2
+	// render opens each PDF in its own renderer process: MuPDF aborts its
+	// process on some malformed pages, and that must not be the terminal.
+	render document.Renderer
+	mu     sync.Mutex
+	seq    uint64
+	open   []openDoc // newest last, at most 2
 	// last is the page drawn last: scrolling redraws it without MuPDF.
 	last struct {
 		id          string
@@ -32,12 +35,12 @@ type documents struct {
 
 type openDoc struct {
 	id  string
-	doc *document.Doc
+	doc *document.Remote
 }
 
 // add opens pdf and returns the name and page count it goes by.
 func (d *documents) add(pdf []byte) (id string, pages int, err error) {
-	doc, err := document.Open(pdf)
+	doc, err := d.render.Open(pdf)
 	if err != nil {
 		return "", 0, err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"payterm/firmware/document"
 	"testing"
 	"time"
 
@@ -16,9 +17,13 @@ import (
 // in the panel's byte order, and the damage is copied to the frame
 // buffer. Each iteration turns the page, so MuPDF renders every time.
 // Reports p50-ms and p99-ms; scroll-ms is a scroll of the page already
-// drawn (no MuPDF).
+// drawn (no MuPDF). MuPDF runs in its renderer process, as on a terminal.
 func BenchmarkDocumentPageToGlass(b *testing.B) {
-	docs := &documents{}
+	render, err := document.SelfRenderer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := &documents{render: render}
 	defer docs.close()
 	id, pages, err := docs.add(pdftest.Receipt(b, 3))
 	if err != nil {

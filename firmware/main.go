@@ -25,6 +25,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"payterm/firmware/document"
 	"syscall"
 
 	"payterm/firmware/pid1"
@@ -32,6 +33,8 @@ import (
 )
 
 func main() {
+	// This binary is also its own PDF renderer (firmware/document).
+	document.ExitIfRenderer()
 	if err := run(os.Args[1:]); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintln(os.Stderr, "payterm:", err)
 		os.Exit(1)

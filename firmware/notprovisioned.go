@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"payterm/firmware/document"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -87,7 +88,11 @@ func newUIScreen(cfg config, b board.Board, devs *devices, log *slog.Logger) (*u
 		log.Warn("no CJK font found: Chinese, Japanese and Korean labels will show as boxes")
 	}
 	bounds := devs.display.Bounds()
-	docs := &documents{}
+	render, err := document.SelfRenderer()
+	if err != nil {
+		return nil, err
+	}
+	docs := &documents{render: render}
 	opts := ui.Options{
 		Layout: ui.Layout{W: bounds.Dx(), H: bounds.Dy(), Rotation: b.Display.Rotation},
 		Fonts:  fonts,

@@ -129,6 +129,11 @@ func TestDocumentReceipt(t *testing.T) {
 	if st := s.State(); st.Screen != "idle" {
 		t.Fatalf("screen %q after a broken PDF", st.Screen)
 	}
+	// One that aborts MuPDF's process: only the renderer dies.
+	err = a.Terminal.Print(ctx, a.SaleID, a.NewServiceID(), "", pdftest.AbortsMuPDF())
+	if !errors.As(err, &re) || re.Condition != poslink.CondMessageFormat {
+		t.Fatalf("PDF that aborts MuPDF: %v, want MessageFormat", err)
+	}
 	o, err := pos.SampleOrder("T-DOC-1")
 	if err != nil {
 		t.Fatal(err)

@@ -7,10 +7,12 @@
 // Built with the nofitz tag the package has no MuPDF: Open fails with
 // ErrUnavailable and the terminal refuses documents (see LICENSES/).
 //
-// MuPDF parses untrusted input in the firmware's process. go-fitz catches
-// MuPDF's errors while opening a document but not while loading or
-// drawing a page; a page MuPDF cannot load would abort the process.
-// Moving rendering into a child process is the remedy if that matters.
+// MuPDF parses untrusted input, and go-fitz catches MuPDF's errors while
+// opening a document but not while loading or drawing a page: a page
+// MuPDF cannot load aborts the process. So the firmware never calls Open
+// itself: Renderer.Open runs each document in a renderer process (the
+// firmware binary again, serving Serve), and a crash there is a refused
+// or blank document. Open (in-process) is for the renderer and for tests.
 package document
 
 import "errors"

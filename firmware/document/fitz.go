@@ -89,3 +89,14 @@ func (d *Doc) Close() error {
 	d.f = nil
 	return err
 }
+
+// loadPages loads every page once, so a PDF whose page tree MuPDF
+// cannot walk fails in the renderer that opened it, before it is shown.
+func (d *Doc) loadPages() error {
+	for p := range d.pages {
+		if _, err := d.f.Bound(p); err != nil {
+			return fmt.Errorf("%w: page %d: %v", ErrBroken, p, err)
+		}
+	}
+	return nil
+}

@@ -13,3 +13,5 @@ func Open(pdf []byte) (*Doc, error) { return nil, ErrUnavailable }
 func (d *Doc) Pages() int                                  { return d.pages }
 func (d *Doc) Render(page, width int) (*image.RGBA, error) { return nil, ErrUnavailable }
 func (d *Doc) Close() error                                { return nil }
+
+func (d *Doc) loadPages() error { return ErrUnavailable }
