@@ -23,6 +23,8 @@ bench -run '^$' -bench 'RegionToOrder$' -benchtime=12x ./pos/ocr/
 bench -run '^$' -bench 'Descriptor$' -benchtime=20x ./payhost/facerec/
 bench -run '^$' -bench 'Search10000$' -benchtime=200x ./payhost/sandbox/
 bench -run '^$' -bench 'Decode(QR|Nothing)640x480$' -benchtime=200x ./internal/codecam/
+# OTA: slot-image deltas from real builds (two cgo cross builds, two Debian kernels; minutes).
+bench -run '^$' -bench 'Delta(OneFunction|Kernel)$' -benchtime=1x -timeout 30m ./update/delta/
 # The image in QEMU (TCG): three power-ons, then one boot with 100 sales.
 bench -run '^$' -bench 'PowerOnToOrderScreen$' -benchtime=3x -timeout 20m ./rootfs/systemtest/
 bench -run '^$' -bench 'FirmwareAfter100Sales$' -benchtime=1x -timeout 40m ./rootfs/systemtest/
@@ -80,6 +82,16 @@ peak_rss=$(metric FirmwareAfter100Sales peak-rss-KiB)
 heap=$(metric FirmwareAfter100Sales heap-KiB)
 per_sale=$(metric FirmwareAfter100Sales s/sale)
 fps=$(metric FirmwareAfter100Sales vivid-fps)
+delta_fn=$(metric DeltaOneFunction delta/full-%)
+delta_k=$(metric DeltaKernel delta/full-%)
+cdc_fn=$(metric DeltaOneFunction cdc/full-%)
+cdc_k=$(metric DeltaKernel cdc/full-%)
+wire_fn=$(metric DeltaOneFunction wire-s@115200)
+wire_k=$(metric DeltaKernel wire-s@115200)
+full_b=$(metric DeltaOneFunction full-bytes)
+delta_dec=$(metric DeltaOneFunction decode-s)
+delta_heap=$(metric DeltaOneFunction decode-MiB/frame)
+delta_enc=$(metric DeltaOneFunction encode-s)
 descriptor_ns=$(metric Descriptor ns/op)
 search_ns=$(metric Search10000 ns/op)
 ms() { awk -v v="$1" 'BEGIN { if (v == "") print ""; else printf "%.2f", v / 1e6 }'; }
@@ -139,6 +151,13 @@ row "payment host: face descriptor, one 150×150 crop (ms)" "$(ms "$descriptor_n
 row "payment host: 1:N face search over 10 000 enrolled (ms)" "$(ms "$search_ns")" "" ""
 row "camera code reader: 640×480 frame with a QR code, p50 (ms)" "$qr50" "≤ 4" "$(verdict "$qr50" 4 '<=')"
 row "  same, frame without a code (QR + Code 128 passes), p50 (ms)" "$noqr50" "" ""
+row "OTA slot delta / full, one-function firmware change (%)" "$delta_fn" "≤ 15" "$(verdict "$delta_fn" 15 '<=')"
+row "  same, kernel change -56 → -57 (%)" "$delta_k" "" ""
+row "  content-defined chunking instead: one-function / kernel (%)" "$cdc_fn / $cdc_k" "" ""
+row "  full slot payload, zstd (MiB)" "$(mib "$full_b" 1048576)" "" ""
+row "  delta over 115200 baud: one-function / kernel (s)" "$wire_fn / $wire_k" "" ""
+row "  encode / decode of the 128 MiB slot, host (s)" "$delta_enc / $delta_dec" "" ""
+row "  decoder heap per frame (MiB)" "$delta_heap" "" ""
 row "QEMU power-on → order on screen, TCG, mean of 3 (s)" "$order_s" "≤ 6" "$(verdict "$order_s" 6 '<=')"
 row "  U-Boot (s)" "$uboot_s" "" ""
 row "  kernel: U-Boot's hand-off → PID 1's first line (s)" "$kernel_s" "" ""

@@ -18,9 +18,14 @@
 //     signed with Ed25519 by keys of a rotatable, revocable keyring.
 //     Verify is plan step 3's first gate: every refusal happens before a
 //     byte is written.
+//   - delta is plan step 2's delta encoding of a slot image against the
+//     installed one: zstd frames of 1 MiB, each with the base ranges its
+//     content came from as dictionary, so each decodes alone and an
+//     install resumes at a frame boundary (2.6 % of a full bundle for a
+//     one-function firmware change).
 //
 // Still to come (later steps): the boot script and U-Boot environment in
 // the image (rootfs/) running bootselect's decision, the bundle format
-// and its streaming install into the inactive slot, delta encoding, the
+// and its streaming install into the inactive slot, the
 // POS-side offer over HTTPS and serial, and the bundle CLI.
 package update
