@@ -72,7 +72,7 @@ type Splitter struct {
 	phase    phase
 	m        *manifest.Manifest
 	buf      []byte
-	need     int // bytes the current unit has in all
+	need     int   // bytes the current unit has in all
 	frameOut int   // output length of the frame being read
 	err      error // the first error; it sticks
 }
