@@ -218,3 +218,7 @@ func (s *Splitter) malformed(format string, a ...any) error {
 	s.err = fmt.Errorf("bundle: at byte %d: %s: %w", s.pos.Offset, fmt.Sprintf(format, a...), ErrMalformed)
 	return s.err
 }
+
+// BufferCap is the capacity of the splitter's buffer: its memory, at
+// most max(manifest, frame) bytes.
+func (s *Splitter) BufferCap() int { return cap(s.buf) }
