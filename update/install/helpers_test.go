@@ -138,9 +138,9 @@ func (s *memSlot) WriteAt(p []byte, off int64) (int, error) {
 	return copy(s.data[off:], p), nil
 }
 
-func (s *memSlot) Size() int64  { return int64(len(s.data)) }
-func (s *memSlot) Sync() error  { copy(s.synced, s.data); return nil }
-func (s *memSlot) crash()       { copy(s.data, s.synced) }
+func (s *memSlot) Size() int64 { return int64(len(s.data)) }
+func (s *memSlot) Sync() error { copy(s.synced, s.data); return nil }
+func (s *memSlot) crash()      { copy(s.data, s.synced) }
 func (s *memSlot) untouched() bool {
 	return s.writes == 0 && bytes.Count(s.data, []byte{0xA5}) == len(s.data)
 }
