@@ -78,7 +78,7 @@ func Build(w io.Writer, o Options) (manifest.Manifest, error) {
 	if err != nil {
 		return manifest.Manifest{}, fmt.Errorf("bundle: build: %w", err)
 	}
-	if _, err := w.Write(bundleHeader(len(signed))); err != nil {
+	if _, err := w.Write(Header(len(signed))); err != nil {
 		return manifest.Manifest{}, fmt.Errorf("bundle: build: %w", err)
 	}
 	if _, err := w.Write(signed); err != nil {

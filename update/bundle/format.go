@@ -46,7 +46,8 @@ func frameHeader(frameLen, outLen int) [FrameHeaderSize]byte {
 	return h
 }
 
-func bundleHeader(manifestLen int) []byte {
+// Header is the bytes before a manifest file of manifestLen bytes.
+func Header(manifestLen int) []byte {
 	h := make([]byte, HeaderSize)
 	copy(h, Magic)
 	binary.BigEndian.PutUint32(h[len(Magic):], uint32(manifestLen))
