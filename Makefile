@@ -6,7 +6,7 @@ BIN     := bin
 OUT     := out
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all deps build run test test-unit test-faults test-arm64 bench clean
+.PHONY: all deps build run test test-unit test-faults test-arm64 bench bundle clean
 
 all: build
 
@@ -62,6 +62,26 @@ bench: deps
 	@tools/bench.sh
 
 include rootfs/Makefile.inc
+
+# The update bundle of the current tree (update/bundle): slot A of the
+# image's disk.img, the version in internal/version/VERSION, the kernel
+# release from kernel.txt. Signed by BUNDLE_KEY — by default the
+# DEVELOPMENT key out/keys/dev-update-key (made on first use; the tool
+# warns when it signs with it); a release passes BUNDLE_KEY=its key file.
+# The expiry is fixed from the last commit's time, so a tree builds to
+# the same bytes twice.
+BUNDLE      ?= $(OUT)/bundle/payterm.bundle
+BUNDLE_KEY  ?= $(OUT)/keys/dev-update-key
+BUNDLE_BOARDS ?= qemu-virt
+BUNDLE_DAYS ?= 365
+BUNDLE_EXPIRES ?= $(shell date -u -d "@$$(( $$(git log -1 --format=%ct 2>/dev/null || date +%s) + $(BUNDLE_DAYS) * 86400 ))" +%Y-%m-%dT%H:%M:%SZ)
+bundle: image
+	@mkdir -p $(dir $(BUNDLE)) $(dir $(BUNDLE_KEY))
+	@test -f $(BUNDLE_KEY) || { echo "bundle: making the DEVELOPMENT key $(BUNDLE_KEY)"; \
+		$(GO) run ./update/cmd/paytermbundle keygen -out $(BUNDLE_KEY) -name dev-update-key; }
+	$(GO) run ./update/cmd/paytermbundle build -disk $(IMAGE_DIR)/disk.img -out $(BUNDLE) -key $(BUNDLE_KEY) \
+		-version $$(cat internal/version/VERSION) -boards $(BUNDLE_BOARDS) \
+		-kernel $$(awk '$$1 == "release" { print $$2 }' $(IMAGE_DIR)/kernel.txt) -expires $(BUNDLE_EXPIRES)
 
 clean:
 	rm -rf $(BIN) $(OUT)

@@ -25,6 +25,7 @@ bench -run '^$' -bench 'Search10000$' -benchtime=200x ./payhost/sandbox/
 bench -run '^$' -bench 'Decode(QR|Nothing)640x480$' -benchtime=200x ./internal/codecam/
 # OTA: slot-image deltas from real builds (two cgo cross builds, two Debian kernels; minutes).
 bench -run '^$' -bench 'Delta(OneFunction|Kernel)$' -benchtime=1x -timeout 30m ./update/delta/
+bench -run '^$' -bench 'Install$' -benchtime=5x ./update/install/
 # The image in QEMU (TCG): three power-ons, then one boot with 100 sales.
 bench -run '^$' -bench 'PowerOnToOrderScreen$' -benchtime=3x -timeout 20m ./rootfs/systemtest/
 bench -run '^$' -bench 'FirmwareAfter100Sales$' -benchtime=1x -timeout 40m ./rootfs/systemtest/
@@ -94,6 +95,9 @@ delta_heap=$(metric DeltaOneFunction decode-MiB/frame)
 delta_enc=$(metric DeltaOneFunction encode-s)
 descriptor_ns=$(metric Descriptor ns/op)
 search_ns=$(metric Search10000 ns/op)
+install_mbs=$(metric Install MB/s)
+install_extra=$(metric Install extra-bytes)
+install_state=$(metric Install state-bytes)
 ms() { awk -v v="$1" 'BEGIN { if (v == "") print ""; else printf "%.2f", v / 1e6 }'; }
 mib() { awk -v v="$1" -v d="$2" 'BEGIN { if (v == "") print ""; else printf "%.1f", v / d }'; }
 
@@ -158,6 +162,9 @@ row "  full slot payload, zstd (MiB)" "$(mib "$full_b" 1048576)" "" ""
 row "  delta over 115200 baud: one-function / kernel (s)" "$wire_fn / $wire_k" "" ""
 row "  encode / decode of the 128 MiB slot, host (s)" "$delta_enc / $delta_dec" "" ""
 row "  decoder heap per frame (MiB)" "$delta_heap" "" ""
+row "OTA install: full bundle into a file-backed slot, fsync per MiB (MB/s)" "$install_mbs" "" ""
+row "  peak extra storage: state files + buffers, no artefact copy (KiB)" "$(mib "$install_extra" 1024)" "" ""
+row "  of which state files on the data partition (bytes)" "$install_state" "" ""
 row "QEMU power-on → order on screen, TCG, mean of 3 (s)" "$order_s" "≤ 6" "$(verdict "$order_s" 6 '<=')"
 row "  U-Boot (s)" "$uboot_s" "" ""
 row "  kernel: U-Boot's hand-off → PID 1's first line (s)" "$kernel_s" "" ""

@@ -23,9 +23,17 @@
 //     content came from as dictionary, so each decodes alone and an
 //     install resumes at a frame boundary (2.6 % of a full bundle for a
 //     one-function firmware change).
+//   - bundle is the bundle file: magic, the signed manifest, and each
+//     artefact's payload as independent length-prefixed frames (zstd, or
+//     a DeltaCodec's), built byte-identically from the same inputs and
+//     split under hard limits by a streaming parser.
+//   - install streams a bundle into the inactive slot: manifest verified
+//     before a byte is written, frames hashed and synced, the position
+//     saved after each so a cut transfer resumes at a frame boundary.
+//   - cmd/paytermbundle builds, signs (key rotation), inspects and diffs
+//     bundles and makes their keys; `make bundle` runs it on the image.
 //
 // Still to come (later steps): the boot script and U-Boot environment in
-// the image (rootfs/) running bootselect's decision, the bundle format
-// and its streaming install into the inactive slot, the
-// POS-side offer over HTTPS and serial, and the bundle CLI.
+// the image (rootfs/) running bootselect's decision, and the POS-side
+// offer over HTTPS and serial.
 package update

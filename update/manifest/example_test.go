@@ -21,7 +21,7 @@ func Example() {
 	data, err := manifest.Sign(manifest.Manifest{
 		Format: manifest.Format, Product: "payterm", Boards: []string{"qemu-virt"},
 		Version: "1.1.0", Expires: now.Add(90 * 24 * time.Hour),
-		Artefacts: []manifest.Artefact{{Name: "Image", Size: 12, SHA256: hex.EncodeToString(kernel[:])}},
+		Artefacts: []manifest.Artefact{{Name: "Image", Size: 12, SHA256: hex.EncodeToString(kernel[:]), Encoding: "zstd", PayloadSize: 29}},
 	}, key)
 	if err != nil {
 		panic(err)

@@ -50,10 +50,11 @@ func fullManifest() Manifest {
 		Boards:     []string{"qemu-virt", "sim"},
 		Version:    "1.4.0",
 		MinVersion: "1.2",
+		Kernel:     "6.1.0-57-arm64",
 		Expires:    now.Add(30 * 24 * time.Hour),
 		Artefacts: []Artefact{
-			{Name: "Image", Size: 20 << 20, SHA256: hashOf("kernel")},
-			{Name: "initrd.img", Size: 9 << 20, SHA256: hashOf("initrd")},
+			{Name: "Image", Size: 20 << 20, SHA256: hashOf("kernel"), Encoding: "zstd", PayloadSize: 7 << 20},
+			{Name: "initrd.img", Size: 9 << 20, SHA256: hashOf("initrd"), Encoding: "zstd", PayloadSize: 8 << 20},
 		},
 	}
 }

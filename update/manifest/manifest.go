@@ -45,6 +45,10 @@ type Manifest struct {
 	// the terminal refuses bundles older than MinVersion (a fixed flaw is
 	// not reinstalled). "" sets none. Not above Version.
 	MinVersion string `json:"min_version,omitempty"`
+	// Kernel is the exact kernel release the bundle's slot boots
+	// ("6.1.0-57-arm64"), so a bundle names what it installs; "" for
+	// none. 1-64 of [A-Za-z0-9._+~-].
+	Kernel string `json:"kernel,omitempty"`
 	// Expires is when the bundle stops being installable (UTC, whole
 	// seconds), so an old signed bundle cannot be replayed forever.
 	Expires time.Time `json:"expires"`
@@ -66,6 +70,13 @@ type Artefact struct {
 	// SHA256 is the lower-case hex SHA-256 of the artefact's bytes (for a
 	// delta, of the result).
 	SHA256 string `json:"sha256"`
+	// Encoding names how the artefact's payload in the bundle is
+	// encoded: "zstd" for a full artefact, a delta codec's name for a
+	// delta (package bundle). 1-64 of [A-Za-z0-9._-].
+	Encoding string `json:"encoding"`
+	// PayloadSize is the length in bytes of the artefact's payload in
+	// the bundle (its frames with their headers), > 0.
+	PayloadSize int64 `json:"payload_size"`
 }
 
 // Delta names the base a delta bundle applies to.
@@ -89,6 +100,19 @@ func validName(s string) bool {
 	}
 	for _, c := range []byte(s) {
 		if !(c == '.' || c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// validKernel: a kernel release as uname -r prints it.
+func validKernel(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c == '+' || c == '~' || validName(string(c))) {
 			return false
 		}
 	}
@@ -135,6 +159,9 @@ func (m *Manifest) Validate() error {
 			return bad("min_version %s above version %s", m.MinVersion, m.Version)
 		}
 	}
+	if m.Kernel != "" && !validKernel(m.Kernel) {
+		return bad("kernel %.40q", m.Kernel)
+	}
 	if m.Expires.IsZero() {
 		return bad("no expiry")
 	}
@@ -152,6 +179,12 @@ func (m *Manifest) Validate() error {
 		}
 		if !validHash(a.SHA256) {
 			return bad("artefact %s: sha256 %.70q", a.Name, a.SHA256)
+		}
+		if !validName(a.Encoding) {
+			return bad("artefact %s: encoding %.40q", a.Name, a.Encoding)
+		}
+		if a.PayloadSize <= 0 {
+			return bad("artefact %s: payload size %d", a.Name, a.PayloadSize)
 		}
 	}
 	if d := m.Delta; d != nil {

@@ -16,9 +16,9 @@ func TestEncodeCanonical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"format":1,"product":"payterm","boards":["qemu-virt","sim"],"version":"1.4.0","min_version":"1.2",` +
-		`"expires":"2027-01-05T05:00:00Z","artefacts":[{"name":"Image","size":20971520,"sha256":"` + hashOf("kernel") + `"},` +
-		`{"name":"initrd.img","size":9437184,"sha256":"` + hashOf("initrd") + `"}]}`
+	want := `{"format":1,"product":"payterm","boards":["qemu-virt","sim"],"version":"1.4.0","min_version":"1.2","kernel":"6.1.0-57-arm64",` +
+		`"expires":"2027-01-05T05:00:00Z","artefacts":[{"name":"Image","size":20971520,"sha256":"` + hashOf("kernel") + `","encoding":"zstd","payload_size":7340032},` +
+		`{"name":"initrd.img","size":9437184,"sha256":"` + hashOf("initrd") + `","encoding":"zstd","payload_size":8388608}]}`
 	if string(b) != want {
 		t.Fatalf("Encode:\n got %s\nwant %s", b, want)
 	}
@@ -58,6 +58,11 @@ func TestInvalid(t *testing.T) {
 		{"zero size", func(m *Manifest) { m.Artefacts[0].Size = 0 }},
 		{"upper-case hash", func(m *Manifest) { m.Artefacts[0].SHA256 = strings.ToUpper(m.Artefacts[0].SHA256) }},
 		{"short hash", func(m *Manifest) { m.Artefacts[0].SHA256 = "abcd" }},
+		{"no encoding", func(m *Manifest) { m.Artefacts[0].Encoding = "" }},
+		{"encoding with space", func(m *Manifest) { m.Artefacts[0].Encoding = "zstd 1" }},
+		{"zero payload size", func(m *Manifest) { m.Artefacts[0].PayloadSize = 0 }},
+		{"kernel with slash", func(m *Manifest) { m.Kernel = "6.1/arm64" }},
+		{"kernel too long", func(m *Manifest) { m.Kernel = strings.Repeat("6", 65) }},
 		{"delta without base", func(m *Manifest) { m.Delta = &Delta{BaseVersion: "1.3"} }},
 		{"delta bad base version", func(m *Manifest) { m.Delta.BaseVersion = "x" }},
 		{"delta bad base hash", func(m *Manifest) { m.Delta.Base[0].SHA256 = "" }},
@@ -133,5 +138,38 @@ func TestCompareVersions(t *testing.T) {
 		if _, err := CompareVersions(bad, "1"); !errors.Is(err, ErrMalformed) {
 			t.Errorf("CompareVersions(%q): %v, want ErrMalformed", bad, err)
 		}
+	}
+}
+
+// TestAddSignatures: a countersignature by the new key keeps the
+// manifest bytes, so terminals trusting only the old or only the new key
+// accept the same bundle.
+func TestAddSignatures(t *testing.T) {
+	old := sign(t, fullManifest(), devKeyOld)
+	both, err := AddSignatures(old, devKeyNew, devKeyOld)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Parse(both)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Signatures) != 2 || s.Signatures[1].KeyID != ID(pub(devKeyNew)) {
+		t.Fatalf("signatures %+v, want old then new", s.Signatures)
+	}
+	if !bytes.Equal(both, sign(t, fullManifest(), devKeyOld, devKeyNew)) {
+		t.Fatal("countersigned bytes differ from signing by both keys")
+	}
+	for _, k := range []TrustedKey{{Name: "old", Public: pub(devKeyOld)}, {Name: "new", Public: pub(devKeyNew)}} {
+		kr, err := NewKeyring(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Verify(both, kr, now, terminal()); err != nil {
+			t.Errorf("keyring of %s only: %v", k.Name, err)
+		}
+	}
+	if _, err := AddSignatures(old[:10], devKeyNew); !errors.Is(err, ErrMalformed) {
+		t.Errorf("malformed data: %v", err)
 	}
 }

@@ -1,0 +1,189 @@
+package bundle
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"payterm/update/manifest"
+)
+
+// devKey is a development key from a fixed seed: for tests only.
+var devKey = ed25519.NewKeyFromSeed(seed("dev-update-key-test"))
+
+func seed(name string) []byte {
+	h := sha256.Sum256([]byte(name))
+	return h[:]
+}
+
+var now = time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+
+func devKeyring(t testing.TB) *manifest.Keyring {
+	t.Helper()
+	kr, err := manifest.NewKeyring(manifest.TrustedKey{Name: "dev-update-key-test", Public: devKey.Public().(ed25519.PublicKey)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kr
+}
+
+// slotImage is n bytes that look like a boot slot: runs of zeros (free
+// FAT clusters), text-like runs and incompressible runs, from seed.
+func slotImage(n int, seed uint64) []byte {
+	r := rand.New(rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8)}))
+	b := make([]byte, n)
+	for i := 0; i < n; {
+		run := min(n-i, 1+r.IntN(64<<10))
+		switch r.IntN(3) {
+		case 0: // zeros
+		case 1:
+			for j := range run {
+				b[i+j] = "payterm firmware "[j%17]
+			}
+		case 2:
+			for j := range run {
+				b[i+j] = byte(r.Uint32())
+			}
+		}
+		i += run
+	}
+	return b
+}
+
+func writeFile(t testing.TB, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func baseManifest() manifest.Manifest {
+	return manifest.Manifest{
+		Product: "payterm", Boards: []string{"qemu-virt"}, Version: "1.4.0", MinVersion: "1.2",
+		Kernel: "6.1.0-57-arm64", Expires: now.Add(90 * 24 * time.Hour),
+	}
+}
+
+// build makes a full bundle of the named contents.
+func build(t testing.TB, arts map[string][]byte, order ...string) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	var srcs []Source
+	for _, n := range order {
+		srcs = append(srcs, Source{Name: n, Path: writeFile(t, dir, n, arts[n])})
+	}
+	var out bytes.Buffer
+	if _, err := Build(&out, Options{Manifest: baseManifest(), Artefacts: srcs, Keys: []ed25519.PrivateKey{devKey}}); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// xorCodec is a trivial delta codec for tests: a frame is the output's
+// offset (8 bytes) and the output XORed with the base at that offset
+// (zero past the base's end), so unchanged bytes become zeros.
+type xorCodec struct{ frame int }
+
+func (xorCodec) Name() string { return "xor-test" }
+
+func (c xorCodec) Encode(w io.Writer, base io.ReaderAt, baseSize int64, target io.Reader) error {
+	size := c.frame
+	if size == 0 {
+		size = 300 << 10
+	}
+	buf := make([]byte, size)
+	var off int64
+	for {
+		n, err := io.ReadFull(target, buf)
+		if n > 0 {
+			frame := binary.BigEndian.AppendUint64(nil, uint64(off))
+			frame = append(frame, xorBase(buf[:n], base, baseSize, off)...)
+			if _, werr := w.Write(frame); werr != nil {
+				return werr
+			}
+			off += int64(n)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (xorCodec) DecodeFrame(dst []byte, base io.ReaderAt, baseSize int64, frame []byte) ([]byte, error) {
+	if len(frame) < 8 {
+		return nil, errors.New("short frame")
+	}
+	off := int64(binary.BigEndian.Uint64(frame))
+	if off < 0 || off > 1<<40 {
+		return nil, errors.New("bad offset")
+	}
+	return append(dst, xorBase(frame[8:], base, baseSize, off)...), nil
+}
+
+func xorBase(p []byte, base io.ReaderAt, baseSize, off int64) []byte {
+	out := bytes.Clone(p)
+	if off >= baseSize {
+		return out
+	}
+	b := make([]byte, min(int64(len(p)), baseSize-off))
+	n, _ := base.ReadAt(b, off)
+	for i := range n {
+		out[i] ^= b[i]
+	}
+	return out
+}
+
+// readAll reads a bundle with Reader and decodes every artefact.
+func readAll(t testing.TB, data []byte, codecs []DeltaCodec, base []byte) (*Reader, map[string][]byte, error) {
+	t.Helper()
+	r, err := NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, nil, err
+	}
+	m := r.Signed().Manifest
+	out := map[string][]byte{}
+	decs := map[int]*Decoder{}
+	defer func() {
+		for _, d := range decs {
+			d.Close()
+		}
+	}()
+	for {
+		f, err := r.Next()
+		if err == io.EOF {
+			return r, out, nil
+		}
+		if err != nil {
+			return r, out, err
+		}
+		a := m.Artefacts[f.Artefact]
+		d := decs[f.Artefact]
+		if d == nil {
+			if d, err = NewDecoder(a.Encoding, codecs, bytes.NewReader(base), int64(len(base))); err != nil {
+				return r, out, err
+			}
+			decs[f.Artefact] = d
+		}
+		got, err := d.Decode(nil, f.Data, f.Output)
+		if err != nil {
+			return r, out, err
+		}
+		if int64(len(out[a.Name])) != f.At {
+			t.Fatalf("frame at %d, artefact has %d bytes", f.At, len(out[a.Name]))
+		}
+		out[a.Name] = append(out[a.Name], got...)
+	}
+}

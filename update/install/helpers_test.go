@@ -1,0 +1,228 @@
+package install
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"payterm/update/bundle"
+	"payterm/update/manifest"
+)
+
+// Development keys from fixed seeds: for tests only.
+var (
+	devKey      = ed25519.NewKeyFromSeed(seed("dev-update-key-test"))
+	devKeyOther = ed25519.NewKeyFromSeed(seed("dev-update-key-unknown"))
+)
+
+func seed(name string) []byte {
+	h := sha256.Sum256([]byte(name))
+	return h[:]
+}
+
+var now = time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+
+func keyring(t testing.TB, revoked bool) *manifest.Keyring {
+	t.Helper()
+	kr, err := manifest.NewKeyring(manifest.TrustedKey{Name: "dev-update-key-test", Public: devKey.Public().(ed25519.PublicKey), Revoked: revoked})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kr
+}
+
+// slotImage is n bytes like a boot slot's: zero runs, text runs and
+// random runs (random everywhere when random is set).
+func slotImage(n int, seed uint64, random bool) []byte {
+	r := rand.New(rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8)}))
+	b := make([]byte, n)
+	for i := 0; i < n; {
+		run := min(n-i, 1+r.IntN(64<<10))
+		k := r.IntN(3)
+		if random {
+			k = 2
+		}
+		switch k {
+		case 1:
+			for j := range run {
+				b[i+j] = "payterm firmware "[j%17]
+			}
+		case 2:
+			for j := range run {
+				b[i+j] = byte(r.Uint32())
+			}
+		}
+		i += run
+	}
+	return b
+}
+
+func hexSum(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+type buildOpts struct {
+	version string
+	key     ed25519.PrivateKey
+	base    []byte // a delta against base
+}
+
+// build makes a bundle of one artefact "slot.vfat".
+func build(t testing.TB, slot []byte, o buildOpts) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "slot.vfat")
+	if err := os.WriteFile(p, slot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := manifest.Manifest{Product: "payterm", Boards: []string{"qemu-virt"}, Version: "1.4.0", Kernel: "6.1.0-57-arm64", Expires: now.Add(24 * time.Hour)}
+	if o.version != "" {
+		m.Version = o.version
+	}
+	key := o.key
+	if key == nil {
+		key = devKey
+	}
+	opts := bundle.Options{Manifest: m, Artefacts: []bundle.Source{{Name: "slot.vfat", Path: p}}, Keys: []ed25519.PrivateKey{key}}
+	if o.base != nil {
+		bp := filepath.Join(dir, "base")
+		if err := os.WriteFile(bp, o.base, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		opts.Delta = &bundle.Delta{Codec: xorCodec{}, BaseVersion: "1.3.0", Base: []bundle.Source{{Name: "slot.vfat", Path: bp}}}
+	}
+	var out bytes.Buffer
+	if _, err := bundle.Build(&out, opts); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// memSlot is a slot in memory that, like a disk, loses what was written
+// since the last Sync when it "loses power" (crash).
+type memSlot struct {
+	data, synced []byte
+	writes       int
+}
+
+func newMemSlot(size int) *memSlot {
+	b := bytes.Repeat([]byte{0xA5}, size) // not zeros, so untouched is visible
+	return &memSlot{data: b, synced: bytes.Clone(b)}
+}
+
+func (s *memSlot) ReadAt(p []byte, off int64) (int, error) {
+	if off >= int64(len(s.data)) {
+		return 0, io.EOF
+	}
+	n := copy(p, s.data[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+func (s *memSlot) WriteAt(p []byte, off int64) (int, error) {
+	if off < 0 || off+int64(len(p)) > int64(len(s.data)) {
+		return 0, errors.New("write past the slot's end")
+	}
+	s.writes++
+	return copy(s.data[off:], p), nil
+}
+
+func (s *memSlot) Size() int64 { return int64(len(s.data)) }
+func (s *memSlot) Sync() error { copy(s.synced, s.data); return nil }
+func (s *memSlot) crash()      { copy(s.data, s.synced) }
+func (s *memSlot) untouched() bool {
+	return s.writes == 0 && bytes.Count(s.data, []byte{0xA5}) == len(s.data)
+}
+
+func config(t testing.TB, target Slot, stateDir string) Config {
+	return Config{
+		Keyring: keyring(t, false), Product: "payterm", Board: "qemu-virt", Version: "1.3.0",
+		Now: func() time.Time { return now }, Target: target, StateDir: stateDir,
+		Codecs: []bundle.DeltaCodec{xorCodec{}}, Bundle: "bundle-1",
+	}
+}
+
+// writeIn writes data to in in pieces of n bytes.
+func writeIn(in *Installer, data []byte, n int) error {
+	for len(data) > 0 {
+		k := min(n, len(data))
+		if _, err := in.Write(data[:k]); err != nil {
+			return err
+		}
+		data = data[k:]
+	}
+	return nil
+}
+
+// xorCodec is a trivial delta codec for tests: a frame is its output's
+// offset (8 bytes) and the output XORed with the base there.
+type xorCodec struct{}
+
+func (xorCodec) Name() string { return "xor-test" }
+
+func (xorCodec) Encode(w io.Writer, base io.ReaderAt, baseSize int64, target io.Reader) error {
+	buf := make([]byte, 400<<10)
+	var off int64
+	for {
+		n, err := io.ReadFull(target, buf)
+		if n > 0 {
+			frame := append(make([]byte, 8), xorBase(buf[:n], base, baseSize, off)...)
+			putOffset(frame, off)
+			if _, werr := w.Write(frame); werr != nil {
+				return werr
+			}
+			off += int64(n)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (xorCodec) DecodeFrame(dst []byte, base io.ReaderAt, baseSize int64, frame []byte) ([]byte, error) {
+	if len(frame) < 8 {
+		return nil, errors.New("short frame")
+	}
+	off := int64(0)
+	for _, b := range frame[:8] {
+		off = off<<8 | int64(b)
+	}
+	if off < 0 || off > 1<<40 {
+		return nil, errors.New("bad offset")
+	}
+	return append(dst, xorBase(frame[8:], base, baseSize, off)...), nil
+}
+
+func putOffset(b []byte, off int64) {
+	for i := 7; i >= 0; i-- {
+		b[i] = byte(off)
+		off >>= 8
+	}
+}
+
+func xorBase(p []byte, base io.ReaderAt, baseSize, off int64) []byte {
+	out := bytes.Clone(p)
+	if off >= baseSize {
+		return out
+	}
+	b := make([]byte, min(int64(len(p)), baseSize-off))
+	n, _ := base.ReadAt(b, off)
+	for i := range n {
+		out[i] ^= b[i]
+	}
+	return out
+}
