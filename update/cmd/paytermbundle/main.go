@@ -25,12 +25,12 @@ import (
 )
 
 func main() {
-	zstdDelta, err := delta.NewZstd(delta.Options{})
+	codecs, err := builtinCodecs()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "paytermbundle:", err)
 		os.Exit(1)
 	}
-	e := env{stdout: os.Stdout, stderr: os.Stderr, now: time.Now, codecs: []bundle.DeltaCodec{zstdDelta}}
+	e := env{stdout: os.Stdout, stderr: os.Stderr, now: time.Now, codecs: codecs}
 	if err := run(os.Args[1:], e); err != nil {
 		fmt.Fprintln(os.Stderr, "paytermbundle:", err)
 		os.Exit(1)
@@ -44,6 +44,15 @@ type env struct {
 	// codecs are the delta codecs built in (update/delta's); build -codec
 	// and inspect/diff of delta bundles pick by name.
 	codecs []bundle.DeltaCodec
+}
+
+// builtinCodecs are the delta codecs a terminal decodes.
+func builtinCodecs() ([]bundle.DeltaCodec, error) {
+	z, err := delta.NewZstd(delta.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return []bundle.DeltaCodec{z}, nil
 }
 
 func run(args []string, e env) error {

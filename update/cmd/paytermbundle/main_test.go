@@ -18,7 +18,11 @@ var now = time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
 func runCmd(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	err := run(args, env{stdout: &out, stderr: &errb, now: func() time.Time { return now }})
+	codecs, err := builtinCodecs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = run(args, env{stdout: &out, stderr: &errb, now: func() time.Time { return now }, codecs: codecs})
 	return out.String(), errb.String(), err
 }
 
