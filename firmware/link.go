@@ -109,7 +109,7 @@ func (l *link) serveSerialOnce(ctx context.Context, port string, baud int) error
 		return err
 	}
 	defer rw.Close()
-	conn := stream.New(rw, stream.Options{Logger: l.log})
+	conn := stream.New(rw, stream.Options{Logger: l.log, ByteRate: stream.ByteRate(baud)})
 	defer conn.Close()
 	l.log.Info("nexo over serial", "port", port, "baud", baud)
 	return stream.Serve(ctx, conn, l.srv.HandleMessage)

@@ -222,7 +222,7 @@ func dial(o options) (poslink.Transport, func(), error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		conn := stream.New(port, stream.Options{})
+		conn := stream.New(port, stream.Options{ByteRate: stream.ByteRate(o.baud)})
 		c := stream.NewClient(conn)
 		return c.RoundTrip, func() { c.Close(); conn.Close() }, nil
 	}
