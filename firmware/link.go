@@ -16,6 +16,7 @@ import (
 	"payterm/firmware/pid1"
 	"payterm/firmware/poslink"
 	"payterm/firmware/poslink/stream"
+	"payterm/internal/version"
 )
 
 // link is the terminal's side of the POS link: one nexo server behind
@@ -45,6 +46,7 @@ func newLink(cfg config, term poslink.Terminal, store *poslink.Store, status fun
 		AllowPlaintext:    cfg.AllowPlaintext,
 		Journal:           jexp,
 		Identity:          identityOf(term),
+		Version:           version.Firmware(),
 		Diagnose: func() poslink.Diagnosis {
 			return poslink.Diagnosis{Status: status(), Log: logLines(cfg.logRing)}
 		},

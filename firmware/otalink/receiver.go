@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 
 	"payterm/firmware/poslink"
@@ -52,6 +53,9 @@ func New(cfg Config) (*Receiver, error) {
 	r := &Receiver{cfg: cfg, log: cfg.Log, state: poslink.UpdateIdle, verified: make(chan manifest.Manifest, 1)}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
+		return nil, fmt.Errorf("otalink: %w", err)
 	}
 	o, err := readOffer(cfg.StateDir)
 	if err != nil {
