@@ -58,6 +58,8 @@ func writeBundle(t testing.TB, version string, size int) string {
 	return path
 }
 
+func sha256Of(b []byte) [32]byte { return sha256.Sum256(b) }
+
 // updTerminal is the terminal's side: a nexo server with an otalink
 // receiver over a fake sink in dir. start again on the same dir is a
 // terminal restart.
