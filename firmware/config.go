@@ -70,6 +70,9 @@ type config struct {
 	// alive is fed by the engine loop and read by the watchdog; nil:
 	// no watchdog. Set by main, not by the file.
 	alive *heartbeat
+	// update is how this terminal takes firmware updates from the POS
+	// (ota.go); the zero value takes none. Set by main, not by the file.
+	update updateParts
 	// testHang is a test hook (payterm.test.hang): block the engine
 	// loop that long after start, so the watchdog must reset the
 	// terminal; 0 never. Set by main from the kernel command line.

@@ -16,6 +16,7 @@ import (
 	"payterm/firmware/pid1"
 	"payterm/firmware/poslink"
 	"payterm/firmware/poslink/stream"
+	"payterm/internal/version"
 )
 
 // link is the terminal's side of the POS link: one nexo server behind
@@ -45,6 +46,7 @@ func newLink(cfg config, term poslink.Terminal, store *poslink.Store, status fun
 		AllowPlaintext:    cfg.AllowPlaintext,
 		Journal:           jexp,
 		Identity:          identityOf(term),
+		Version:           version.Firmware(),
 		Diagnose: func() poslink.Diagnosis {
 			return poslink.Diagnosis{Status: status(), Log: logLines(cfg.logRing)}
 		},
@@ -109,7 +111,7 @@ func (l *link) serveSerialOnce(ctx context.Context, port string, baud int) error
 		return err
 	}
 	defer rw.Close()
-	conn := stream.New(rw, stream.Options{Logger: l.log})
+	conn := stream.New(rw, stream.Options{Logger: l.log, ByteRate: stream.ByteRate(baud)})
 	defer conn.Close()
 	l.log.Info("nexo over serial", "port", port, "baud", baud)
 	return stream.Serve(ctx, conn, l.srv.HandleMessage)

@@ -130,6 +130,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	p.settle = link.settle
+	updater, err := newUpdater(cfg, e, scr, log)
+	if err != nil {
+		return err
+	}
+	if updater != nil {
+		link.srv.SetUpdater(updater)
+	}
 	status := func() string { return terminalStatus(e) }
 	link.srv.SetDiagnose(diagnosisParts{cfg: cfg, devs: devs, journal: jr, store: store, status: status}.diagnose)
 
@@ -158,6 +165,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		g.Go(func() error { readTouches(ctx, e, devs.touch, scr); return nil })
 	}
 	g.Go(func() error { return link.serveHTTPS(ctx, cfg.HTTPS) })
+	if updater != nil {
+		g.Go(func() error { return updater.Run(ctx) })
+	}
 	if port := serialPort(cfg, b); port != "" {
 		g.Go(func() error { return link.serveSerial(ctx, port, serialBaud(cfg, b)) })
 	}

@@ -35,6 +35,8 @@ type uiScreen struct {
 	// customer saw, for tests that check it against the money.
 	results []shownResult
 	seq     uint64
+	// update is the download shown on the idle screen.
+	update ui.UpdateProgress
 }
 
 // shownResult is one result screen as /sim/state reports it.
@@ -125,4 +127,35 @@ func (s *uiScreen) snapshot() (checkout.View, []ui.Button) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.view, append([]ui.Button(nil), s.btns...)
+}
+
+// setUpdate shows a download's progress on the idle screen. Whole
+// percents only, so a chunk does not redraw the panel each time; the
+// redraw runs in the engine loop, which owns show, and is dropped when
+// the loop is busy (the next chunk brings it).
+func (s *uiScreen) setUpdate(e *engine, p ui.UpdateProgress) {
+	pct := func(p ui.UpdateProgress) int64 {
+		if p.Total <= 0 {
+			return -1
+		}
+		return p.Done * 100 / p.Total
+	}
+	s.mu.Lock()
+	changed := pct(s.update) != pct(p)
+	s.update = p
+	s.mu.Unlock()
+	if !changed {
+		return
+	}
+	select {
+	case e.inbox <- func() {
+		s.drawing.Lock()
+		s.r.SetUpdate(p)
+		s.drawing.Unlock()
+		if v, _ := s.snapshot(); v.Screen == checkout.ScreenIdle {
+			s.show(v)
+		}
+	}:
+	default:
+	}
 }

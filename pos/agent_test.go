@@ -44,7 +44,7 @@ func newRig(t *testing.T) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := poslink.NewServer(poslink.ServerConfig{POIID: "PT1-0001", Keys: keys, Identity: devIdentity{}}, term, store, nil)
+	srv := poslink.NewServer(poslink.ServerConfig{POIID: "PT1-0001", Keys: keys, Identity: devIdentity{}, Version: "1.0.0"}, term, store, nil)
 	transport := func(ctx context.Context, req []byte) ([]byte, error) { return srv.HandleMessage(ctx, req), nil }
 	client, err := poslink.NewClient(poslink.ClientConfig{POIID: "PT1-0001", Key: &key, Transport: transport})
 	if err != nil {
@@ -172,7 +172,7 @@ func TestRelayRefusedWithoutPairing(t *testing.T) {
 // and the agent then verifies and charges with it.
 func TestPairThenRelay(t *testing.T) {
 	r := newRig(t)
-	p, err := Pair(t.Context(), r.agent.Terminal, r.agent.SaleID, "pair-1")
+	p, err := Pair(t.Context(), r.agent.Terminal, r.agent.SaleID, "pair-1", Versions{Min: "1.0.0"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,9 +32,14 @@ func PairingOf(poiid string, pub ed25519.PublicKey) Pairing {
 	return Pairing{POIID: poiid, KeyID: poslink.KeyIDOf(pub), PublicKey: hex.EncodeToString(pub)}
 }
 
-// Pair asks the terminal for its identity (poslink.AdminIdentity, over
-// the client's encrypted link) and returns the pairing.
-func Pair(ctx context.Context, c *poslink.Client, saleID, serviceID string) (Pairing, error) {
+// Pair checks that the terminal runs a firmware version in supported
+// (ErrUnsupportedTerminal otherwise: no pairing), then asks it for its
+// identity (poslink.AdminIdentity, over the client's encrypted link) and
+// returns the pairing. Both requests use serviceID as a prefix.
+func Pair(ctx context.Context, c *poslink.Client, saleID, serviceID string, supported Versions) (Pairing, error) {
+	if _, err := TerminalVersion(ctx, c, saleID, serviceID+"v", supported); err != nil {
+		return Pairing{}, fmt.Errorf("pos: pair: %w", err)
+	}
 	id, err := c.Identity(ctx, saleID, serviceID)
 	if err != nil {
 		return Pairing{}, fmt.Errorf("pos: pair: %w", err)

@@ -13,6 +13,7 @@ bench() { go test "$@" >>"$raw" || { echo "bench: go test $* failed" >&2; failed
 
 bench -run '^$' -bench 'Order20Lines1280x800$|Order20LinesGGDrawString$|ToggleLine$|OrderToGlass$|FacePreview$' -benchtime=300x ./ui/
 bench -run '^$' -bench 'LinkRoundTrip$|LinkLoopbackHTTPS$' -benchtime=500x ./firmware/poslink/
+bench -run '^$' -bench 'UpdateWire115200$' -benchtime=3x ./pos/
 bench -run '^$' -bench . -benchtime=200x ./firmware/checkout/
 bench -run '^$' -bench 'AppendAttempt$' -benchtime=500x ./firmware/journal/
 bench -run '^$' -bench 'StatementVerify$' -benchtime=5000x ./payhost/sandbox/
@@ -50,6 +51,8 @@ link99=$(metric LinkRoundTrip p99-ms)
 link50=$(metric LinkRoundTrip p50-ms)
 https50=$(metric LinkLoopbackHTTPS p50-ms)
 https99=$(metric LinkLoopbackHTTPS p99-ms)
+otawire=$(metric UpdateWire115200 s/MiB@115200)
+otaratio=$(metric UpdateWire115200 wire/byte)
 attempt50=$(metric AppendAttempt p50-ms)
 attempt99=$(metric AppendAttempt p99-ms)
 stmt99=$(metric StatementVerify p99-ms)
@@ -132,6 +135,8 @@ row "link: decrypt+parse+validate+encrypt reply, p99 (ms)" "$link99" "≤ 1" "$(
 row "link: same, p50 (ms)" "$link50" "" ""
 row "whole payment over loopback HTTPS incl. fsyncs, p50 (ms)" "$https50" "" ""
 row "whole payment over loopback HTTPS incl. fsyncs, p99 (ms)" "$https99" "" ""
+row "OTA over serial: wire time per MiB of bundle at 115200 baud (s)" "$otawire" "" ""
+row "  wire bytes per bundle byte (frames, base64 twice, replies)" "$otaratio" "" ""
 row "charge attempt journaled before the request, fsync, p99 (ms)" "$attempt99" "≤ 10" "$(verdict "$attempt99" 10 '<=')"
 row "  same, p50 (ms)" "$attempt50" "" ""
 row "payment host: statement check (lookup+signature), p99 (ms)" "$stmt99" "≤ 0.1" "$(verdict "$stmt99" 0.1 '<=')"

@@ -50,6 +50,8 @@ type builder struct {
 	// fit tests; dropped the stack rows that did not fit at all.
 	cut, dropped []string
 	pages        PageSource
+	// update is the software download shown on the idle screen.
+	update UpdateProgress
 }
 
 func (b *builder) add(bl block) { b.f.blocks = append(b.f.blocks, bl) }

@@ -179,3 +179,12 @@ func touchFor(b Button) checkout.Touch {
 	}
 	return t
 }
+
+// UpdateProgress is a software download as the idle screen shows it.
+type UpdateProgress struct {
+	Done, Total int64 // bytes; Total 0: none in progress
+}
+
+// SetUpdate sets the download shown on the idle screen from the next
+// Render on; the zero value hides it. Other screens never show it.
+func (r *Renderer) SetUpdate(p UpdateProgress) { r.build.update = p }

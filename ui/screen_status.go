@@ -26,6 +26,25 @@ func (b *builder) idle(name string) {
 		b.gap(),
 		b.textLine(b.st.body, b.t(wIdleHint), colMuted),
 	)
+	b.updateLine()
+}
+
+// updateLine draws a software download's progress in the idle screen's
+// button bar, which it leaves empty: a small line of text over a thin
+// bar. No other screen shows it, so a sale is never disturbed.
+func (b *builder) updateLine() {
+	u := b.update
+	if u.Total <= 0 {
+		return
+	}
+	pct := int(min(max(u.Done, 0), u.Total) * 100 / u.Total)
+	m := b.m
+	barH := max(m.pad/2, 3)
+	line := lineHeight(b.st.small)
+	y := m.h - m.pad - barH
+	b.add(textBlock{r: image.Rect(m.pad, y-m.pad/2-line, m.w-m.pad, y-m.pad/2), st: b.st.small,
+		s: b.t(wUpdateProgress, pct), a: alignCenter, fg: colMuted, bg: colBg})
+	b.add(progressBlock{r: image.Rect(m.pad, y, m.w-m.pad, y+barH), pct: pct})
 }
 
 func (b *builder) flagged(v checkout.View) {

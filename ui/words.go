@@ -47,9 +47,10 @@ const (
 	wOutOfService   = catalog.OutOfService
 	wNotProvisioned = catalog.NotProvisioned
 	wAskStaff       = catalog.AskStaff
-	wChecking       = catalog.Checking // {0}: items
-	wPage           = catalog.Page     // {0}: page from 1, {1}: pages
-	wMore           = catalog.More     // {0}: items not listed
+	wChecking       = catalog.Checking       // {0}: items
+	wPage           = catalog.Page           // {0}: page from 1, {1}: pages
+	wMore           = catalog.More           // {0}: items not listed
+	wUpdateProgress = catalog.UpdateProgress // {0}: percent
 	wLanguageName   = catalog.LanguageName
 	wLanguage       = catalog.Language
 	// Face capture guidance (checkout.FaceHint) and countdown.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"payterm/firmware/order"
@@ -122,6 +123,43 @@ func FuzzDecrypt(f *testing.F) {
 		}
 		if !bytes.Equal(k.mac(plain), mac) || !bytes.Equal(k.sealWithNonce(plain, nonce), blob) {
 			t.Fatal("opened something Seal would not have made")
+		}
+	})
+}
+
+// FuzzUpdateRequest decodes arbitrary AdminRequest bodies as update
+// services: it must never panic, and whatever it accepts must be within
+// the limits the Updater relies on.
+func FuzzUpdateRequest(f *testing.F) {
+	f.Add(`{"ServiceIdentification":"payterm.UpdateChunk","Update":{"Bundle":"` + strings.Repeat("0a", 32) + `","Offset":5,"Data":"aGVsbG8="}}`)
+	f.Add(`{"ServiceIdentification":"payterm.UpdateOffer","Update":{"Bundle":"` + strings.Repeat("0a", 32) + `","Size":100,"Version":"1.2.3"}}`)
+	f.Add(`{"ServiceIdentification":"payterm.UpdateStatus"}`)
+	f.Add(`{"ServiceIdentification":"payterm.UpdateFinish","Update":{"Bundle":"x"}}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		r := &request{}
+		if err := r.decodeAdminService([]byte(body)); err != nil {
+			return
+		}
+		u, ok := r.body.(*updateRequest)
+		if !ok {
+			return
+		}
+		q := u.req
+		if u.service == AdminUpdateStatus {
+			return
+		}
+		if !ValidBundleID(q.Bundle) {
+			t.Fatalf("accepted bundle id %q", q.Bundle)
+		}
+		switch u.service {
+		case AdminUpdateOffer:
+			if q.Size <= 0 || q.Size > MaxBundleSize || q.Version == "" {
+				t.Fatalf("accepted offer %+v", q)
+			}
+		case AdminUpdateChunk:
+			if len(q.Data) == 0 || len(q.Data) > MaxUpdateChunk || q.Offset < 0 || q.Offset+int64(len(q.Data)) > MaxBundleSize {
+				t.Fatalf("accepted chunk at %d of %d bytes", q.Offset, len(q.Data))
+			}
 		}
 	})
 }

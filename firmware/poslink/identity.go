@@ -57,6 +57,9 @@ func (r *request) decodeAdminService(raw json.RawMessage) error {
 	if err := unmarshalBody("AdminRequest", raw, &peek); err != nil {
 		return err
 	}
+	if isUpdateService(peek.ServiceIdentification) {
+		return r.decodeUpdate(raw)
+	}
 	if peek.ServiceIdentification != AdminIdentity {
 		return r.decodeAdmin(raw)
 	}

@@ -39,6 +39,9 @@ type AdminRequest struct {
 	// Journal is a payterm extension: which entries to export or
 	// acknowledge.
 	Journal *JournalRequest `json:",omitempty"`
+	// Update is a payterm extension: the bundle an update service is
+	// about (update.go).
+	Update *UpdateRequest `json:",omitempty"`
 }
 
 // JournalRequest says which journal entries an admin service is about.
@@ -54,6 +57,8 @@ type JournalRequest struct {
 type AdminResponse struct {
 	Response     Response
 	JournalBatch []byte `json:",omitempty"`
+	// Update answers the update services (update.go), Failure included.
+	Update *UpdateStatus `json:",omitempty"`
 }
 
 func (r *AdminResponse) succeeded() bool { return r.Response.Result == ResultSuccess }

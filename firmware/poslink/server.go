@@ -75,6 +75,12 @@ type ServerConfig struct {
 	// Identity answers AdminIdentity (pairing; encrypted only); nil
 	// refuses it with UnavailableService.
 	Identity IdentitySource
+	// Updater takes firmware updates from the POS (update.go); nil
+	// refuses them with UnavailableService.
+	Updater Updater
+	// Version is the running firmware's version, reported by
+	// AdminUpdateStatus when there is no Updater; "" refuses it.
+	Version string
 }
 
 // Diagnosis is what a DiagnosisRequest reports.
@@ -197,8 +203,11 @@ func (s *Server) answer(ctx context.Context, body []byte) ([]byte, *request, err
 	case CategoryDiagnosis:
 		return s.diagnosis(r), r, nil
 	case CategoryAdmin:
-		if _, ok := r.body.(*identityRequest); ok {
+		switch r.body.(type) {
+		case *identityRequest:
 			return s.identity(r), r, nil
+		case *updateRequest:
+			return s.update(r), r, nil
 		}
 		return s.admin(r), r, nil
 	}

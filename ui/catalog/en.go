@@ -103,6 +103,7 @@ var en = [numIDs]msg{
 	NoteTerminalRefused:         s("this terminal is not accepted by the payment system"),
 	NoteDeclinedShort:           s("declined"),
 	NoteUnreadable:              s("The order could not be read."),
+	UpdateProgress:              s("Software update: {0}%"),
 }
 
 // notes finds a checkout note's ID by its English text.

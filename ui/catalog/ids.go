@@ -114,6 +114,9 @@ const (
 	NoteTerminalRefused
 	NoteDeclinedShort
 	NoteUnreadable
+	// UpdateProgress is the idle screen's line while the terminal
+	// downloads a software update; {0}: percent received.
+	UpdateProgress
 
 	numIDs // not a message: the count
 )

@@ -103,4 +103,5 @@ var zh = [numIDs]msg{
 	NoteTerminalRefused:         s("支付系统不接受此终端"),
 	NoteDeclinedShort:           s("已拒绝"),
 	NoteUnreadable:              s("无法读取订单。"),
+	UpdateProgress:              s("软件更新：{0}%"),
 }

@@ -103,7 +103,7 @@ func (c *Conn) SendMessage(ctx context.Context, m Message) error {
 		if err := c.write(ctx, frame); err != nil {
 			return fmt.Errorf("stream: send seq %d: %w", seq, err)
 		}
-		acked, err := c.awaitAnswer(ctx, seq)
+		acked, err := c.awaitAnswer(ctx, seq, c.ackWait(len(frame)))
 		if err != nil {
 			return fmt.Errorf("stream: send seq %d: %w", seq, err)
 		}
@@ -159,10 +159,19 @@ func (c *Conn) Close() error {
 	return c.closeErr
 }
 
-// awaitAnswer waits for the ACK (true) or NAK (false) of seq, or for the
-// ACK timeout (false).
-func (c *Conn) awaitAnswer(ctx context.Context, seq uint32) (acked bool, err error) {
-	timer := time.NewTimer(c.opts.AckTimeout)
+// ackWait is how long to wait for the answer to a frame of n bytes:
+// AckTimeout after the frame has crossed the wire.
+func (c *Conn) ackWait(n int) time.Duration {
+	if c.opts.ByteRate <= 0 {
+		return c.opts.AckTimeout
+	}
+	return c.opts.AckTimeout + time.Duration(n)*time.Second/time.Duration(c.opts.ByteRate)
+}
+
+// awaitAnswer waits for the ACK (true) or NAK (false) of seq, or for
+// wait to pass (false).
+func (c *Conn) awaitAnswer(ctx context.Context, seq uint32, wait time.Duration) (acked bool, err error) {
+	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	for {
 		select {

@@ -10,11 +10,18 @@ import (
 // Both ends should use the same MaxPayload; the timeouts need not match.
 type Options struct {
 	// AckTimeout is how long Send waits for an ACK or NAK after writing a
-	// frame before writing it again. It must cover the time the frame
-	// spends in the OS and UART buffers after Write returns, plus the
-	// peer's turnaround: at 115200 baud a 4 KiB frame takes about 360 ms
-	// on the wire. Default 500 ms.
+	// frame before writing it again, beyond the frame's own time on the
+	// wire (ByteRate): the peer's turnaround and the ACK's way back.
+	// Default 500 ms.
 	AckTimeout time.Duration
+	// ByteRate is the line's rate in bytes a second (a UART at baud with
+	// 8N1: baud/10); 0 means unknown. Write returns once a frame is in
+	// the driver's buffer, which may hold all of it: at 115200 baud a
+	// 64 KiB frame is still on the wire 5.7 s later. With ByteRate set,
+	// Send waits AckTimeout plus the frame's wire time before writing it
+	// again; without it, a frame longer than AckTimeout's worth of bytes
+	// is sent again while its first copy is still going out.
+	ByteRate int
 	// MaxTries is how many times Send writes a frame before it gives up
 	// with ErrNoAck. Default 5.
 	MaxTries int

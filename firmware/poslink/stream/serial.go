@@ -18,3 +18,7 @@ func OpenSerial(path string, baud int) (io.ReadWriteCloser, error) {
 	}
 	return port, nil
 }
+
+// ByteRate is a UART's rate in bytes a second at baud with 8N1 framing
+// (a start bit, eight data bits, a stop bit): Options.ByteRate.
+func ByteRate(baud int) int { return baud / 10 }

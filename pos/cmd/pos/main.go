@@ -7,6 +7,7 @@
 //	pos demo   # press Enter to send a sample order; prints a fresh payment code
 //	pos logs   # the terminal's status and the tail of its log
 //	pos pair -out FILE # learn the terminal's signing key over the encrypted link
+//	pos update -bundle FILE [-chunk N] # send this release's terminal bundle when the terminal is older; resumes
 //	pos journal -out FILE [-terminal-key HEX]   # append the terminal's journal to FILE, verify, let it prune
 //	pos region select|read   # the screen-region source: choose the order area once, then read it by OCR (region.go)
 //
@@ -86,6 +87,8 @@ type options struct {
 	orderFile   string
 	outFile     string
 	pairingFile string
+	bundle      string
+	chunk       int
 }
 
 func (o *options) register(fs *flag.FlagSet) {
@@ -106,7 +109,7 @@ func (o *options) register(fs *flag.FlagSet) {
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: pos send|serve|demo|logs|journal|pair|region [flags]")
+		return errors.New("usage: pos send|serve|demo|logs|journal|pair|update|region [flags]")
 	}
 	if args[0] == "region" {
 		return regionCommand(ctx, args[1:], stdout)
@@ -130,9 +133,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		fs.BoolVar(&so.region, "region", false, "add Read screen to the cashier page: OCR of the saved screen region (pos region select)")
 		fs.StringVar(&so.regionFile, "region-file", "", "saved region for -region; empty: region.json in the user config directory, under payterm/")
 		fs.StringVar(&so.display, "display", "", "X display for -region (empty: $DISPLAY)")
+	case "update":
+		fs.StringVar(&o.bundle, "bundle", "", "the terminal bundle of this POS release")
+		fs.IntVar(&o.chunk, "chunk", pos.DefaultChunk, "bytes per chunk (at most 65536); 16 KiB keeps a sale's wait behind a chunk at 115200 baud under 3 s")
 	case "demo", "logs":
 	default:
-		return fmt.Errorf("unknown command %q: want send, serve, demo, logs, journal or pair", args[0])
+		return fmt.Errorf("unknown command %q: want send, serve, demo, logs, journal, pair or update", args[0])
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -146,6 +152,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	switch args[0] {
 	case "pair":
 		return pairCommand(ctx, agent, o, stdout)
+	case "update":
+		return updateCommand(ctx, agent, o, o.bundle, o.chunk, stdout)
 	case "send":
 		if o.orderFile == "" {
 			return errors.New("send: -order is required")
@@ -222,7 +230,7 @@ func dial(o options) (poslink.Transport, func(), error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		conn := stream.New(port, stream.Options{})
+		conn := stream.New(port, stream.Options{ByteRate: stream.ByteRate(o.baud)})
 		c := stream.NewClient(conn)
 		return c.RoundTrip, func() { c.Close(); conn.Close() }, nil
 	}

@@ -18,6 +18,7 @@ import (
 	"payterm/firmware/poslink"
 	"payterm/firmware/poslink/poslinktest"
 	"payterm/internal/secret"
+	"payterm/internal/version"
 	"payterm/payhost"
 	"payterm/payhost/sandbox"
 	"payterm/payhost/sandbox/sandboxtest"
@@ -34,7 +35,7 @@ func terminal(t *testing.T, term *poslinktest.Terminal) (url, caFile string) {
 	}
 	t.Cleanup(func() { store.Close() })
 	keys, _ := poslink.NewKeys(poslink.SecurityKey{KeyIdentifier: "payterm-dev", KeyVersion: 1, Passphrase: "payterm-dev-passphrase"})
-	srv := poslink.NewServer(poslink.ServerConfig{POIID: "PT1-0001", Keys: keys, Identity: devIdentity{}}, term, store, nil)
+	srv := poslink.NewServer(poslink.ServerConfig{POIID: "PT1-0001", Keys: keys, Identity: devIdentity{}, Version: version.Firmware()}, term, store, nil)
 	ts := httptest.NewTLSServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	caFile = filepath.Join(t.TempDir(), "ca.pem")

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"payterm/internal/version"
 	"payterm/pos"
 )
 
@@ -35,7 +36,7 @@ func pairCommand(ctx context.Context, a *pos.Agent, o options, stdout io.Writer)
 			return err
 		}
 	}
-	p, err := pos.Pair(ctx, a.Terminal, o.saleID, newServiceID())
+	p, err := pos.Pair(ctx, a.Terminal, o.saleID, newServiceID(), supportedTerminals())
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func ensurePairing(ctx context.Context, a *pos.Agent, o options, stdout io.Write
 	switch {
 	case err == nil:
 	case errors.Is(err, fs.ErrNotExist):
-		if p, err = pos.Pair(ctx, a.Terminal, o.saleID, newServiceID()); err != nil {
+		if p, err = pos.Pair(ctx, a.Terminal, o.saleID, newServiceID(), supportedTerminals()); err != nil {
 			return err
 		}
 		if err := pos.WritePairing(path, p); err != nil {
@@ -97,4 +98,12 @@ func journalKey(a *pos.Agent, o options) (ed25519.PublicKey, error) {
 		return nil, fmt.Errorf("journal: pairing %s is for terminal %s, not %s", path, p.POIID, o.poiID)
 	}
 	return p.Key()
+}
+
+// supportedTerminals is the terminal firmware this POS release works
+// with, refusing to pair with another: from 0.9.0, the first to report
+// its version, to this release's own (a newer terminal may speak a link
+// this POS does not know).
+func supportedTerminals() pos.Versions {
+	return pos.Versions{Min: "0.9.0", Max: version.Firmware()}
 }
