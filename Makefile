@@ -51,7 +51,7 @@ test-faults:
 # terminal); the image's whole system runs in rootfs/systemtest instead.
 ARM64_EXEC := qemu-aarch64-static -L /usr/aarch64-linux-gnu
 test-arm64: deps
-	GOARCH=arm64 CGO_ENABLED=1 CC=aarch64-linux-gnu-gcc $(GO) test -count=1 -timeout 15m -exec '$(ARM64_EXEC)' \
+	PAYTERM_TEST_EXEC='$(ARM64_EXEC)' GOARCH=arm64 CGO_ENABLED=1 CC=aarch64-linux-gnu-gcc $(GO) test -count=1 -timeout 15m -exec '$(ARM64_EXEC)' \
 		$$($(GO) list ./... | grep -v -e '^payterm/rootfs' -e '^payterm/firmware$$' -e '^payterm/firmware/faults$$' -e '^payterm/pos/ocr$$' -e '^payterm/pos/cmd/pos$$')
 
 test-unit:

@@ -14,6 +14,7 @@ import (
 // with RendererEnv set (SelfRenderer), whose main must call Serve.
 type Renderer struct {
 	Path string   // the executable
+	Args []string // its arguments (after argv[0])
 	Env  []string // its whole environment, RendererEnv=1 included
 	// Timeout bounds opening a PDF and drawing one page; a renderer that
 	// takes longer is killed. 0 means 10 s.
@@ -61,7 +62,7 @@ func (r Renderer) Open(pdf []byte) (*Remote, error) {
 		inW.Close()
 		return nil, fmt.Errorf("document: renderer: %w", err)
 	}
-	proc, err := os.StartProcess(r.Path, []string{r.Path}, &os.ProcAttr{Env: r.Env, Files: []*os.File{inR, outW, os.Stderr}})
+	proc, err := os.StartProcess(r.Path, append([]string{r.Path}, r.Args...), &os.ProcAttr{Env: r.Env, Files: []*os.File{inR, outW, os.Stderr}})
 	inR.Close()
 	outW.Close()
 	if err != nil {

@@ -5,6 +5,8 @@ package document_test
 import (
 	"errors"
 	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,11 +25,21 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// renderer runs this test binary as the renderer. Under make test-arm64
+// the binary is arm64 run by qemu-user, which cannot exec it again by
+// itself: PAYTERM_TEST_EXEC names the same emulator for the renderer.
 func renderer(t *testing.T) document.Renderer {
 	t.Helper()
 	r, err := document.SelfRenderer()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if wrap := strings.Fields(os.Getenv("PAYTERM_TEST_EXEC")); len(wrap) > 0 {
+		emu, err := exec.LookPath(wrap[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Path, r.Args = emu, append(wrap[1:], r.Path)
 	}
 	return r
 }
