@@ -1,14 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,33 +12,16 @@ import (
 	"payterm/firmware/otalink/otalinktest"
 	"payterm/firmware/poslink"
 	"payterm/pos"
+	"payterm/update/bundle/bundletest"
 	"payterm/update/manifest"
 )
 
-// testBundle writes a bundle file of version (the bundle layout, a
-// signed manifest, size bytes of payload) and returns its path and hash.
+// testBundle writes a real bundle of version (a slot image of size
+// bytes) and returns its path and the bundle file's hash.
 func testBundle(t *testing.T, version string, size int) (string, [32]byte) {
 	t.Helper()
-	seed := sha256.Sum256([]byte("firmware update test key"))
-	payload := bytes.Repeat([]byte("slot image "), size/11+1)[:size]
-	sum := sha256.Sum256(payload)
-	signed, err := manifest.Sign(manifest.Manifest{Format: manifest.Format, Product: "payterm", Boards: []string{"sim"},
-		Version: version, Expires: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC),
-		Artefacts: []manifest.Artefact{{Name: "slot.vfat", Size: int64(size), SHA256: fmt.Sprintf("%x", sum)}}},
-		ed25519.NewKeyFromSeed(seed[:]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	b.WriteString("PAYTERM-BUNDLE\x00\x01")
-	binary.Write(&b, binary.BigEndian, uint32(len(signed)))
-	b.Write(signed)
-	b.Write(payload)
-	path := filepath.Join(t.TempDir(), "terminal.bundle")
-	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path, sha256.Sum256(b.Bytes())
+	path, sum, _ := bundletest.Write(t, version, size, "sim")
+	return path, sum
 }
 
 // TestUpdateWaitsForTheSale: a bundle sent while a customer is paying

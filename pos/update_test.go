@@ -3,12 +3,9 @@ package pos
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,38 +20,16 @@ import (
 	"payterm/firmware/poslink"
 	"payterm/firmware/poslink/stream"
 	"payterm/firmware/poslink/stream/streamtest"
-	"payterm/update/manifest"
+	"payterm/update/bundle/bundletest"
 )
 
 var updateKey = poslink.SecurityKey{KeyIdentifier: "payterm-test", KeyVersion: 1, Passphrase: "update test passphrase"}
 
-// writeBundle writes a bundle file of version with size bytes of
-// payload after its manifest and returns its path.
+// writeBundle writes a real bundle of version whose slot image is size
+// incompressible bytes, and returns its path.
 func writeBundle(t testing.TB, version string, size int) string {
 	t.Helper()
-	seed := sha256.Sum256([]byte("pos update test key"))
-	key := ed25519.NewKeyFromSeed(seed[:])
-	payload := make([]byte, size)
-	rng := rand.New(rand.NewPCG(1, uint64(size)))
-	for i := range payload {
-		payload[i] = byte(rng.Uint32())
-	}
-	sum := sha256.Sum256(payload)
-	signed, err := manifest.Sign(manifest.Manifest{Format: manifest.Format, Product: "payterm", Boards: []string{"sim"},
-		Version: version, Expires: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC),
-		Artefacts: []manifest.Artefact{{Name: "slot.vfat", Size: int64(size), SHA256: fmt.Sprintf("%x", sum)}}}, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	b.WriteString("PAYTERM-BUNDLE\x00\x01")
-	binary.Write(&b, binary.BigEndian, uint32(len(signed)))
-	b.Write(signed)
-	b.Write(payload)
-	path := filepath.Join(t.TempDir(), "terminal-"+version+".bundle")
-	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path, _, _ := bundletest.Write(t, version, size, "sim")
 	return path
 }
 
