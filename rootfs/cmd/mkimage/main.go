@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"payterm/board"
+	"payterm/internal/version"
 	"payterm/rootfs"
 )
 
@@ -76,12 +77,12 @@ func run(args []string) error {
 	}
 	res, err := rootfs.Build(ctx, rootfs.Options{
 		Init: *init, OutDir: *out, CacheDir: *cache, LockFile: *lock, UpdateLock: *updateLock,
-		Modules: modules, Files: files, Args: *kargs, DataDir: *data, Log: log,
+		Modules: modules, Files: files, Args: *kargs, DataDir: *data, Log: log, Version: version.Firmware(),
 	})
 	if err != nil {
 		return err
 	}
-	for _, n := range []string{rootfs.OutDisk, rootfs.OutUBootEnv, rootfs.OutImage, rootfs.OutInitrd, rootfs.OutBootScr, rootfs.OutKernelTxt} {
+	for _, n := range []string{rootfs.OutDisk, rootfs.OutSlot, rootfs.OutUBootEnv, rootfs.OutImage, rootfs.OutInitrd, rootfs.OutBootScr, rootfs.OutKernelTxt} {
 		if st, err := os.Stat(res.Path(n)); err == nil {
 			fmt.Printf("%-40s %6.1f MiB\n", res.Path(n), float64(st.Size())/(1<<20))
 		}
