@@ -12,6 +12,10 @@
 //     Check, MarkGood and TryNext are the firmware's side (report a
 //     rollback and the failed slot, commit a healthy boot, stage the slot
 //     an update was written to).
+//   - bootstate is the firmware's I/O for it: the boot state's two copies
+//     in the disk's bootenv partition (bootenv.Pair, the layout the boot
+//     script in rootfs/bootscr.go keeps), Check, MarkGood, Invalidate and
+//     TryNext.
 //   - manifest is plan step 2's bundle description: product, boards,
 //     version and the floor a release sets, each artefact's size and
 //     SHA-256, expiry, and for a delta its base, canonically encoded and
@@ -19,8 +23,7 @@
 //     Verify is plan step 3's first gate: every refusal happens before a
 //     byte is written.
 //
-// Still to come (later steps): the boot script and U-Boot environment in
-// the image (rootfs/) running bootselect's decision, the bundle format
+// Still to come (later steps): the bundle format
 // and its streaming install into the inactive slot, delta encoding, the
 // POS-side offer over HTTPS and serial, and the bundle CLI.
 package update
