@@ -64,6 +64,9 @@ type config struct {
 	// (missing, unreadable, invalid); "" when it was read or none was
 	// needed. Set by provision, not by the file.
 	unusable string
+	// slots is the A/B boot state (PID 1 only; nil otherwise): serve
+	// hands it the self-check's result.
+	slots *bootSlots
 	// health is what PID 1 found of the terminal's storage and boot;
 	// the zero value is healthy. Set by main, not by the file.
 	health health

@@ -13,6 +13,8 @@ import (
 
 	"payterm/board"
 	"payterm/firmware/pid1"
+	"payterm/internal/version"
+	"payterm/update/bootstate"
 )
 
 // runInit is the firmware as PID 1 on a terminal. Boot order:
@@ -68,6 +70,7 @@ func runInit() error {
 	fmt.Fprint(os.Stderr, cfg.banner())
 	go logStats(ctx, statsEvery(sys.Cmdline, log), log)
 	reqs := shutdownRequests(ctx, log)
+	cfg.slots = openBootSlots(ctx, sys, reqs, log)
 	dataDir := cfg.DataDir
 	lost := "" // the journal or the store could not be opened: memory until the next boot
 	for {
@@ -88,6 +91,37 @@ func runInit() error {
 		log.Error("terminal stopped; restarting", "err", err)
 		time.Sleep(3 * time.Second)
 	}
+}
+
+// openBootSlots opens the boot state partition and reports this boot
+// (bootSlots); nil, logged, when the disk has none or the kernel command
+// line names no slot.
+func openBootSlots(ctx context.Context, sys *pid1.System, reqs chan<- shutdown, log *slog.Logger) *bootSlots {
+	if sys.Slot == "" {
+		log.Warn("boot slot unknown (no payterm.slot): updates cannot be staged")
+		return nil
+	}
+	dev, err := pid1.FindPartition("", bootstate.PartitionLabel)
+	if err != nil || dev == "" {
+		log.Warn("no boot state partition: updates cannot be staged", "label", bootstate.PartitionLabel, "err", err)
+		return nil
+	}
+	store, _, err := bootstate.Open(dev) // open for the firmware's life
+	if err != nil {
+		log.Warn("boot state partition", "err", err)
+		return nil
+	}
+	restart := func(reason string) { go sendShutdown(ctx, reqs, shutdown{pid1.Restart, reason}) }
+	b, err := newBootSlots(store, sys.Slot, version.Firmware(), log, restart)
+	if err != nil {
+		log.Warn("boot slot", "err", err)
+		return nil
+	}
+	if v, ok := sys.Cmdline.Get(cmdlineTestSelfCheck); ok && v == "fail" {
+		log.Warn("TEST HOOK: every self-check fails", "param", cmdlineTestSelfCheck)
+		b.failHook = true
+	}
+	return b
 }
 
 // deviceConfig is the configuration in /data/payterm.json as provision

@@ -178,6 +178,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		g.Go(func() error { return devs.web(ctx, func() any { return simState(e, scr, devs.scanner, key) }) })
 	}
 	log.Info("terminal ready", "board", b.Name, "https", cfg.HTTPS)
+	if cfg.slots != nil {
+		g.Go(func() error { cfg.slots.selfChecked(selfCheck(ctx, cfg, jr, key, scr)); return nil })
+	}
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		return nil

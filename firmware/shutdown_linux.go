@@ -51,7 +51,7 @@ func shutdownFor(sig os.Signal) (shutdown, bool) {
 // terminal to stop: the signals of shutdownFor and the power key. Without
 // CAD_OFF the kernel would restart at once on Ctrl-Alt-Del, with no sync
 // and the data partition mounted; with it, PID 1 gets SIGINT instead.
-func shutdownRequests(ctx context.Context, log *slog.Logger) <-chan shutdown {
+func shutdownRequests(ctx context.Context, log *slog.Logger) chan shutdown {
 	reqs := make(chan shutdown)
 	if err := unix.Reboot(unix.LINUX_REBOOT_CMD_CAD_OFF); err != nil {
 		log.Warn("Ctrl-Alt-Del stays a hard restart", "err", err)

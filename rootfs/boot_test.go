@@ -217,6 +217,29 @@ func TestBootInQEMU(t *testing.T) {
 			t.Log(l)
 		}
 	}
+	checkUBootQuiet(t, con.text(), "payterm: slot A, partition 1, 2 tries left after this one")
+}
+
+// checkUBootQuiet fails the test unless U-Boot's part of a console log
+// (up to the kernel's banner) holds want and none of the words of a
+// failure: a healthy boot finds its slot without noise.
+func checkUBootQuiet(t testing.TB, console, want string) {
+	t.Helper()
+	uboot, _, _ := strings.Cut(console, "Booting Linux")
+	if !strings.Contains(uboot, want) {
+		t.Errorf("U-Boot did not say %q", want)
+	}
+	for _, l := range strings.Split(uboot, "\n") {
+		low := strings.ToLower(l)
+		for _, bad := range []string{"fatal", "failed", "** ", "error", "warning", "bad crc"} {
+			if strings.Contains(low, bad) {
+				t.Errorf("U-Boot on a healthy boot: %s", l)
+			}
+		}
+	}
+	if t.Failed() {
+		t.Logf("U-Boot's console:\n%s", uboot)
+	}
 }
 
 // BenchmarkBootToInit measures power-on to the init's marker through
@@ -240,7 +263,7 @@ func BenchmarkBootToInit(b *testing.B) {
 func TestImageReproducible(t *testing.T) {
 	a := testImage(t, t.TempDir())
 	b := testImage(t, t.TempDir())
-	for _, n := range []string{OutInitrd, OutBootScr, OutDisk, OutUBootEnv} {
+	for _, n := range []string{OutInitrd, OutBootScr, OutSlot, OutDisk, OutUBootEnv} {
 		if fileHash(t, a.Path(n)) != fileHash(t, b.Path(n)) {
 			t.Errorf("%s differs between two builds", n)
 		}

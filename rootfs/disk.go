@@ -2,42 +2,68 @@ package rootfs
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
+
+	"payterm/update/bootselect"
+	"payterm/update/bootstate"
 )
 
-// Partition labels of the disk, also the GPT names PID 1 looks for.
+// Partition labels of the disk, also the GPT names PID 1 and the
+// firmware look for (update/bootstate holds the shared ones).
 const (
-	LabelBootA = "boot"
-	LabelBootB = "boot-b"
-	LabelData  = "data"
+	LabelBootA   = bootstate.LabelA
+	LabelBootB   = bootstate.LabelB
+	LabelData    = "data"
+	LabelBootEnv = bootstate.PartitionLabel
 )
 
 // DiskSpec describes the disk image: a GPT disk with
 //
-//	1 "boot"   FAT32, slot A: boot.scr, Image, initrd.img (legacy-bootable)
-//	2 "boot-b" FAT32, slot B: empty until an update writes it
-//	3 "data"   ext4: configuration, keys, the ServiceID store, the journal
+//	1 "boot"    slot A: a slot image (SlotImage) written raw, legacy-bootable
+//	2 "boot-b"  slot B: the same for slot B, zeros until an update writes it
+//	3 "data"    ext4: configuration, keys, the ServiceID store, the journal
+//	4 "bootenv" the boot state's two copies (update/bootstate), in the
+//	            free MiB before partition 1 so that 1–3 keep their numbers
 //
-// each starting on a MiB boundary. Zero sizes take the defaults below.
+// partitions 1–3 starting on MiB boundaries. Zero sizes take the
+// defaults below.
 type DiskSpec struct {
-	Path      string            // output file, replaced
-	BootFiles map[string]string // file name on slot A → host path
-	DataDir   string            // host directory copied into the data partition; "" for empty
-	BootSize  int64             // bytes per boot slot; 0: 128 MiB
-	DataSize  int64             // bytes; 0: 64 MiB
-	Seed      string            // makes the GUIDs and volume IDs; "" is "payterm"
+	Path string // output file, replaced
+	// SlotA and SlotB are slot images (SlotImage) for the two boot
+	// partitions; "" leaves a partition zeroed.
+	SlotA, SlotB string
+	// Boot is the boot state written to both copies; the zero value is
+	// bootselect.Default().
+	Boot     bootselect.State
+	DataDir  string // host directory copied into the data partition; "" for empty
+	BootSize int64  // bytes per boot slot; 0: 128 MiB
+	DataSize int64  // bytes; 0: 64 MiB
+	Seed     string // makes the GUIDs and volume IDs; "" is "payterm"
 }
 
 const mib = 1 << 20
+
+// Partition indexes in DiskPartitions' result (partition number - 1).
+const (
+	PartSlotA = iota
+	PartSlotB
+	PartData
+	PartBootEnv
+)
+
+// bootEnvLBA and bootEnvSectors place the bootenv partition: the second
+// half of the MiB before partition 1 (the GPT ends at sector 33).
+const (
+	bootEnvLBA     = 1024
+	bootEnvSectors = 1024
+)
 
 // DiskPartitions computes the partition table of a disk for spec, and the
 // disk's size in sectors.
@@ -57,23 +83,27 @@ func DiskPartitions(spec DiskSpec) (total uint64, parts []Partition) {
 	for i, sz := range sizes {
 		n := uint64(sz / SectorSize)
 		p := Partition{Type: types[i], GUID: StableGUID(seed + "/" + names[i]), FirstLBA: start, LastLBA: start + n - 1, Name: names[i]}
-		if i == 0 {
+		if i == PartSlotA || i == PartSlotB {
+			// Both slots: distro boot scans the second when the first
+			// does not hold a readable boot.scr (an update mid-write).
 			p.Attributes = AttrLegacyBootable
 		}
 		parts = append(parts, p)
 		start += n
 	}
+	parts = append(parts, Partition{Type: TypeLinuxData(), GUID: StableGUID(seed + "/" + LabelBootEnv),
+		FirstLBA: bootEnvLBA, LastLBA: bootEnvLBA + bootEnvSectors - 1, Name: LabelBootEnv})
 	// One MiB at the end holds the backup GPT and keeps the size round.
 	return start + mib/SectorSize, parts
 }
 
 func alignUp(n, a int64) int64 { return (n + a - 1) / a * a }
 
-// BuildDisk writes the disk image: the GPT (written here), the FAT
-// file systems (mkfs.vfat and mcopy from dosfstools and mtools) and the
-// ext4 one (mke2fs -d from e2fsprogs), each made in place at its
-// partition's offset. Timestamps are SourceDateEpoch and identifiers come
-// from Seed, so equal inputs give an equal image. The file is sparse.
+// BuildDisk writes the disk image: the GPT (written here), the slot
+// images copied raw into their partitions, both copies of the boot
+// state, and the ext4 file system (mke2fs -d from e2fsprogs) made in
+// place. Timestamps are SourceDateEpoch and identifiers come from Seed,
+// so equal inputs give an equal image. The file is sparse.
 func BuildDisk(ctx context.Context, spec DiskSpec) error {
 	total, parts := DiskPartitions(spec)
 	seed := or(spec.Seed, "payterm")
@@ -94,6 +124,14 @@ func BuildDisk(ctx context.Context, spec DiskSpec) error {
 	if err == nil {
 		_, err = f.WriteAt(tail, int64(total)*SectorSize-int64(len(tail)))
 	}
+	for i, slot := range []string{spec.SlotA, spec.SlotB} {
+		if err == nil && slot != "" {
+			err = copyInto(f, slot, parts[i])
+		}
+	}
+	if err == nil {
+		err = writeBootState(f, parts[PartBootEnv], spec.Boot)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -105,30 +143,6 @@ func BuildDisk(ctx context.Context, spec DiskSpec) error {
 		return fmt.Errorf("rootfs: %w", err)
 	}
 	defer os.RemoveAll(stage)
-
-	for i, label := range []string{"BOOT-A", "BOOT-B"} {
-		g := StableGUID(seed + "/vol/" + label)
-		volID := hex.EncodeToString(g[:4])
-		if err := run(ctx, nil, "mkfs.vfat", "--invariant", "-F", "32", "-s", "1", "-n", label, "-i", volID,
-			fmt.Sprintf("--offset=%d", parts[i].FirstLBA), tmp, fmt.Sprint(partBytes(parts[i])/1024)); err != nil {
-			return err
-		}
-	}
-	names := make([]string, 0, len(spec.BootFiles))
-	for n := range spec.BootFiles {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	fat := fmt.Sprintf("%s@@%d", tmp, parts[0].FirstLBA*SectorSize)
-	for _, n := range names {
-		staged := filepath.Join(stage, n)
-		if err := copyFile(spec.BootFiles[n], staged); err != nil {
-			return err
-		}
-		if err := run(ctx, nil, "mcopy", "-m", "-o", "-i", fat, staged, "::/"+n); err != nil {
-			return err
-		}
-	}
 
 	data := filepath.Join(stage, "data")
 	if err := os.Mkdir(data, 0o755); err != nil {
@@ -144,16 +158,69 @@ func BuildDisk(ctx context.Context, spec DiskSpec) error {
 	}
 	uuid := StableGUID(seed + "/data").String()
 	env := []string{fmt.Sprintf("E2FSPROGS_FAKE_TIME=%d", SourceDateEpoch)}
+	dp := parts[PartData]
 	if err := run(ctx, env, "mke2fs", "-q", "-F", "-t", "ext4", "-L", LabelData, "-U", uuid,
-		"-E", fmt.Sprintf("hash_seed=%s,root_owner=0:0,nodiscard,offset=%d", uuid, parts[2].FirstLBA*SectorSize),
-		"-d", data, tmp, fmt.Sprintf("%dk", partBytes(parts[2])/1024)); err != nil {
+		"-E", fmt.Sprintf("hash_seed=%s,root_owner=0:0,nodiscard,offset=%d", uuid, dp.FirstLBA*SectorSize),
+		"-d", data, tmp, fmt.Sprintf("%dk", partBytes(dp)/1024)); err != nil {
 		return err
 	}
-	if err := pinChangeTimes(ctx, data, fmt.Sprintf("%s?offset=%d", tmp, parts[2].FirstLBA*SectorSize)); err != nil {
+	if err := pinChangeTimes(ctx, data, fmt.Sprintf("%s?offset=%d", tmp, dp.FirstLBA*SectorSize)); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, spec.Path); err != nil {
 		return fmt.Errorf("rootfs: %w", err)
+	}
+	return nil
+}
+
+// copyInto writes the file at src raw at the start of partition p,
+// leaving holes where src has zero blocks.
+func copyInto(dst *os.File, src string, p Partition) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if uint64(len(b)) > partBytes(p) {
+		return fmt.Errorf("%s: %d bytes do not fit partition %s (%d)", src, len(b), p.Name, partBytes(p))
+	}
+	const block = 64 << 10
+	for off := 0; off < len(b); off += block {
+		chunk := b[off:min(off+block, len(b))]
+		if allZero(chunk) {
+			continue
+		}
+		if _, err := dst.WriteAt(chunk, int64(p.FirstLBA)*SectorSize+int64(off)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// writeBootState writes st into both copies of the bootenv partition,
+// copy 0 with sequence 1 and copy 1 with 0: both valid, so a healthy
+// first boot reads two good copies.
+func writeBootState(f *os.File, p Partition, st bootselect.State) error {
+	if st.Order[0] == bootselect.None {
+		st = bootselect.Default()
+	}
+	l := bootstate.Layout()
+	for c, seq := range []uint64{1, 0} {
+		img, err := l.Image(st.Vars(), seq)
+		if err != nil {
+			return err
+		}
+		if _, err := f.WriteAt(img, int64(p.FirstLBA)*SectorSize+l.Offsets[c]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

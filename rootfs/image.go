@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"payterm/update/bootselect"
 )
 
 // Options is one image build. Zero fields take the defaults noted.
@@ -39,6 +41,10 @@ type Options struct {
 	// UBoot is the U-Boot binary whose default environment the stored one
 	// starts from; "" is UBootQEMU.
 	UBoot string
+	// Version is the firmware version of Init, recorded in the disk's
+	// boot state as slot A's (the firmware records it itself at its
+	// first good boot when "").
+	Version string
 }
 
 // DefaultArgs is the kernel command line for QEMU's virt machine: the
@@ -52,7 +58,12 @@ const (
 	OutImage     = "Image"
 	OutInitrd    = "initrd.img"
 	OutBootScr   = "boot.scr"
+	OutBootArgs  = "bootargs.env"
 	OutKernelTxt = "kernel.txt"
+	// OutSlot is the FAT image of one boot slot (SlotImage): Image,
+	// initrd.img, boot.scr, bootargs.env. The disk's slot A holds it; an
+	// OTA bundle carries it as the artefact "slot.vfat".
+	OutSlot = "slot.vfat"
 	// OutUBootEnv is the second flash bank of QEMU's virt machine with
 	// U-Boot's environment (Machine.UBootEnv): U-Boot's defaults with
 	// BootEnvVars.
@@ -73,9 +84,10 @@ func (r Result) Path(name string) string { return filepath.Join(r.OutDir, name) 
 //  1. fetch and check the kernel package (FetchKernel);
 //  2. pick the modules and their dependencies (SelectModules);
 //  3. write the initramfs (/init, modules, files) as initrd.img;
-//  4. copy the kernel Image and write boot.scr;
-//  5. write disk.img with slot A holding those three, and U-Boot's
-//     environment (uboot-env.img);
+//  4. copy the kernel Image, write boot.scr and bootargs.env (Args);
+//  5. write slot.vfat holding those four, disk.img with slot A holding
+//     slot.vfat, slot B empty and the boot state trying A (B has no
+//     tries: it is empty), and U-Boot's environment (uboot-env.img);
 //  6. write kernel.txt and, if asked or absent, the kernel lock.
 func Build(ctx context.Context, o Options) (Result, error) {
 	log := o.Log
@@ -125,20 +137,25 @@ func Build(ctx context.Context, o Options) (Result, error) {
 	if err := writeFileAtomic(res.Path(OutImage), img, 0o644); err != nil {
 		return Result{}, err
 	}
-	script := BootScript{Args: or(o.Args, DefaultArgs)}
+	_, parts := DiskPartitions(DiskSpec{})
+	script := BootScript{EnvLBA: parts[PartBootEnv].FirstLBA}
 	if err := MakeBootScr(ctx, script.Text(), res.Path(OutBootScr)); err != nil {
 		return Result{}, err
 	}
+	if err := writeFileAtomic(res.Path(OutBootArgs), BootArgsFile(or(o.Args, DefaultArgs)), 0o644); err != nil {
+		return Result{}, err
+	}
 	if !o.NoDisk {
-		err := BuildDisk(ctx, DiskSpec{
-			Path:    res.Path(OutDisk),
-			DataDir: o.DataDir,
-			BootFiles: map[string]string{
-				"boot.scr":   res.Path(OutBootScr),
-				"Image":      res.Path(OutImage),
-				"initrd.img": res.Path(OutInitrd),
-			},
-		})
+		slot, err := SlotImage(ctx, SlotSpec{Path: res.Path(OutSlot), Files: map[string]string{
+			SlotScript:   res.Path(OutBootScr),
+			SlotBootArgs: res.Path(OutBootArgs),
+			SlotKernel:   res.Path(OutImage),
+			SlotInitrd:   res.Path(OutInitrd),
+		}})
+		if err != nil {
+			return Result{}, err
+		}
+		err = BuildDisk(ctx, DiskSpec{Path: res.Path(OutDisk), DataDir: o.DataDir, SlotA: slot, Boot: FreshBootState(o.Version)})
 		if err != nil {
 			return Result{}, err
 		}
@@ -168,4 +185,10 @@ func verdictName(v LockVerdict) string {
 		return "newer-than-lock"
 	}
 	return "no-lock"
+}
+
+// FreshBootState is the boot state of a new disk: slot A (holding
+// version) first with full tries; slot B empty, so no tries and second.
+func FreshBootState(version string) bootselect.State {
+	return bootselect.State{Order: [2]bootselect.Slot{bootselect.A, bootselect.B}, ALeft: bootselect.Tries, AVersion: version}
 }

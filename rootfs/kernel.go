@@ -76,7 +76,7 @@ func FetchKernel(ctx context.Context, o KernelOptions) (Kernel, error) {
 	case LockOutdated:
 		log.Warn("kernel: Debian offers a newer kernel than the lock; using it",
 			"locked", o.Lock.String(), "offered", pkg.String(),
-			"update", "go run ./rootfs/cmd/mkimage -update-lock (or make image KERNEL_LOCK_UPDATE=1)")
+			"update", "make kernel-lock")
 	case LockAbsent:
 		log.Warn("kernel: no kernel lock yet; using what Debian offers", "offered", pkg.String())
 	}

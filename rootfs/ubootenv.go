@@ -20,11 +20,17 @@ const (
 )
 
 // BootEnvVars are the variables the terminal's U-Boot environment changes
-// from U-Boot's built-in default: boot at once. A terminal has no one at
-// the console to interrupt autoboot, and the default's 2 s wait is a
-// third of the power-on budget; a key held down at power-on still stops
-// it (U-Boot checks once even at 0).
-func BootEnvVars() map[string]string { return map[string]string{"bootdelay": "0"} }
+// from U-Boot's built-in default: boot at once, from the disk only. A
+// terminal has no one at the console to interrupt autoboot, and the
+// default's 2 s wait is a third of the power-on budget; a key held down
+// at power-on still stops it (U-Boot checks once even at 0). The
+// default boot_targets try QEMU's fw_cfg first ("fatal: no kernel
+// available", "Command 'load' failed" on every healthy boot), then USB,
+// SCSI, and after the disk, NVMe and the network; the terminal boots
+// from its disk or not at all.
+func BootEnvVars() map[string]string {
+	return map[string]string{"bootdelay": "0", "boot_targets": "virtio0"}
+}
 
 // DefaultUBootEnv finds U-Boot's built-in default environment in its
 // binary: the run of NUL-separated "name=value" strings that holds

@@ -77,7 +77,7 @@ func TestUBootEnvImage(t *testing.T) {
 	if len(img) != UBootEnvSize {
 		t.Fatalf("%d bytes, want %d", len(img), UBootEnvSize)
 	}
-	want := []string{"arch=arm", "bootcmd=run distro_bootcmd", "bootdelay=0"}
+	want := []string{"arch=arm", "boot_targets=virtio0", "bootcmd=run distro_bootcmd", "bootdelay=0"}
 	if got := readEnvImage(t, img); !slices.Equal(got, want) {
 		t.Fatalf("entries %q, want %q", got, want)
 	}

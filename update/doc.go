@@ -1,5 +1,6 @@
 // Package update is the terminal's over-the-air update (issue 7). This
-// directory holds its foundation, pure packages with no I/O of their own:
+// directory holds its packages; the pure ones (bootenv, bootselect,
+// manifest, delta, bundle) do no I/O of their own:
 //
 //   - bootenv reads and writes U-Boot's stored environment (CRC, and the
 //     redundant two-copy layout in which a save goes to the older copy, so
@@ -12,6 +13,10 @@
 //     Check, MarkGood and TryNext are the firmware's side (report a
 //     rollback and the failed slot, commit a healthy boot, stage the slot
 //     an update was written to).
+//   - bootstate is the firmware's I/O for it: the boot state's two copies
+//     in the disk's bootenv partition (bootenv.Pair, the layout the boot
+//     script in rootfs/bootscr.go keeps), Check, MarkGood, Invalidate and
+//     TryNext.
 //   - manifest is plan step 2's bundle description: product, boards,
 //     version and the floor a release sets, each artefact's size and
 //     SHA-256, expiry, and for a delta its base, canonically encoded and
@@ -33,7 +38,7 @@
 //   - cmd/paytermbundle builds, signs (key rotation), inspects and diffs
 //     bundles and makes their keys; `make bundle` runs it on the image.
 //
-// Still to come (later steps): the boot script and U-Boot environment in
-// the image (rootfs/) running bootselect's decision, and the POS-side
-// offer over HTTPS and serial.
+// The POS's side (pos.Updater, `pos update`) offers a bundle over the
+// link in resumable chunks (firmware/otalink receives it); the firmware
+// wires the installer to the boot slots (firmware/ota*.go).
 package update

@@ -49,3 +49,9 @@ func ParseUevent(r io.Reader) map[string]string {
 	}
 	return m
 }
+
+// FindPartition returns the device node of the partition whose GPT name
+// is label under root ("" for "/"), or "" when none has it.
+func FindPartition(root, label string) (string, error) {
+	return findPartition(or(root, "/"), label)
+}

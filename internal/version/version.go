@@ -12,5 +12,16 @@ import (
 //go:embed VERSION
 var file string
 
+// stamp, when set at link time (go build -ldflags
+// "-X payterm/internal/version.stamp=1.2.3"), stands in for VERSION: a
+// test build of another release from the same tree (the OTA system
+// tests boot two).
+var stamp string
+
 // Firmware is the running firmware's version, "MAJOR.MINOR.PATCH".
-func Firmware() string { return strings.TrimSpace(file) }
+func Firmware() string {
+	if stamp != "" {
+		return stamp
+	}
+	return strings.TrimSpace(file)
+}

@@ -77,9 +77,7 @@ func fullDataDisk(t testing.TB, img terminalImage) string {
 		if err := os.WriteFile(filepath.Join(data, "filler"), bytes.Repeat([]byte{0xa5}, int(free-slack)), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		err := rootfs.BuildDisk(ctx, rootfs.DiskSpec{Path: disk, DataDir: data, BootFiles: map[string]string{
-			"boot.scr": img.Path(rootfs.OutBootScr), "Image": img.Path(rootfs.OutImage), "initrd.img": img.Path(rootfs.OutInitrd),
-		}})
+		err := rootfs.BuildDisk(ctx, rootfs.DiskSpec{Path: disk, DataDir: data, SlotA: img.Path(rootfs.OutSlot), Boot: rootfs.FreshBootState("")})
 		if err == nil {
 			break
 		}

@@ -63,9 +63,7 @@ func dataDisk(t testing.TB, img terminalImage, files map[string][]byte) string {
 	disk := filepath.Join(dir, "disk.img")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	err := rootfs.BuildDisk(ctx, rootfs.DiskSpec{Path: disk, DataDir: data, BootFiles: map[string]string{
-		"boot.scr": img.Path(rootfs.OutBootScr), "Image": img.Path(rootfs.OutImage), "initrd.img": img.Path(rootfs.OutInitrd),
-	}})
+	err := rootfs.BuildDisk(ctx, rootfs.DiskSpec{Path: disk, DataDir: data, SlotA: img.Path(rootfs.OutSlot), Boot: rootfs.FreshBootState("")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"payterm/board"
+	"payterm/internal/version"
 	"payterm/rootfs"
 )
 
@@ -44,6 +45,10 @@ type builds struct {
 	camOnce sync.Once
 	cam     rootfs.Result
 	camErr  error
+
+	otaOnce sync.Once
+	otaRel  otaRelease
+	otaErr  error
 }
 
 // shared is the process's builds, set up by TestMain.
@@ -124,6 +129,9 @@ func crossBuild(ctx context.Context, args ...string) error {
 // staticFlags are the build flags of the image's binaries.
 var staticFlags = []string{"-trimpath", "-tags", "netgo,osusergo", "-ldflags", "-s -w -extldflags=-static"}
 
+// terminalArgs is the test image's kernel command line.
+func terminalArgs() string { return fmt.Sprintf("%s payterm.stats=%s", rootfs.DefaultArgs, statsEvery) }
+
 func buildTerminal(tb testing.TB, dir string) (terminalImage, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
@@ -143,7 +151,8 @@ func buildTerminal(tb testing.TB, dir string) (terminalImage, error) {
 			{Src: cjkFont, Dst: strings.TrimPrefix(cjkFont, "/")},
 			{Src: cascade, Dst: "usr/share/payterm/pigo/facefinder"},
 		},
-		Args: fmt.Sprintf("%s payterm.stats=%s", rootfs.DefaultArgs, statsEvery),
+		Args:    terminalArgs(),
+		Version: version.Firmware(),
 		// The dev configuration: without one the terminal is not
 		// provisioned (health_test.go).
 		DataDir: filepath.Join(repoRoot, devData),

@@ -24,7 +24,10 @@ func TestParse(t *testing.T) {
 		{"three slots", map[string]string{VarOrder: "A B A"}, State{}, true},
 		{"negative tries", map[string]string{VarALeft: "-1"}, State{}, true},
 		{"hex tries", map[string]string{VarBLeft: "0x3"}, State{}, true},
-		{"too many tries", map[string]string{VarBLeft: "100"}, State{}, true},
+		{"too many tries for U-Boot's hex arithmetic", map[string]string{VarBLeft: "10"}, State{}, true},
+		{"versions and trial", map[string]string{VarOrder: "B A", VarBLeft: "2", VarAVer: "1.0.0", VarBVer: "1.1.0", VarTrial: "B"},
+			State{Order: [2]Slot{B, A}, ALeft: Tries, BLeft: 2, AVersion: "1.0.0", BVersion: "1.1.0", Trial: B}, false},
+		{"bad trial", map[string]string{VarTrial: "C"}, State{}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Parse(tc.vars)
@@ -93,6 +96,14 @@ func TestCheck(t *testing.T) {
 			Booted{Running: A, Asked: B, Rollback: true, Failed: B, Left: 2}},
 		{"booted a slot not in the order", State{Order: [2]Slot{A}, ALeft: 3, BLeft: 3}, B,
 			Booted{Running: B, Asked: A, Rollback: true, Failed: A, Left: 3}},
+		{"trial slot booted", State{Order: [2]Slot{B, A}, ALeft: 3, BLeft: 2, AVersion: "1.0.0", BVersion: "1.1.0", Trial: B}, B,
+			Booted{Running: B, Version: "1.1.0", Asked: B, Trial: true, Left: 2}},
+		{"trial slot fell back, names its version", State{Order: [2]Slot{B, A}, ALeft: 2, BLeft: 0, AVersion: "1.0.0", BVersion: "1.1.0", Trial: B}, A,
+			Booted{Running: A, Version: "1.0.0", Asked: B, Rollback: true, Failed: B, FailedVersion: "1.1.0", Left: 2}},
+		{"later boot still reports the failed slot", State{Order: [2]Slot{A, B}, ALeft: 2, BLeft: 0, AVersion: "1.0.0", BVersion: "1.1.0"}, A,
+			Booted{Running: A, Version: "1.0.0", Asked: A, Failed: B, FailedVersion: "1.1.0", Left: 2}},
+		{"fresh image: empty B with no tries is no failure", State{Order: [2]Slot{A, B}, ALeft: 2, BLeft: 0, AVersion: "1.0.0"}, A,
+			Booted{Running: A, Version: "1.0.0", Asked: A, Left: 2}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tc.s.Check(tc.running); got != tc.want {
@@ -107,11 +118,21 @@ func TestMarkGoodAndTryNext(t *testing.T) {
 	if got, want := rolledBack.MarkGood(A), (State{Order: [2]Slot{A, B}, ALeft: Tries, BLeft: 0}); got != want {
 		t.Fatalf("MarkGood after rollback = %+v, want %+v", got, want)
 	}
-	if got, want := Default().TryNext(B, 5), (State{Order: [2]Slot{B, A}, ALeft: Tries, BLeft: 5}); got != want {
+	if got, want := Default().TryNext(B, 5), (State{Order: [2]Slot{B, A}, ALeft: Tries, BLeft: 5, Trial: B}); got != want {
 		t.Fatalf("TryNext = %+v, want %+v", got, want)
 	}
 	if got := Default().TryNext(B, 0); got.BLeft != 1 {
 		t.Fatalf("TryNext with 0 tries gives %d, want at least 1", got.BLeft)
+	}
+	if got := Default().TryNext(B, 50); got.BLeft != maxTries {
+		t.Fatalf("TryNext with 50 tries gives %d, want %d", got.BLeft, maxTries)
+	}
+	staged := State{Order: [2]Slot{B, A}, ALeft: 3, BLeft: 2, BVersion: "2", Trial: B}
+	if got, want := staged.MarkGood(B), (State{Order: [2]Slot{B, A}, ALeft: 3, BLeft: Tries, BVersion: "2"}); got != want {
+		t.Fatalf("MarkGood of the trial slot = %+v, want %+v", got, want)
+	}
+	if got, want := staged.Invalidate(B), (State{Order: [2]Slot{B, A}, ALeft: 3}); got != want {
+		t.Fatalf("Invalidate = %+v, want %+v", got, want)
 	}
 }
 
@@ -220,10 +241,10 @@ func TestABACycle(t *testing.T) {
 
 // FuzzParse: Parse never panics, and what it accepts survives Vars.
 func FuzzParse(f *testing.F) {
-	f.Add("A B", "3", "3")
-	f.Add("B", "0", "x")
-	f.Fuzz(func(t *testing.T, order, a, b string) {
-		s, err := Parse(map[string]string{VarOrder: order, VarALeft: a, VarBLeft: b})
+	f.Add("A B", "3", "3", "1.0.0", "")
+	f.Add("B", "0", "x", "", "B")
+	f.Fuzz(func(t *testing.T, order, a, b, ver, trial string) {
+		s, err := Parse(map[string]string{VarOrder: order, VarALeft: a, VarBLeft: b, VarAVer: ver, VarTrial: trial})
 		if err != nil {
 			return
 		}

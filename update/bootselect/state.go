@@ -5,6 +5,11 @@
 //	BOOT_A_LEFT  boot attempts slot A has left
 //	BOOT_B_LEFT  boot attempts slot B has left
 //
+// and, written by the firmware only, for its reports:
+//
+//	BOOT_A_VERSION, BOOT_B_VERSION  the firmware version each slot holds
+//	BOOT_TRIAL   the slot staged by TryNext and not yet marked good
+//
 // The boot script (U-Boot) runs Decide on every power-on and saves the
 // decremented counter before it boots, so a slot that never comes up
 // runs out of tries and the next one in the order boots. The firmware
@@ -67,14 +72,25 @@ const (
 	VarOrder = "BOOT_ORDER"
 	VarALeft = "BOOT_A_LEFT"
 	VarBLeft = "BOOT_B_LEFT"
+	VarAVer  = "BOOT_A_VERSION"
+	VarBVer  = "BOOT_B_VERSION"
+	VarTrial = "BOOT_TRIAL"
 )
+
+// VarNames are every variable of the state, the list the boot script
+// carries over when it saves the state.
+func VarNames() []string {
+	return []string{VarOrder, VarALeft, VarBLeft, VarAVer, VarBVer, VarTrial}
+}
 
 // Tries is how many boot attempts a slot gets when it is marked good or,
 // by default, when it is staged; RAUC's default.
 const Tries = 3
 
-// maxTries bounds a counter so a bad value cannot stall fallback for long.
-const maxTries = 99
+// maxTries bounds a counter so a bad value cannot stall fallback for
+// long, and keeps it one decimal digit: U-Boot's setexpr, which the boot
+// script decrements it with, reads and writes hexadecimal.
+const maxTries = 9
 
 // ErrBadState: the variables are present but not a boot state.
 var ErrBadState = errors.New("bad boot state")
@@ -85,8 +101,14 @@ var ErrBadState = errors.New("bad boot state")
 type State struct {
 	// Order holds one or two distinct slots; Order[1] may be None.
 	Order [2]Slot
-	// ALeft and BLeft are the attempts left, 0..99.
+	// ALeft and BLeft are the attempts left, 0..9.
 	ALeft, BLeft int
+	// AVersion and BVersion are the firmware versions the slots hold, as
+	// the firmware recorded them (TryNext's caller, MarkGood); "" unknown.
+	AVersion, BVersion string
+	// Trial is the slot staged by TryNext and not yet marked good; None
+	// when no slot is on trial.
+	Trial Slot
 }
 
 // Default is a fresh image's state: slot A first, both with full tries.
@@ -101,6 +123,28 @@ func (s State) Left(slot Slot) int {
 		return s.BLeft
 	}
 	return 0
+}
+
+// Version is the firmware version slot holds ("" unknown).
+func (s State) Version(slot Slot) string {
+	switch slot {
+	case A:
+		return s.AVersion
+	case B:
+		return s.BVersion
+	}
+	return ""
+}
+
+// WithVersion is s with slot's version set to v.
+func (s State) WithVersion(slot Slot, v string) State {
+	switch slot {
+	case A:
+		s.AVersion = v
+	case B:
+		s.BVersion = v
+	}
+	return s
 }
 
 func (s State) withLeft(slot Slot, n int) State {
@@ -150,15 +194,33 @@ func Parse(vars map[string]string) (State, error) {
 		}
 		*c.dst = n
 	}
+	s.AVersion, s.BVersion = vars[VarAVer], vars[VarBVer]
+	if v, ok := vars[VarTrial]; ok && v != "" {
+		slot, err := ParseSlot(v)
+		if err != nil {
+			return State{}, fmt.Errorf("bootselect: %s: %w", VarTrial, err)
+		}
+		s.Trial = slot
+	}
 	return s, nil
 }
 
 // Vars is the state as environment variables, the form Parse reads;
-// U-Boot's script compares the counters as decimal numbers.
+// U-Boot's script compares the counters as decimal numbers. Empty
+// versions and no trial are left out (U-Boot cannot hold an empty value).
 func (s State) Vars() map[string]string {
 	order := s.Order[0].String()
 	if s.Order[1] != None {
 		order += " " + s.Order[1].String()
 	}
-	return map[string]string{VarOrder: order, VarALeft: strconv.Itoa(s.ALeft), VarBLeft: strconv.Itoa(s.BLeft)}
+	m := map[string]string{VarOrder: order, VarALeft: strconv.Itoa(s.ALeft), VarBLeft: strconv.Itoa(s.BLeft)}
+	for name, v := range map[string]string{VarAVer: s.AVersion, VarBVer: s.BVersion} {
+		if v != "" {
+			m[name] = v
+		}
+	}
+	if s.Trial != None {
+		m[VarTrial] = s.Trial.String()
+	}
+	return m
 }

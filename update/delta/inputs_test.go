@@ -150,25 +150,24 @@ func slotImage(tb testing.TB, dir, name, init, kernelPkg string) string {
 	if err := f.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	if err := rootfs.MakeBootScr(ctx, rootfs.BootScript{Args: rootfs.DefaultArgs}.Text(), filepath.Join(files, rootfs.OutBootScr)); err != nil {
+	_, parts := rootfs.DiskPartitions(rootfs.DiskSpec{})
+	script := rootfs.BootScript{EnvLBA: parts[rootfs.PartBootEnv].FirstLBA}
+	if err := rootfs.MakeBootScr(ctx, script.Text(), filepath.Join(files, rootfs.OutBootScr)); err != nil {
 		tb.Fatal(err)
 	}
-	spec := rootfs.DiskSpec{Path: filepath.Join(dir, name+".disk"), BootFiles: map[string]string{
-		"boot.scr": filepath.Join(files, rootfs.OutBootScr), "Image": k.Image, "initrd.img": filepath.Join(files, rootfs.OutInitrd)}}
-	if err := rootfs.BuildDisk(ctx, spec); err != nil {
+	if err := os.WriteFile(filepath.Join(files, rootfs.OutBootArgs), rootfs.BootArgsFile(rootfs.DefaultArgs), 0o644); err != nil {
 		tb.Fatal(err)
 	}
-	_, parts := rootfs.DiskPartitions(spec)
-	disk, err := os.ReadFile(spec.Path)
+	// The slot image exactly as make image writes it (out/image/slot.vfat).
+	slot, err := rootfs.SlotImage(ctx, rootfs.SlotSpec{Path: filepath.Join(dir, name+".vfat"), Files: map[string]string{
+		rootfs.SlotScript:   filepath.Join(files, rootfs.OutBootScr),
+		rootfs.SlotBootArgs: filepath.Join(files, rootfs.OutBootArgs),
+		rootfs.SlotKernel:   k.Image,
+		rootfs.SlotInitrd:   filepath.Join(files, rootfs.OutInitrd),
+	}})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	p := parts[0]
-	slot := filepath.Join(dir, name+".vfat")
-	if err := os.WriteFile(slot, disk[p.FirstLBA*rootfs.SectorSize:(p.LastLBA+1)*rootfs.SectorSize], 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	os.Remove(spec.Path)
 	return slot
 }
 

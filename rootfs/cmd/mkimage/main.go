@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"payterm/board"
+	"payterm/internal/version"
 	"payterm/rootfs"
 )
 
@@ -37,15 +38,21 @@ func run(args []string) error {
 	out := fs.String("out", "out/image", "output directory")
 	cache := fs.String("cache", defaultCache(), "download and kernel cache")
 	lock := fs.String("lock", "rootfs/kernel.lock", "kernel lock file")
-	updateLock := fs.Bool("update-lock", false, "record the kernel used in the lock file")
+	recordLock := fs.Bool("update-lock", false, "record the kernel used in the lock file")
 	boardName := fs.String("board", "qemu-virt", "board whose modules to include")
 	base := fs.String("base-modules", strings.Join(rootfs.QEMUBaseModules(), ","), "modules loaded before the board's (comma-separated)")
 	extra := fs.String("modules", "", "more modules (comma-separated)")
 	kargs := fs.String("args", rootfs.DefaultArgs, "kernel command line")
 	data := fs.String("data", "", "directory copied into the data partition")
 	noExtras := fs.Bool("no-extras", false, "leave out the font and the face cascade (smaller, for boot tests)")
+	lockOnly := fs.Bool("kernel-lock", false, "only record Debian's current kernel package in the lock file (download and hash it); build nothing")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *lockOnly {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		return updateLock(ctx, *lock, *cache, slog.New(slog.NewTextHandler(os.Stderr, nil)))
 	}
 	if *init == "" {
 		return errors.New("-init is required")
@@ -75,13 +82,13 @@ func run(args []string) error {
 			rootfs.FileSpec{Src: cascade, Dst: "usr/share/payterm/pigo/facefinder"})
 	}
 	res, err := rootfs.Build(ctx, rootfs.Options{
-		Init: *init, OutDir: *out, CacheDir: *cache, LockFile: *lock, UpdateLock: *updateLock,
-		Modules: modules, Files: files, Args: *kargs, DataDir: *data, Log: log,
+		Init: *init, OutDir: *out, CacheDir: *cache, LockFile: *lock, UpdateLock: *recordLock,
+		Modules: modules, Files: files, Args: *kargs, DataDir: *data, Log: log, Version: version.Firmware(),
 	})
 	if err != nil {
 		return err
 	}
-	for _, n := range []string{rootfs.OutDisk, rootfs.OutUBootEnv, rootfs.OutImage, rootfs.OutInitrd, rootfs.OutBootScr, rootfs.OutKernelTxt} {
+	for _, n := range []string{rootfs.OutDisk, rootfs.OutSlot, rootfs.OutUBootEnv, rootfs.OutImage, rootfs.OutInitrd, rootfs.OutBootScr, rootfs.OutKernelTxt} {
 		if st, err := os.Stat(res.Path(n)); err == nil {
 			fmt.Printf("%-40s %6.1f MiB\n", res.Path(n), float64(st.Size())/(1<<20))
 		}
@@ -107,4 +114,34 @@ func defaultCache() string {
 		return filepath.Join("out", "cache")
 	}
 	return filepath.Join(d, "payterm")
+}
+
+// updateLock follows Debian's kernel metapackage to its current package,
+// downloads and checks it as a build would, and writes it to the lock
+// file, replacing it atomically; it says what changed.
+func updateLock(ctx context.Context, lockFile, cache string, log *slog.Logger) error {
+	var old rootfs.KernelPackage
+	if _, err := os.Stat(lockFile); err == nil {
+		if old, err = rootfs.ReadKernelLock(lockFile); err != nil {
+			return err
+		}
+	}
+	k, err := rootfs.FetchKernel(ctx, rootfs.KernelOptions{Lock: old, CacheDir: cache, Log: log})
+	if err != nil {
+		return err
+	}
+	if k.Package == old {
+		fmt.Printf("%s: %s, unchanged\n", lockFile, k.Package)
+		return nil
+	}
+	tmp := lockFile + ".tmp"
+	if err := os.WriteFile(tmp, rootfs.FormatKernelLock(k.Package), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, lockFile); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	fmt.Printf("%s: %s → %s\n", lockFile, old, k.Package)
+	return nil
 }
