@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"payterm/update/manifest"
 	"strings"
 	"time"
 
@@ -45,6 +46,11 @@ type config struct {
 	// means no face payment; on board sim or with "dev" the terminal
 	// asks the payment host for it (its /v1/face-key).
 	FaceKey string `json:"face_key"`
+	// UpdateKeys are the Ed25519 keys firmware bundles must be signed by
+	// (update/manifest's keyring: several at once to rotate, revoked
+	// ones kept so their signatures are refused as revoked). None: the
+	// terminal takes no updates (it still reports its version).
+	UpdateKeys []updateKeyConfig `json:"update_keys"`
 	// Dev allows the public dev keys (link passphrase, terminal key) on
 	// a real board, for development; board sim always allows them.
 	Dev bool `json:"dev"`
@@ -175,12 +181,42 @@ func (c config) validate() error {
 	if _, _, err := c.faceKey(); err != nil {
 		return err
 	}
+	if _, err := c.updateKeyring(); err != nil {
+		return err
+	}
 	switch c.Language {
 	case "", "en", "zh":
 	default:
 		return fmt.Errorf("config: language %q: want \"en\" or \"zh\"", c.Language)
 	}
 	return nil
+}
+
+// updateKeyConfig is one key of UpdateKeys.
+type updateKeyConfig struct {
+	Name    string `json:"name"`
+	Public  string `json:"public"` // 64 hex digits
+	Revoked bool   `json:"revoked"`
+}
+
+// updateKeyring is UpdateKeys as a keyring; nil when none is configured.
+func (c config) updateKeyring() (*manifest.Keyring, error) {
+	if len(c.UpdateKeys) == 0 {
+		return nil, nil
+	}
+	keys := make([]manifest.TrustedKey, 0, len(c.UpdateKeys))
+	for _, k := range c.UpdateKeys {
+		pub, err := hex.DecodeString(k.Public)
+		if err != nil || len(pub) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("config: update key %q: public must be 64 hex digits (an Ed25519 public key)", k.Name)
+		}
+		keys = append(keys, manifest.TrustedKey{Name: k.Name, Public: pub, Revoked: k.Revoked})
+	}
+	kr, err := manifest.NewKeyring(keys...)
+	if err != nil {
+		return nil, fmt.Errorf("config: update_keys: %w", err)
+	}
+	return kr, nil
 }
 
 // faceKeySize is an X25519 public key's length.

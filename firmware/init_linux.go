@@ -71,6 +71,10 @@ func runInit() error {
 	go logStats(ctx, statsEvery(sys.Cmdline, log), log)
 	reqs := shutdownRequests(ctx, log)
 	cfg.slots = openBootSlots(ctx, sys, reqs, log)
+	findSlot := func(label string) (string, error) { return pid1.FindPartition("", label) }
+	if u := newSlotUpdates(cfg, cfg.slots, cfg.Board, findSlot, log); u != nil {
+		cfg.update = u.parts()
+	}
 	dataDir := cfg.DataDir
 	lost := "" // the journal or the store could not be opened: memory until the next boot
 	for {

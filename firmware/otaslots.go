@@ -1,0 +1,198 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"payterm/firmware/otalink"
+	"payterm/internal/version"
+	"payterm/update/bootstate"
+	"payterm/update/bundle"
+	"payterm/update/delta"
+	"payterm/update/install"
+	"payterm/update/manifest"
+)
+
+// slotArtefact is the one artefact a bundle installs: a boot slot's FAT
+// image (rootfs.SlotImage), written raw from the slot partition's start.
+const slotArtefact = "slot.vfat"
+
+// slotUpdates is the update path of a terminal with A/B boot slots: an
+// offered bundle streams through update/install into the inactive slot's
+// partition; once it is verified and the checkout is idle, the boot state
+// stages that slot and the terminal restarts into it.
+type slotUpdates struct {
+	slots   *bootSlots
+	keyring *manifest.Keyring
+	board   string
+	// partition finds a slot partition's device node by its GPT name
+	// (pid1.FindPartition).
+	partition func(label string) (string, error)
+	stateDir  string // on the data partition
+	now       func() time.Time
+	log       *slog.Logger
+
+	mu        sync.Mutex
+	installed []manifest.Artefact // the running slot's, measured once
+}
+
+// parts are the updateParts the link's receiver uses.
+func (u *slotUpdates) parts() updateParts {
+	return updateParts{Open: u.open, Install: u.install, Boot: func() otalink.Boot {
+		b := u.slots.Booted()
+		return otalink.Boot{Slot: b.Running.String(), RolledBack: b.Rollback, FailedVersion: b.FailedVersion}
+	}}
+}
+
+// open starts or resumes the installer. The inactive slot is made
+// unbootable first, so a half-written slot is never a fallback. The
+// receiver aborts the sink whenever the POS offers another bundle, so
+// one installer name serves every offer; the installer also refuses to
+// resume state whose manifest differs.
+func (u *slotUpdates) open() (otalink.Sink, error) {
+	codec, err := delta.NewZstd(delta.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("update: %w", err)
+	}
+	if err := os.MkdirAll(u.stateDir, 0o700); err != nil {
+		return nil, fmt.Errorf("update: %w", err)
+	}
+	if err := u.slots.BeginInstall(); err != nil {
+		return nil, fmt.Errorf("update: %w", err)
+	}
+	target, err := u.partition(u.slots.InactiveLabel())
+	if err != nil {
+		return nil, fmt.Errorf("update: inactive slot: %w", err)
+	}
+	slot, err := install.OpenSlot(target)
+	if err != nil {
+		return nil, fmt.Errorf("update: %w", err)
+	}
+	running, err := u.partition(bootstate.SlotLabel(u.slots.Inactive().Other()))
+	if err != nil {
+		slot.Close()
+		return nil, fmt.Errorf("update: running slot: %w", err)
+	}
+	base, err := os.Open(running)
+	if err != nil {
+		slot.Close()
+		return nil, fmt.Errorf("update: %w", err)
+	}
+	installed, err := u.runningArtefacts(base)
+	if err != nil {
+		u.log.Warn("running slot not measured: delta bundles will be refused", "err", err)
+	}
+	in, err := install.New(install.Config{
+		Keyring: u.keyring, Product: "payterm", Board: u.board, Version: version.Firmware(),
+		Installed: installed, Now: u.now, Target: slot, Base: base, StateDir: u.stateDir,
+		Codecs: []bundle.DeltaCodec{codec}, Bundle: "pos-offer",
+	})
+	if err != nil {
+		slot.Close()
+		base.Close()
+		return nil, fmt.Errorf("update: %w", err)
+	}
+	return &slotSink{Installer: in, files: []io.Closer{slot, base}}, nil
+}
+
+// install stages the verified slot and restarts into it; the receiver
+// calls it in the engine loop while the checkout is idle.
+func (u *slotUpdates) install(m manifest.Manifest) error {
+	if err := u.slots.TryNext(m.Version); err != nil {
+		return fmt.Errorf("update: %w", err)
+	}
+	u.slots.restart("update " + m.Version + " installed")
+	return nil
+}
+
+// runningArtefacts is the running slot as an artefact (name, size,
+// SHA-256), which a delta's base must match. The slot image's size is
+// its FAT file system's (SlotImage sizes the file system to the image).
+func (u *slotUpdates) runningArtefacts(base io.ReaderAt) ([]manifest.Artefact, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.installed != nil {
+		return u.installed, nil
+	}
+	size, err := fatSize(base)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(base, 0, size)); err != nil {
+		return nil, fmt.Errorf("hash running slot: %w", err)
+	}
+	u.installed = []manifest.Artefact{{Name: slotArtefact, Size: size, SHA256: hex.EncodeToString(h.Sum(nil))}}
+	return u.installed, nil
+}
+
+// fatSize reads a FAT file system's size from its boot sector: bytes
+// per sector × total sectors (the 16-bit count, or the 32-bit one).
+func fatSize(r io.ReaderAt) (int64, error) {
+	var bs [512]byte
+	if _, err := r.ReadAt(bs[:], 0); err != nil {
+		return 0, fmt.Errorf("slot boot sector: %w", err)
+	}
+	if bs[510] != 0x55 || bs[511] != 0xaa {
+		return 0, errors.New("slot holds no FAT file system")
+	}
+	sector := int64(binary.LittleEndian.Uint16(bs[11:]))
+	total := int64(binary.LittleEndian.Uint16(bs[19:]))
+	if total == 0 {
+		total = int64(binary.LittleEndian.Uint32(bs[32:]))
+	}
+	if sector < 512 || total == 0 {
+		return 0, fmt.Errorf("slot FAT: %d sectors of %d bytes", total, sector)
+	}
+	return sector * total, nil
+}
+
+// slotSink is the installer with the slot files it closes when done.
+type slotSink struct {
+	*install.Installer
+	files []io.Closer
+}
+
+func (s *slotSink) Finish() (manifest.Manifest, error) {
+	m, err := s.Installer.Finish()
+	s.close()
+	return m, err
+}
+
+func (s *slotSink) Abort() error {
+	err := s.Installer.Abort()
+	s.close()
+	return err
+}
+
+func (s *slotSink) close() {
+	for _, f := range s.files {
+		f.Close()
+	}
+	s.files = nil
+}
+
+// newSlotUpdates is the update path when the terminal has boot slots
+// and update keys; nil (updates refused, version still reported)
+// otherwise, logged.
+func newSlotUpdates(cfg config, slots *bootSlots, board string, partition func(string) (string, error), log *slog.Logger) *slotUpdates {
+	if slots == nil {
+		return nil
+	}
+	kr, err := cfg.updateKeyring()
+	if err != nil || kr == nil {
+		log.Warn("no update keys configured (update_keys): firmware updates are refused", "err", err)
+		return nil
+	}
+	return &slotUpdates{slots: slots, keyring: kr, board: board, partition: partition,
+		stateDir: filepath.Join(cfg.DataDir, "update", "install"), now: time.Now, log: log}
+}
