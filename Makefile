@@ -63,25 +63,49 @@ bench: deps
 
 include rootfs/Makefile.inc
 
-# The update bundle of the current tree (update/bundle): slot A of the
-# image's disk.img, the version in internal/version/VERSION, the kernel
-# release from kernel.txt. Signed by BUNDLE_KEY — by default the
-# DEVELOPMENT key out/keys/dev-update-key (made on first use; the tool
-# warns when it signs with it); a release passes BUNDLE_KEY=its key file.
-# The expiry is fixed from the last commit's time, so a tree builds to
-# the same bytes twice.
+# The update bundle of the current tree (update/bundle): the image's boot
+# slot (out/image/slot.vfat, what slot A holds), the version in
+# internal/version/VERSION, the kernel release the image was built with
+# (kernel.txt). Signed by BUNDLE_KEY — by default the DEVELOPMENT key
+# out/keys/dev-update-key (made on first use; the tool warns when it signs
+# with it); a release passes BUNDLE_KEY=its key file. The expiry counts
+# from SOURCE_DATE_EPOCH, else the last commit's time, never the clock: a
+# tree builds to the same bytes twice (update/cmd/paytermbundle's
+# makefile_test.go checks these arguments). BUNDLE_MIN_VERSION sets the
+# release's floor (terminals that commit it refuse anything older).
+#
+#   make bundle
+#   make bundle-delta BASE=old-slot.vfat BASE_VERSION=0.8.0   (the slot.vfat of that release)
 BUNDLE      ?= $(OUT)/bundle/payterm.bundle
+BUNDLE_DELTA ?= $(OUT)/bundle/payterm-from-$(BASE_VERSION).bundle
 BUNDLE_KEY  ?= $(OUT)/keys/dev-update-key
 BUNDLE_BOARDS ?= qemu-virt
 BUNDLE_DAYS ?= 365
-BUNDLE_EXPIRES ?= $(shell date -u -d "@$$(( $$(git log -1 --format=%ct 2>/dev/null || date +%s) + $(BUNDLE_DAYS) * 86400 ))" +%Y-%m-%dT%H:%M:%SZ)
-bundle: image
-	@mkdir -p $(dir $(BUNDLE)) $(dir $(BUNDLE_KEY))
+BUNDLE_MIN_VERSION ?=
+BUNDLE_EPOCH = $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null))
+BUNDLE_EXPIRES = $(if $(BUNDLE_EPOCH),$(shell date -u -d "@$$(( $(BUNDLE_EPOCH) + $(BUNDLE_DAYS) * 86400 ))" +%Y-%m-%dT%H:%M:%SZ),$(error bundle: no commit time and no SOURCE_DATE_EPOCH for the expiry))
+BUNDLE_KERNEL = $(shell awk '$$1 == "release" { print $$2 }' $(IMAGE_DIR)/kernel.txt)
+BUNDLE_ARGS = -slot $(IMAGE_DIR)/slot.vfat -version $(shell cat internal/version/VERSION) -boards $(BUNDLE_BOARDS) \
+	-kernel $(BUNDLE_KERNEL) -expires $(BUNDLE_EXPIRES)$(if $(BUNDLE_MIN_VERSION), -min-version $(BUNDLE_MIN_VERSION))
+.PHONY: bundle-delta bundle-args bundle-key
+bundle-key:
+	@mkdir -p $(dir $(BUNDLE_KEY))
 	@test -f $(BUNDLE_KEY) || { echo "bundle: making the DEVELOPMENT key $(BUNDLE_KEY)"; \
 		$(GO) run ./update/cmd/paytermbundle keygen -out $(BUNDLE_KEY) -name dev-update-key; }
-	$(GO) run ./update/cmd/paytermbundle build -disk $(IMAGE_DIR)/disk.img -out $(BUNDLE) -key $(BUNDLE_KEY) \
-		-version $$(cat internal/version/VERSION) -boards $(BUNDLE_BOARDS) \
-		-kernel $$(awk '$$1 == "release" { print $$2 }' $(IMAGE_DIR)/kernel.txt) -expires $(BUNDLE_EXPIRES)
+bundle: image bundle-key
+	@mkdir -p $(dir $(BUNDLE))
+	$(GO) run ./update/cmd/paytermbundle build $(BUNDLE_ARGS) -key $(BUNDLE_KEY) -out $(BUNDLE)
+# A delta against the slot image of an installed release: refused by a
+# terminal running anything else, so keep the full bundle beside it.
+bundle-delta: image bundle-key
+	@test -n "$(BASE)" -a -n "$(BASE_VERSION)" || { echo "bundle-delta: give BASE=<that release's slot.vfat> BASE_VERSION=<its version>"; exit 2; }
+	@mkdir -p $(dir $(BUNDLE_DELTA))
+	$(GO) run ./update/cmd/paytermbundle build $(BUNDLE_ARGS) -base $(BASE) -base-version $(BASE_VERSION) -codec zstd-delta \
+		-key $(BUNDLE_KEY) -out $(BUNDLE_DELTA)
+# The arguments make bundle passes (no image built): for the test that
+# they come from the tree alone.
+bundle-args:
+	@echo $(BUNDLE_ARGS)
 
 clean:
 	rm -rf $(BIN) $(OUT)
