@@ -8,6 +8,7 @@ import (
 
 	"payterm/update/bootselect"
 	"payterm/update/bootstate"
+	"payterm/update/floor"
 )
 
 // bootSlots is the firmware's side of A/B booting (issue 7): it reads
@@ -26,6 +27,9 @@ type bootSlots struct {
 	restart func(reason string)
 	// failHook is the test hook payterm.test.selfcheck=fail.
 	failHook bool
+	// floorDir holds the minimum-version floor (update/floor) on the data
+	// partition; "" keeps none (updates then check no floor).
+	floorDir string
 
 	mu        sync.Mutex
 	committed bool
@@ -102,6 +106,48 @@ func (b *bootSlots) selfChecked(err error) {
 	}
 	b.committed = true
 	b.log.Info("boot slot marked good", "slot", b.running.String(), "version", b.version)
+	b.commitFloor()
+}
+
+// commitFloor raises the floor to the min_version of the release this
+// slot was staged with, now that it is committed. A power cut before
+// this leaves it pending, and the next boot's commit raises it.
+func (b *bootSlots) commitFloor() {
+	if b.floorDir == "" {
+		return
+	}
+	r, err := floor.Load(b.floorDir)
+	if err != nil {
+		b.log.Error("update floor unreadable; not raised", "err", err)
+		return
+	}
+	next, raised, err := r.Commit(b.running.String(), b.version)
+	if err == nil && (raised || next.Pending != r.Pending) {
+		err = floor.Save(b.floorDir, next)
+	}
+	if err != nil {
+		b.log.Error("update floor not raised", "err", err)
+		return
+	}
+	if raised {
+		b.log.Info("update floor raised", "floor", next.Floor, "by_version", b.version)
+	}
+}
+
+// Floor is the minimum version an update must have (install.Config's
+// Floor): the committed floor; "" for none. When the record cannot be
+// read it is this firmware's own version, so nothing older gets in
+// until the record is written again.
+func (b *bootSlots) Floor() string {
+	if b == nil || b.floorDir == "" {
+		return ""
+	}
+	r, err := floor.Load(b.floorDir)
+	if err != nil {
+		b.log.Error("update floor unreadable: refusing versions below the running one", "err", err, "version", b.version)
+		return b.version
+	}
+	return r.Floor
 }
 
 // Inactive is the slot an update installs into: the one not running.
@@ -135,14 +181,27 @@ func (b *bootSlots) BeginInstall() error {
 // TryNext stages the inactive slot after an install of version finished
 // (its size and hashes checked, synced): the next power-on boots it, up
 // to bootselect.Tries times, and falls back to the running slot if it
-// never passes its self-check. The caller restarts when the checkout is
-// idle.
-func (b *bootSlots) TryNext(version string) error {
+// never passes its self-check. minVersion, the release's floor ("" for
+// none), is recorded first as pending: it becomes the floor when that
+// slot is marked good. The caller restarts when the checkout is idle.
+func (b *bootSlots) TryNext(version, minVersion string) error {
 	if b == nil {
 		return errors.New("boot slot: no boot state")
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.floorDir != "" {
+		r, err := floor.Load(b.floorDir)
+		if err != nil {
+			// Start the record over with the running version standing in
+			// for the floor it held, as Floor does.
+			b.log.Error("update floor unreadable; written anew with the running version as the floor", "err", err)
+			r = floor.Record{Floor: b.version}
+		}
+		if err := floor.Save(b.floorDir, r.Stage(b.Inactive().String(), version, minVersion)); err != nil {
+			return fmt.Errorf("boot slot: %w", err)
+		}
+	}
 	if err := b.store.TryNext(b.Inactive(), version, 0); err != nil {
 		return fmt.Errorf("boot slot: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"payterm/update/bootselect"
 	"payterm/update/bootstate"
+	"payterm/update/floor"
 )
 
 // slotsStore is a boot state partition in a file holding st.
@@ -103,7 +104,7 @@ func TestBootSlotsUpdate(t *testing.T) {
 	if st, _ := store.State(); st.ALeft != 0 || st.AVersion != "" {
 		t.Fatalf("after BeginInstall: %+v", st)
 	}
-	if err := b.TryNext("1.2.0"); err != nil {
+	if err := b.TryNext("1.2.0", ""); err != nil {
 		t.Fatal(err)
 	}
 	want := bootselect.State{Order: [2]bootselect.Slot{bootselect.A, bootselect.B}, ALeft: bootselect.Tries, BLeft: 2, AVersion: "1.2.0", BVersion: "1.1.0", Trial: bootselect.A}
@@ -111,8 +112,72 @@ func TestBootSlotsUpdate(t *testing.T) {
 		t.Fatalf("after TryNext: %+v\nwant %+v", st, want)
 	}
 	var none *bootSlots
-	if none.BeginInstall() == nil || none.TryNext("1") == nil || none.Inactive() != bootselect.None {
+	if none.BeginInstall() == nil || none.TryNext("1", "") == nil || none.Inactive() != bootselect.None {
 		t.Fatal("a nil bootSlots accepted an install")
 	}
 	none.selfChecked(nil)
+}
+
+// TestBootSlotsFloor: a release's min_version becomes the floor only when
+// its slot is committed running it; one that rolls back leaves the floor,
+// and an unreadable record stands the running version in for it.
+func TestBootSlotsFloor(t *testing.T) {
+	AB, BA := [2]bootselect.Slot{bootselect.A, bootselect.B}, [2]bootselect.Slot{bootselect.B, bootselect.A}
+	store := slotsStore(t, bootselect.State{Order: AB, ALeft: 3, AVersion: "1.0.0"})
+	dir := filepath.Join(t.TempDir(), "update")
+	var logs bytes.Buffer
+	boot := func(partition, version string, st bootselect.State) *bootSlots {
+		t.Helper()
+		if err := store.Write(st); err != nil {
+			t.Fatal(err)
+		}
+		b, err := newBootSlots(store, partition, version, slog.New(slog.NewTextHandler(&logs, nil)), func(string) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.floorDir = dir
+		return b
+	}
+	steps := []struct {
+		name  string
+		run   func() string // the floor after the step
+		floor string
+	}{
+		{"staged, not yet committed", func() string {
+			b := boot("1", "1.0.0", bootselect.State{Order: AB, ALeft: 3, AVersion: "1.0.0"})
+			if err := b.TryNext("1.1.0", "1.1.0"); err != nil {
+				t.Fatal(err)
+			}
+			return b.Floor()
+		}, ""},
+		{"the new slot commits: raised", func() string {
+			b := boot("2", "1.1.0", bootselect.State{Order: BA, ALeft: 3, BLeft: 2, AVersion: "1.0.0", BVersion: "1.1.0", Trial: bootselect.B})
+			b.selfChecked(nil)
+			return b.Floor()
+		}, "1.1.0"},
+		{"next release staged from B", func() string {
+			b := boot("2", "1.1.0", bootselect.State{Order: BA, ALeft: 3, BLeft: 3, BVersion: "1.1.0"})
+			if err := b.TryNext("1.2.0", "1.2.0"); err != nil {
+				t.Fatal(err)
+			}
+			return b.Floor()
+		}, "1.1.0"},
+		{"it rolls back: B commits again, floor unchanged", func() string {
+			b := boot("2", "1.1.0", bootselect.State{Order: AB, ALeft: 0, BLeft: 2, AVersion: "1.2.0", BVersion: "1.1.0", Trial: bootselect.A})
+			b.selfChecked(nil)
+			return b.Floor()
+		}, "1.1.0"},
+		{"record destroyed: the running version stands in", func() string {
+			os.WriteFile(filepath.Join(dir, floor.File), []byte("{garbage"), 0o600)
+			return boot("2", "1.1.0", bootselect.State{Order: BA, ALeft: 0, BLeft: 3, BVersion: "1.1.0"}).Floor()
+		}, "1.1.0"},
+	}
+	for _, s := range steps {
+		if got := s.run(); got != s.floor {
+			t.Fatalf("%s: floor %q, want %q\n%s", s.name, got, s.floor, logs.String())
+		}
+	}
+	if !strings.Contains(logs.String(), `msg="update floor raised" floor=1.1.0`) {
+		t.Errorf("no log of the raise:\n%s", logs.String())
+	}
 }

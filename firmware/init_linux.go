@@ -70,7 +70,7 @@ func runInit() error {
 	fmt.Fprint(os.Stderr, cfg.banner())
 	go logStats(ctx, statsEvery(sys.Cmdline, log), log)
 	reqs := shutdownRequests(ctx, log)
-	cfg.slots = openBootSlots(ctx, sys, reqs, log)
+	cfg.slots = openBootSlots(ctx, sys, reqs, filepath.Join(cfg.DataDir, "update"), log)
 	findSlot := func(label string) (string, error) { return pid1.FindPartition("", label) }
 	if u := newSlotUpdates(cfg, cfg.slots, cfg.Board, findSlot, log); u != nil {
 		cfg.update = u.parts()
@@ -99,8 +99,8 @@ func runInit() error {
 
 // openBootSlots opens the boot state partition and reports this boot
 // (bootSlots); nil, logged, when the disk has none or the kernel command
-// line names no slot.
-func openBootSlots(ctx context.Context, sys *pid1.System, reqs chan<- shutdown, log *slog.Logger) *bootSlots {
+// line names no slot. The update floor is kept in floorDir.
+func openBootSlots(ctx context.Context, sys *pid1.System, reqs chan<- shutdown, floorDir string, log *slog.Logger) *bootSlots {
 	if sys.Slot == "" {
 		log.Warn("boot slot unknown (no payterm.slot): updates cannot be staged")
 		return nil
@@ -125,6 +125,7 @@ func openBootSlots(ctx context.Context, sys *pid1.System, reqs chan<- shutdown, 
 		log.Warn("TEST HOOK: every self-check fails", "param", cmdlineTestSelfCheck)
 		b.failHook = true
 	}
+	b.floorDir = floorDir
 	return b
 }
 

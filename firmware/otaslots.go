@@ -92,7 +92,7 @@ func (u *slotUpdates) open() (otalink.Sink, error) {
 		u.log.Warn("running slot not measured: delta bundles will be refused", "err", err)
 	}
 	in, err := install.New(install.Config{
-		Keyring: u.keyring, Product: "payterm", Board: u.board, Version: version.Firmware(),
+		Keyring: u.keyring, Product: "payterm", Board: u.board, Version: version.Firmware(), Floor: u.slots.Floor(),
 		Installed: installed, Now: u.now, Target: slot, Base: base, StateDir: u.stateDir,
 		Codecs: []bundle.DeltaCodec{codec}, Bundle: "pos-offer",
 	})
@@ -107,7 +107,7 @@ func (u *slotUpdates) open() (otalink.Sink, error) {
 // install stages the verified slot and restarts into it; the receiver
 // calls it in the engine loop while the checkout is idle.
 func (u *slotUpdates) install(m manifest.Manifest) error {
-	if err := u.slots.TryNext(m.Version); err != nil {
+	if err := u.slots.TryNext(m.Version, m.MinVersion); err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
 	u.slots.restart("update " + m.Version + " installed")
