@@ -22,7 +22,14 @@ const (
 	stateFile    = "update.state"
 )
 
+// stateFormat is the resume state's format. A state without one is
+// format 1 (written before formats were numbered: the same members). A
+// newer format is not resumed: its position may mean something else, and
+// starting over from byte 0 is always safe.
+const stateFormat = 1
+
 type state struct {
+	Format         int             `json:"format,omitempty"`
 	Bundle         string          `json:"bundle"`
 	ManifestSHA256 string          `json:"manifest_sha256"`
 	Pos            bundle.Position `json:"pos"`
@@ -46,7 +53,7 @@ func loadState(dir string) (st state, mfile []byte, ok bool, err error) {
 	if err != nil {
 		return state{}, nil, false, fmt.Errorf("install: state: %w", err)
 	}
-	if json.Unmarshal(b, &st) != nil {
+	if json.Unmarshal(b, &st) != nil || st.Format > stateFormat {
 		return state{}, nil, false, nil
 	}
 	mfile, err = os.ReadFile(filepath.Join(dir, manifestFile))
@@ -68,6 +75,7 @@ func clearState(dir string) error {
 }
 
 func saveState(dir string, st state) error {
+	st.Format = stateFormat
 	b, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("install: state: %w", err)
