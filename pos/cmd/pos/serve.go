@@ -44,6 +44,9 @@ type serveOptions struct {
 	region     bool
 	regionFile string // empty: region.DefaultPath
 	display    string // empty: $DISPLAY
+	// bundle is the terminal bundle of this POS release, offered in the
+	// background when the terminal runs an older version; "" none.
+	bundle string
 }
 
 // serve runs the cashier page and the local order API on loopback, and
@@ -55,6 +58,12 @@ func serve(ctx context.Context, a *pos.Agent, o options, so serveOptions, log *s
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return fmt.Errorf("serve: -listen %s: the cashier page is for this machine only: use a loopback address", so.listen)
+	}
+	var bundle pos.Bundle
+	if so.bundle != "" {
+		if bundle, err = pos.OpenBundle(so.bundle); err != nil {
+			return fmt.Errorf("serve: -bundle: %w", err)
+		}
 	}
 	cfg := cashier.Config{Payer: a, Mode: pos.Mode(o.mode), AutoSend: so.auto, Log: log}
 	if so.region {
@@ -82,6 +91,9 @@ func serve(ctx context.Context, a *pos.Agent, o options, so serveOptions, log *s
 		go func() { errs <- f.Run(ctx) }()
 		fmt.Fprintf(stdout, "watching %s for .pdf, .csv and .json orders\n", so.watch)
 	}
+	if so.bundle != "" {
+		go syncInBackground(ctx, a, o, bundle, stdout)
+	}
 	select {
 	case <-ctx.Done():
 	case err = <-errs:
@@ -93,4 +105,18 @@ func serve(ctx context.Context, a *pos.Agent, o options, so serveOptions, log *s
 		err = nil
 	}
 	return err
+}
+
+// syncInBackground is pos serve's terminal update: once, at start, it
+// asks the terminal's version and sends bundle when the terminal is
+// older, logging progress a line per tenth, while the cashier page
+// keeps taking sales over the same link (chunks of pos.DefaultChunk
+// keep a sale's wait behind one short). The terminal installs at idle.
+// A failure is logged; the next start of pos serve resumes the transfer.
+func syncInBackground(ctx context.Context, a *pos.Agent, o options, bundle pos.Bundle, stdout io.Writer) {
+	fmt.Fprintf(stdout, "terminal update: offering %s (%s) when the terminal runs an older version\n", bundle.Version, bundle.Path)
+	err := syncBundle(ctx, a, o, bundle, 0, newProgressBar(stdout, false, time.Now), stdout)
+	if err != nil && ctx.Err() == nil {
+		fmt.Fprintf(stdout, "terminal update: %v (pos serve resumes it when started again)\n", err)
+	}
 }

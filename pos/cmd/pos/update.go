@@ -22,7 +22,12 @@ func updateCommand(ctx context.Context, a *pos.Agent, o options, bundle string, 
 	if err != nil {
 		return err
 	}
-	bar := newProgressBar(os.Stderr, isTerminal(os.Stderr), time.Now)
+	return syncBundle(ctx, a, o, b, chunk, newProgressBar(os.Stderr, isTerminal(os.Stderr), time.Now), stdout)
+}
+
+// syncBundle brings the terminal to b's version (pos.Updater.Sync),
+// drawing the transfer on bar, and prints the outcome on stdout.
+func syncBundle(ctx context.Context, a *pos.Agent, o options, b pos.Bundle, chunk int, bar *progressBar, stdout io.Writer) error {
 	u := &pos.Updater{Terminal: a.Terminal, SaleID: o.saleID, NewServiceID: newServiceID, Chunk: chunk,
 		Log: a.Log, Progress: bar.update}
 	res, err := u.Sync(ctx, b)
