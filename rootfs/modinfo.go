@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"payterm/internal/atomicfile"
 	"sort"
 	"strings"
 
@@ -177,30 +178,10 @@ func WriteModulesDep(dir string) error {
 	return writeFileAtomic(filepath.Join(dir, "modules.dep"), buf.Bytes(), 0o644)
 }
 
-// writeFileAtomic writes a temporary file beside p, syncs it and renames it
-// over p, so a reader sees the old or the new content, never a part.
+// writeFileAtomic replaces p with data (internal/atomicfile), so a
+// reader sees the old or the new content, never a part.
 func writeFileAtomic(p string, data []byte, perm fs.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".*")
-	if err != nil {
-		return fmt.Errorf("rootfs: %w", err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("rootfs: writing %s: %w", p, err)
-	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return fmt.Errorf("rootfs: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("rootfs: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("rootfs: %w", err)
-	}
-	if err := os.Rename(f.Name(), p); err != nil {
+	if err := atomicfile.WriteFile(p, data, perm); err != nil {
 		return fmt.Errorf("rootfs: %w", err)
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 	"math/big"
 	"net"
 	"os"
-	"path/filepath"
+	"payterm/internal/atomicfile"
 	"time"
 )
 
@@ -66,32 +66,10 @@ func WriteDevCertificate(certFile, keyFile string, hosts []string, now time.Time
 	return writeFileAtomic(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
 }
 
-// writeFileAtomic writes data to a temporary file beside path, syncs it
-// and renames it over path.
+// writeFileAtomic replaces path with data (internal/atomicfile).
 func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("poslink: write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after the rename
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return fmt.Errorf("poslink: write %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("poslink: write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("poslink: write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("poslink: write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("poslink: write %s: %w", path, err)
+	if err := atomicfile.WriteFile(path, data, mode); err != nil {
+		return fmt.Errorf("poslink: %w", err)
 	}
 	return nil
 }

@@ -45,18 +45,7 @@ func BenchmarkInstallDelta(b *testing.B) {
 	}
 	data := bundleBuf.Bytes()
 
-	path := filepath.Join(dir, "slot-b")
-	if err := os.WriteFile(path, make([]byte, 64<<20), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	slot, err := OpenSlot(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer slot.Close()
-	stateDir := filepath.Join(dir, "state")
-	os.Mkdir(stateDir, 0o755)
-	cfg := config(b, slot, stateDir)
+	cfg := benchConfig(b)
 	cfg.Codecs = []bundle.DeltaCodec{z}
 	cfg.Base = bytes.NewReader(base)
 	cfg.Installed = []manifest.Artefact{{Name: "slot.vfat", Size: int64(len(base)), SHA256: hexSum(base)}}
@@ -79,7 +68,7 @@ func BenchmarkInstallDelta(b *testing.B) {
 	}
 	b.StopTimer()
 	got := make([]byte, len(target))
-	slot.ReadAt(got, 0)
+	cfg.Target.ReadAt(got, 0)
 	if !bytes.Equal(got, target) {
 		b.Fatal("the slot does not hold the target")
 	}

@@ -14,21 +14,8 @@ import (
 func BenchmarkInstall(b *testing.B) {
 	img := slotImage(32<<20, 10, false)
 	data := build(b, img, buildOpts{})
-	dir := b.TempDir()
-	path := filepath.Join(dir, "slot-b")
-	if err := os.WriteFile(path, make([]byte, 64<<20), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	slot, err := OpenSlot(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer slot.Close()
-	stateDir := filepath.Join(dir, "state")
-	if err := os.Mkdir(stateDir, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	cfg := config(b, slot, stateDir)
+	cfg := benchConfig(b)
+	stateDir := cfg.StateDir
 
 	var peakState, peakStateFile int64
 	var buffers int
@@ -77,4 +64,24 @@ func dirBytes(b *testing.B, dir string) (total, largest int64) {
 		largest = max(largest, fi.Size())
 	}
 	return total, largest
+}
+
+// benchConfig is config with a 64 MiB file-backed slot (real fsyncs) and
+// a state directory, both in a temporary directory.
+func benchConfig(b *testing.B) Config {
+	dir := b.TempDir()
+	path := filepath.Join(dir, "slot-b")
+	if err := os.WriteFile(path, make([]byte, 64<<20), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	slot, err := OpenSlot(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { slot.Close() })
+	stateDir := filepath.Join(dir, "state")
+	if err := os.Mkdir(stateDir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	return config(b, slot, stateDir)
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"payterm/internal/atomicfile"
 	"strings"
 
 	"payterm/update/manifest"
@@ -140,30 +141,10 @@ func writeNew(path string, b []byte, mode os.FileMode) error {
 	return err
 }
 
-// writeAtomic writes path through a temp file and a rename, so a failed
-// build leaves no half bundle.
+// writeAtomic writes path through a temp file and a rename
+// (internal/atomicfile), so a failed build leaves no half bundle.
 func writeAtomic(path string, write func(*os.File) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	err = write(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	return atomicfile.Write(path, 0o644, write)
 }
 
 // listFlag is a repeatable flag.
