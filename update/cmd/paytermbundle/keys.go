@@ -126,6 +126,8 @@ func keygen(args []string, e env) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "key %s (%s): %s, %s.pub\n", *name, manifest.ID(pub), *out, *out)
+	// The terminal's configuration names it so (update_keys).
+	fmt.Fprintf(e.stdout, "update_keys entry: {\"name\": %q, \"public\": \"%x\"}\n", *name, []byte(pub))
 	return nil
 }
 

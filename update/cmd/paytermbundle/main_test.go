@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +57,9 @@ func TestBuildInspectSignDiff(t *testing.T) {
 	dev := filepath.Join(dir, "dev-update-key")
 	rel := filepath.Join(dir, "release-2027")
 	mustRun(t, "keygen", "-out", dev)
-	mustRun(t, "keygen", "-out", rel, "-name", "release-2027")
+	if out := mustRun(t, "keygen", "-out", rel, "-name", "release-2027"); !regexp.MustCompile(`update_keys entry: \{"name": "release-2027", "public": "[0-9a-f]{64}"\}`).MatchString(out) {
+		t.Errorf("keygen does not print the configuration entry: %q", out)
+	}
 	if _, _, err := runCmd(t, "keygen", "-out", dev); err == nil {
 		t.Fatal("keygen overwrote a key")
 	}
