@@ -122,8 +122,13 @@ func OpenStore(path string, opt StoreOptions) (*Store, error) {
 	}
 	s.db = db
 	now := s.now()
-	var interrupted, pruned int
+	var interrupted, pruned, format int
 	err = db.Update(func(tx *bolt.Tx) error {
+		f, ferr := checkFormat(tx)
+		if ferr != nil {
+			return ferr
+		}
+		format = f
 		b, err := tx.CreateBucketIfNotExists([]byte(bucketServices))
 		if err != nil {
 			return err
@@ -142,7 +147,10 @@ func OpenStore(path string, opt StoreOptions) (*Store, error) {
 	if interrupted > 0 {
 		s.log.Warn("requests interrupted by a restart", "count", interrupted)
 	}
-	s.log.Debug("ServiceID store open", "path", path, "pruned", pruned)
+	if format > storeFormat {
+		s.log.Warn("ServiceID store written by newer firmware: read as this firmware's format", "format", format, "reads", storeFormat)
+	}
+	s.log.Debug("ServiceID store open", "path", path, "pruned", pruned, "format", format)
 	return s, nil
 }
 
