@@ -26,12 +26,14 @@ const (
 	selfCheckFail  = `msg="self-check failed"`
 )
 
-// otaRelease is the next release the OTA tests install: the same tree's
-// firmware stamped with the next patch version, as slot images (what a
-// bundle carries as slot.vfat) — one healthy, one whose self-check fails
-// (payterm.test.selfcheck=fail in its bootargs.env).
+// otaRelease is a later release the OTA tests install: the same tree's
+// firmware stamped with a later version, as slot images (what a bundle
+// carries as slot.vfat) — one healthy, one whose self-check fails
+// (payterm.test.selfcheck=fail in its bootargs.env) — and the kernel
+// release they boot.
 type otaRelease struct {
 	version   string
+	kernel    string // uname -r of the slot's Image
 	good, bad string
 }
 
@@ -49,17 +51,56 @@ func nextVersion(tb testing.TB, v string) string {
 func (b *builds) ota(tb testing.TB) otaRelease {
 	tb.Helper()
 	b.terminal(tb)
-	b.otaOnce.Do(func() { b.otaRel, b.otaErr = buildOTA(tb, filepath.Join(b.dir, "ota")) })
+	b.otaOnce.Do(func() {
+		b.otaRel, b.otaErr = buildRelease(tb, filepath.Join(b.dir, "ota"), nextVersion(tb, version.Firmware()), nil)
+	})
 	if b.otaErr != nil {
 		tb.Fatalf("building the next release: %v", b.otaErr)
 	}
 	return b.otaRel
 }
 
-func buildOTA(tb testing.TB, dir string) (otaRelease, error) {
+// otherKernel is the Debian kernel package of the kernel update: the
+// other release update/delta's kernel benchmark measures (inputs_test.go),
+// while the image boots the one rootfs/kernel.lock names.
+const otherKernel = "linux-image-6.1.0-56-arm64"
+
+// kernelUpdate returns the release after the next one, whose slot boots
+// otherKernel (its Image and its modules in the initramfs), building it
+// on first use.
+func (b *builds) kernelUpdate(tb testing.TB) otaRelease {
+	tb.Helper()
+	b.terminal(tb)
+	b.kernOnce.Do(func() {
+		b.kernRel, b.kernErr = buildRelease(tb, filepath.Join(b.dir, "kernel"),
+			nextVersion(tb, nextVersion(tb, version.Firmware())), pinnedKernel{kernel: otherKernel})
+	})
+	if b.kernErr != nil {
+		tb.Fatalf("building the kernel update: %v", b.kernErr)
+	}
+	return b.kernRel
+}
+
+// pinnedKernel is apt with Debian's kernel metapackage depending on one
+// kernel package.
+type pinnedKernel struct {
+	rootfs.AptCLI
+	kernel string
+}
+
+func (a pinnedKernel) Show(ctx context.Context, pkg string) (map[string]string, error) {
+	if strings.HasPrefix(pkg, "linux-image-arm64:") {
+		return map[string]string{"Depends": a.kernel}, nil
+	}
+	return a.AptCLI.Show(ctx, pkg)
+}
+
+// buildRelease builds the firmware stamped with version and its slot
+// images; apt nil takes the kernel the lock names, otherwise apt's.
+func buildRelease(tb testing.TB, dir, version string, apt rootfs.Apt) (otaRelease, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	rel := otaRelease{version: nextVersion(tb, version.Firmware())}
+	rel := otaRelease{version: version}
 	fw := filepath.Join(dir, "payterm")
 	flags := []string{"build", "-trimpath", "-tags", "netgo,osusergo",
 		"-ldflags", "-s -w -extldflags=-static -X payterm/internal/version.stamp=" + rel.version, "-o", fw, "./firmware"}
@@ -71,16 +112,22 @@ func buildOTA(tb testing.TB, dir string) (otaRelease, error) {
 		return rel, err
 	}
 	args := terminalArgs()
-	res, err := buildImage(ctx, tb, rootfs.Options{
+	o := rootfs.Options{
 		Init: fw, OutDir: filepath.Join(dir, "image"), NoDisk: true, Args: args,
 		Files: []rootfs.FileSpec{
 			{Src: cjkFont, Dst: strings.TrimPrefix(cjkFont, "/")},
 			{Src: cascade, Dst: "usr/share/payterm/pigo/facefinder"},
 		},
-	})
+	}
+	if apt != nil {
+		// Another kernel than the lock's: a lock of its own.
+		o.Apt, o.LockFile = apt, filepath.Join(dir, "kernel.lock")
+	}
+	res, err := buildImage(ctx, tb, o)
 	if err != nil {
 		return rel, err
 	}
+	rel.kernel = res.Kernel.Release
 	badArgs := filepath.Join(dir, "bad-bootargs.env")
 	if err := os.WriteFile(badArgs, rootfs.BootArgsFile(args+" payterm.test.selfcheck=fail"), 0o644); err != nil {
 		return rel, err
@@ -168,7 +215,13 @@ func wantState(t testing.TB, disk string, want bootselect.State) {
 // slot good with version; it checks U-Boot picked the slot quietly.
 func bootSlot(t testing.TB, img terminalImage, disk string, slot bootselect.Slot, version string, trial bool) *guest {
 	t.Helper()
-	g := bootPersistent(t, rootfs.Machine{Disk: disk, UBootEnv: img.Path(rootfs.OutUBootEnv)})
+	return bootSlotOn(t, rootfs.Machine{Disk: disk, UBootEnv: img.Path(rootfs.OutUBootEnv)}, slot, version, trial)
+}
+
+// bootSlotOn is bootSlot on the machine m (its disk kept).
+func bootSlotOn(t testing.TB, m rootfs.Machine, slot bootselect.Slot, version string, trial bool) *guest {
+	t.Helper()
+	g := bootPersistent(t, m)
 	g.wait(bootTimeout, 0, slotBooted, "slot="+slot.String(), "version="+version, fmt.Sprintf("trial=%v", trial))
 	g.wait(stepTimeout, 0, slotMarkedGood, "slot="+slot.String(), "version="+version)
 	part := map[bootselect.Slot]string{bootselect.A: "1", bootselect.B: "2"}[slot]
