@@ -212,7 +212,7 @@ func TestOTAThroughPOSInQEMU(t *testing.T) {
 	}
 	installed(t, g, mark, kern.version)
 	g = bootSlotOn(t, m, bootselect.A, kern.version, true)
-	if len(g.con.find("Linux version " + kern.kernel)) == 0 {
+	if len(g.con.find("Linux version "+kern.kernel)) == 0 {
 		t.Errorf("slot A did not boot kernel %s", kern.kernel)
 	}
 	g.wait(stepTimeout, 0, serialUp)
