@@ -211,14 +211,9 @@ func wantState(t testing.TB, disk string, want bootselect.State) {
 	}
 }
 
-// bootSlot boots disk through U-Boot and waits for the firmware to mark
-// slot good with version; it checks U-Boot picked the slot quietly.
-func bootSlot(t testing.TB, img terminalImage, disk string, slot bootselect.Slot, version string, trial bool) *guest {
-	t.Helper()
-	return bootSlotOn(t, rootfs.Machine{Disk: disk, UBootEnv: img.Path(rootfs.OutUBootEnv)}, slot, version, trial)
-}
-
-// bootSlotOn is bootSlot on the machine m (its disk kept).
+// bootSlotOn boots m (its disk kept) through U-Boot and waits for the
+// firmware to mark slot good with version; it checks U-Boot picked the
+// slot quietly.
 func bootSlotOn(t testing.TB, m rootfs.Machine, slot bootselect.Slot, version string, trial bool) *guest {
 	t.Helper()
 	g := bootPersistent(t, m)
@@ -247,74 +242,6 @@ func checkUBootQuiet(t testing.TB, console, want string) {
 			}
 		}
 	}
-}
-
-// TestOTAUpdateInQEMU: slot B written from the host with the next
-// release and staged: U-Boot boots B, the firmware passes its self-check
-// and commits B; powered on again it stays on B; the next update goes to
-// A (the original release) and is committed the same way.
-func TestOTAUpdateInQEMU(t *testing.T) {
-	img := shared.terminal(t)
-	rel := shared.ota(t)
-	old := version.Firmware()
-	disk := writableDisk(t, img)
-	wantState(t, disk, rootfs.FreshBootState(old))
-
-	install(t, disk, bootselect.B, rel.good, rel.version, 0)
-	g := bootSlot(t, img, disk, bootselect.B, rel.version, true)
-	g.powerDown(shutdownTimeout)
-	wantState(t, disk, bootselect.State{Order: [2]bootselect.Slot{bootselect.B, bootselect.A}, ALeft: bootselect.Tries, BLeft: bootselect.Tries, AVersion: old, BVersion: rel.version})
-
-	g = bootSlot(t, img, disk, bootselect.B, rel.version, false)
-	g.powerDown(shutdownTimeout)
-
-	install(t, disk, bootselect.A, img.Path(rootfs.OutSlot), old, 0)
-	g = bootSlot(t, img, disk, bootselect.A, old, true)
-	g.powerDown(shutdownTimeout)
-	wantState(t, disk, bootselect.State{Order: [2]bootselect.Slot{bootselect.A, bootselect.B}, ALeft: bootselect.Tries, BLeft: bootselect.Tries, AVersion: old, BVersion: rel.version})
-}
-
-// TestOTARollbackInQEMU: slot B holds a release whose self-check fails.
-// Staged with two tries, it boots twice, fails its check and restarts
-// each time; then U-Boot falls back to A by itself, and A's firmware
-// reports the rollback and the failed version on its console log and
-// in the Diagnosis the POS fetches, and commits itself.
-func TestOTARollbackInQEMU(t *testing.T) {
-	img := shared.terminal(t)
-	rel := shared.ota(t)
-	old := version.Firmware()
-	disk := writableDisk(t, img)
-	install(t, disk, bootselect.B, rel.bad, rel.version, 2)
-
-	g := bootPersistent(t, rootfs.Machine{Disk: disk, UBootEnv: img.Path(rootfs.OutUBootEnv), Reboot: true})
-	at := 0
-	for i := range 2 {
-		_, at = g.wait(bootTimeout, at, slotBooted, "slot=B", "version="+rel.version, "trial=true", fmt.Sprintf("tries_left=%d", 1-i))
-		_, at = g.wait(stepTimeout, at, selfCheckFail, "slot=B", "test hook")
-		_, at = g.wait(shutdownTimeout, at, "reboot: Restarting system")
-	}
-	_, at = g.wait(bootTimeout, at, "payterm: slot A, partition 1")
-	l, _ := g.wait(bootTimeout, at, rolledBack, "running=A", "failed_slot=B", "failed_version="+rel.version)
-	t.Logf("A after the rollback: %s", l.text)
-	g.wait(stepTimeout, at, slotMarkedGood, "slot=A", "version="+old)
-	g.wait(stepTimeout, at, serialUp)
-
-	link, _ := newLink(t, g)
-	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
-	defer cancel()
-	d, err := link.Diagnosis(ctx, "ota-test", "qemu-diagnosis-after-rollback")
-	if err != nil {
-		t.Fatalf("Diagnosis: %v", err)
-	}
-	var reported bool
-	for _, l := range d.Log {
-		reported = reported || strings.Contains(l, rolledBack) && strings.Contains(l, "failed_version="+rel.version)
-	}
-	if !reported {
-		t.Errorf("the Diagnosis log does not report the rollback of %s", rel.version)
-	}
-	g.powerDown(shutdownTimeout)
-	wantState(t, disk, bootselect.State{Order: [2]bootselect.Slot{bootselect.A, bootselect.B}, ALeft: bootselect.Tries, BLeft: 0, AVersion: old, BVersion: rel.version})
 }
 
 // otaCuts is how many power cuts TestOTAPowerCutsInQEMU makes; more with
