@@ -3,9 +3,9 @@ package systemtest
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
-	"log/slog"
 	"os/exec"
 	"strconv"
 	"strings"
