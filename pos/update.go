@@ -51,6 +51,9 @@ type UpdateProgress struct {
 	Done  int64 // bundle bytes the terminal has taken
 	Total int64 // bundle size
 	Sent  int64 // chunk bytes sent by this Sync, resends included
+	// Confirmed ≤ Done is what the terminal has made durable: what a
+	// resume starts from at the least, even after a power cut.
+	Confirmed int64
 }
 
 // SyncResult says what Sync did.
@@ -132,7 +135,7 @@ func (u *Updater) Sync(ctx context.Context, b Bundle) (SyncResult, error) {
 			}
 		}
 		if u.Progress != nil {
-			u.Progress(UpdateProgress{Done: st.Offset, Total: b.Size, Sent: res.Bytes})
+			u.Progress(UpdateProgress{Done: st.Offset, Total: b.Size, Sent: res.Bytes, Confirmed: st.Confirmed})
 		}
 	}
 	st, err = retry(ctx, u, func() (poslink.UpdateStatus, error) {

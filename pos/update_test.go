@@ -215,7 +215,9 @@ func TestUpdateResumes(t *testing.T) {
 			// two thirds.
 			ctx2, kill2 := context.WithCancel(context.Background())
 			defer kill2()
+			var confirmed int64 // the last durable offset POS 2 heard
 			u2 := updater(t, l.transport(), func(p UpdateProgress) {
+				confirmed = p.Confirmed
 				if p.Done >= 2*size/3 {
 					kill2()
 				}
@@ -234,6 +236,9 @@ func TestUpdateResumes(t *testing.T) {
 				t.Fatalf("POS 3: %+v, %v", r3, err)
 			}
 			durableFloor := 2*size/3 - int64(DefaultChunk) - 4096
+			if confirmed == 0 || r3.From < confirmed {
+				t.Fatalf("after the terminal restart: resumed from %d; the terminal had confirmed %d as durable", r3.From, confirmed)
+			}
 			if r3.From < durableFloor || r3.Status.State != poslink.UpdateVerified {
 				t.Fatalf("after the terminal restart: resumed from %d (want ≥ %d), state %s", r3.From, durableFloor, r3.Status.State)
 			}

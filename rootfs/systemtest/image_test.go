@@ -2,6 +2,10 @@ package systemtest
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -49,6 +53,10 @@ type builds struct {
 	otaOnce sync.Once
 	otaRel  otaRelease
 	otaErr  error
+
+	kernOnce sync.Once
+	kernRel  otaRelease
+	kernErr  error
 }
 
 // shared is the process's builds, set up by TestMain.
@@ -70,6 +78,10 @@ func TestMain(m *testing.M) {
 type terminalImage struct {
 	rootfs.Result
 	Firmware string // the static arm64 firmware binary (/init)
+	// UpdateKey signs the bundles the OTA tests offer: the image's
+	// configuration trusts its public half (update_keys), made for this
+	// run only.
+	UpdateKey ed25519.PrivateKey
 }
 
 // needImageTools skips under -short and fails, naming the fix, when a
@@ -144,6 +156,14 @@ func buildTerminal(tb testing.TB, dir string) (terminalImage, error) {
 	if err != nil {
 		return terminalImage{}, err
 	}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return terminalImage{}, err
+	}
+	data, err := testData(filepath.Join(dir, "data"), key.Public().(ed25519.PublicKey))
+	if err != nil {
+		return terminalImage{}, err
+	}
 	res, err := buildImage(ctx, tb, rootfs.Options{
 		Init:   fw,
 		OutDir: filepath.Join(dir, "image"),
@@ -153,27 +173,53 @@ func buildTerminal(tb testing.TB, dir string) (terminalImage, error) {
 		},
 		Args:    terminalArgs(),
 		Version: version.Firmware(),
-		// The dev configuration: without one the terminal is not
-		// provisioned (health_test.go).
-		DataDir: filepath.Join(repoRoot, devData),
+		// The dev configuration and the test update key: without a
+		// configuration the terminal is not provisioned (health_test.go).
+		DataDir: data,
 	})
 	if err != nil {
 		return terminalImage{}, err
 	}
 	tb.Logf("firmware and image built in %.1fs", time.Since(start).Seconds())
-	return terminalImage{Result: res, Firmware: fw}, nil
+	return terminalImage{Result: res, Firmware: fw, UpdateKey: key}, nil
+}
+
+// testData writes the test image's data partition files to dir: the dev
+// configuration (rootfs/devdata) with update_keys trusting pub, and
+// returns dir.
+func testData(dir string, pub ed25519.PublicKey) (string, error) {
+	raw, err := os.ReadFile(filepath.Join(repoRoot, devData, "payterm.json"))
+	if err != nil {
+		return "", err
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		return "", fmt.Errorf("%s/payterm.json: %w", devData, err)
+	}
+	cfg["update_keys"] = []map[string]any{{"name": "systemtest", "public": hex.EncodeToString(pub)}}
+	out, err := json.Marshal(cfg)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	return dir, os.WriteFile(filepath.Join(dir, "payterm.json"), out, 0o644)
 }
 
 // buildImage fills in what every test image shares — the kernel cache,
 // a copy of the kernel lock (a first build never writes the
-// repository's), the qemu-virt board's modules — and builds it.
+// repository's) unless o names a lock file, the qemu-virt board's
+// modules — and builds it.
 func buildImage(ctx context.Context, tb testing.TB, o rootfs.Options) (rootfs.Result, error) {
 	cache, err := os.UserCacheDir()
 	if err != nil {
 		cache = filepath.Join(os.TempDir(), "payterm-cache")
 	}
 	lock := filepath.Join(o.OutDir, "..", "kernel.lock")
-	if b, err := os.ReadFile(filepath.Join(repoRoot, "rootfs", "kernel.lock")); err == nil {
+	if o.LockFile != "" {
+		lock = o.LockFile // a build of another kernel than the lock's
+	} else if b, err := os.ReadFile(filepath.Join(repoRoot, "rootfs", "kernel.lock")); err == nil {
 		if err := os.MkdirAll(filepath.Dir(lock), 0o755); err != nil {
 			return rootfs.Result{}, err
 		}

@@ -26,12 +26,14 @@ const (
 	selfCheckFail  = `msg="self-check failed"`
 )
 
-// otaRelease is the next release the OTA tests install: the same tree's
-// firmware stamped with the next patch version, as slot images (what a
-// bundle carries as slot.vfat) — one healthy, one whose self-check fails
-// (payterm.test.selfcheck=fail in its bootargs.env).
+// otaRelease is a later release the OTA tests install: the same tree's
+// firmware stamped with a later version, as slot images (what a bundle
+// carries as slot.vfat) — one healthy, one whose self-check fails
+// (payterm.test.selfcheck=fail in its bootargs.env) — and the kernel
+// release they boot.
 type otaRelease struct {
 	version   string
+	kernel    string // uname -r of the slot's Image
 	good, bad string
 }
 
@@ -49,17 +51,56 @@ func nextVersion(tb testing.TB, v string) string {
 func (b *builds) ota(tb testing.TB) otaRelease {
 	tb.Helper()
 	b.terminal(tb)
-	b.otaOnce.Do(func() { b.otaRel, b.otaErr = buildOTA(tb, filepath.Join(b.dir, "ota")) })
+	b.otaOnce.Do(func() {
+		b.otaRel, b.otaErr = buildRelease(tb, filepath.Join(b.dir, "ota"), nextVersion(tb, version.Firmware()), nil)
+	})
 	if b.otaErr != nil {
 		tb.Fatalf("building the next release: %v", b.otaErr)
 	}
 	return b.otaRel
 }
 
-func buildOTA(tb testing.TB, dir string) (otaRelease, error) {
+// otherKernel is the Debian kernel package of the kernel update: the
+// other release update/delta's kernel benchmark measures (inputs_test.go),
+// while the image boots the one rootfs/kernel.lock names.
+const otherKernel = "linux-image-6.1.0-56-arm64"
+
+// kernelUpdate returns the release after the next one, whose slot boots
+// otherKernel (its Image and its modules in the initramfs), building it
+// on first use.
+func (b *builds) kernelUpdate(tb testing.TB) otaRelease {
+	tb.Helper()
+	b.terminal(tb)
+	b.kernOnce.Do(func() {
+		b.kernRel, b.kernErr = buildRelease(tb, filepath.Join(b.dir, "kernel"),
+			nextVersion(tb, nextVersion(tb, version.Firmware())), pinnedKernel{kernel: otherKernel})
+	})
+	if b.kernErr != nil {
+		tb.Fatalf("building the kernel update: %v", b.kernErr)
+	}
+	return b.kernRel
+}
+
+// pinnedKernel is apt with Debian's kernel metapackage depending on one
+// kernel package.
+type pinnedKernel struct {
+	rootfs.AptCLI
+	kernel string
+}
+
+func (a pinnedKernel) Show(ctx context.Context, pkg string) (map[string]string, error) {
+	if strings.HasPrefix(pkg, "linux-image-arm64:") {
+		return map[string]string{"Depends": a.kernel}, nil
+	}
+	return a.AptCLI.Show(ctx, pkg)
+}
+
+// buildRelease builds the firmware stamped with version and its slot
+// images; apt nil takes the kernel the lock names, otherwise apt's.
+func buildRelease(tb testing.TB, dir, version string, apt rootfs.Apt) (otaRelease, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	rel := otaRelease{version: nextVersion(tb, version.Firmware())}
+	rel := otaRelease{version: version}
 	fw := filepath.Join(dir, "payterm")
 	flags := []string{"build", "-trimpath", "-tags", "netgo,osusergo",
 		"-ldflags", "-s -w -extldflags=-static -X payterm/internal/version.stamp=" + rel.version, "-o", fw, "./firmware"}
@@ -71,16 +112,22 @@ func buildOTA(tb testing.TB, dir string) (otaRelease, error) {
 		return rel, err
 	}
 	args := terminalArgs()
-	res, err := buildImage(ctx, tb, rootfs.Options{
+	o := rootfs.Options{
 		Init: fw, OutDir: filepath.Join(dir, "image"), NoDisk: true, Args: args,
 		Files: []rootfs.FileSpec{
 			{Src: cjkFont, Dst: strings.TrimPrefix(cjkFont, "/")},
 			{Src: cascade, Dst: "usr/share/payterm/pigo/facefinder"},
 		},
-	})
+	}
+	if apt != nil {
+		// Another kernel than the lock's: a lock of its own.
+		o.Apt, o.LockFile = apt, filepath.Join(dir, "kernel.lock")
+	}
+	res, err := buildImage(ctx, tb, o)
 	if err != nil {
 		return rel, err
 	}
+	rel.kernel = res.Kernel.Release
 	badArgs := filepath.Join(dir, "bad-bootargs.env")
 	if err := os.WriteFile(badArgs, rootfs.BootArgsFile(args+" payterm.test.selfcheck=fail"), 0o644); err != nil {
 		return rel, err
@@ -164,11 +211,12 @@ func wantState(t testing.TB, disk string, want bootselect.State) {
 	}
 }
 
-// bootSlot boots disk through U-Boot and waits for the firmware to mark
-// slot good with version; it checks U-Boot picked the slot quietly.
-func bootSlot(t testing.TB, img terminalImage, disk string, slot bootselect.Slot, version string, trial bool) *guest {
+// bootSlotOn boots m (its disk kept) through U-Boot and waits for the
+// firmware to mark slot good with version; it checks U-Boot picked the
+// slot quietly.
+func bootSlotOn(t testing.TB, m rootfs.Machine, slot bootselect.Slot, version string, trial bool) *guest {
 	t.Helper()
-	g := bootPersistent(t, rootfs.Machine{Disk: disk, UBootEnv: img.Path(rootfs.OutUBootEnv)})
+	g := bootPersistent(t, m)
 	g.wait(bootTimeout, 0, slotBooted, "slot="+slot.String(), "version="+version, fmt.Sprintf("trial=%v", trial))
 	g.wait(stepTimeout, 0, slotMarkedGood, "slot="+slot.String(), "version="+version)
 	part := map[bootselect.Slot]string{bootselect.A: "1", bootselect.B: "2"}[slot]
@@ -194,74 +242,6 @@ func checkUBootQuiet(t testing.TB, console, want string) {
 			}
 		}
 	}
-}
-
-// TestOTAUpdateInQEMU: slot B written from the host with the next
-// release and staged: U-Boot boots B, the firmware passes its self-check
-// and commits B; powered on again it stays on B; the next update goes to
-// A (the original release) and is committed the same way.
-func TestOTAUpdateInQEMU(t *testing.T) {
-	img := shared.terminal(t)
-	rel := shared.ota(t)
-	old := version.Firmware()
-	disk := writableDisk(t, img)
-	wantState(t, disk, rootfs.FreshBootState(old))
-
-	install(t, disk, bootselect.B, rel.good, rel.version, 0)
-	g := bootSlot(t, img, disk, bootselect.B, rel.version, true)
-	g.powerDown(shutdownTimeout)
-	wantState(t, disk, bootselect.State{Order: [2]bootselect.Slot{bootselect.B, bootselect.A}, ALeft: bootselect.Tries, BLeft: bootselect.Tries, AVersion: old, BVersion: rel.version})
-
-	g = bootSlot(t, img, disk, bootselect.B, rel.version, false)
-	g.powerDown(shutdownTimeout)
-
-	install(t, disk, bootselect.A, img.Path(rootfs.OutSlot), old, 0)
-	g = bootSlot(t, img, disk, bootselect.A, old, true)
-	g.powerDown(shutdownTimeout)
-	wantState(t, disk, bootselect.State{Order: [2]bootselect.Slot{bootselect.A, bootselect.B}, ALeft: bootselect.Tries, BLeft: bootselect.Tries, AVersion: old, BVersion: rel.version})
-}
-
-// TestOTARollbackInQEMU: slot B holds a release whose self-check fails.
-// Staged with two tries, it boots twice, fails its check and restarts
-// each time; then U-Boot falls back to A by itself, and A's firmware
-// reports the rollback and the failed version on its console log and
-// in the Diagnosis the POS fetches, and commits itself.
-func TestOTARollbackInQEMU(t *testing.T) {
-	img := shared.terminal(t)
-	rel := shared.ota(t)
-	old := version.Firmware()
-	disk := writableDisk(t, img)
-	install(t, disk, bootselect.B, rel.bad, rel.version, 2)
-
-	g := bootPersistent(t, rootfs.Machine{Disk: disk, UBootEnv: img.Path(rootfs.OutUBootEnv), Reboot: true})
-	at := 0
-	for i := range 2 {
-		_, at = g.wait(bootTimeout, at, slotBooted, "slot=B", "version="+rel.version, "trial=true", fmt.Sprintf("tries_left=%d", 1-i))
-		_, at = g.wait(stepTimeout, at, selfCheckFail, "slot=B", "test hook")
-		_, at = g.wait(shutdownTimeout, at, "reboot: Restarting system")
-	}
-	_, at = g.wait(bootTimeout, at, "payterm: slot A, partition 1")
-	l, _ := g.wait(bootTimeout, at, rolledBack, "running=A", "failed_slot=B", "failed_version="+rel.version)
-	t.Logf("A after the rollback: %s", l.text)
-	g.wait(stepTimeout, at, slotMarkedGood, "slot=A", "version="+old)
-	g.wait(stepTimeout, at, serialUp)
-
-	link, _ := newLink(t, g)
-	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
-	defer cancel()
-	d, err := link.Diagnosis(ctx, "ota-test", "qemu-diagnosis-after-rollback")
-	if err != nil {
-		t.Fatalf("Diagnosis: %v", err)
-	}
-	var reported bool
-	for _, l := range d.Log {
-		reported = reported || strings.Contains(l, rolledBack) && strings.Contains(l, "failed_version="+rel.version)
-	}
-	if !reported {
-		t.Errorf("the Diagnosis log does not report the rollback of %s", rel.version)
-	}
-	g.powerDown(shutdownTimeout)
-	wantState(t, disk, bootselect.State{Order: [2]bootselect.Slot{bootselect.A, bootselect.B}, ALeft: bootselect.Tries, BLeft: 0, AVersion: old, BVersion: rel.version})
 }
 
 // otaCuts is how many power cuts TestOTAPowerCutsInQEMU makes; more with

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync/atomic"
 	"testing"
 
@@ -45,7 +46,14 @@ func devKey() poslink.SecurityKey {
 // what arrives.
 func newLink(t testing.TB, g *guest) (*poslink.Client, *replyTap) {
 	t.Helper()
-	conn := stream.New(g.dial(g.posSock), stream.Options{})
+	return linkOver(t, g.dial(g.posSock))
+}
+
+// linkOver is newLink on a connection already dialled: a test that pulls
+// the cable closes c.
+func linkOver(t testing.TB, c net.Conn) (*poslink.Client, *replyTap) {
+	t.Helper()
+	conn := stream.New(c, stream.Options{})
 	client := stream.NewClient(conn)
 	t.Cleanup(func() {
 		client.Close()
