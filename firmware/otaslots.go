@@ -4,12 +4,15 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"payterm/internal/atomicfile"
+	"payterm/update/bootselect"
 	"sync"
 	"time"
 
@@ -69,6 +72,10 @@ func (u *slotUpdates) open() (otalink.Sink, error) {
 	if err := u.slots.BeginInstall(); err != nil {
 		return nil, fmt.Errorf("update: %w", err)
 	}
+	// The inactive slot is about to change: its record no longer holds.
+	if err := atomicfile.Remove(u.slotRecord(u.slots.Inactive())); err != nil {
+		return nil, fmt.Errorf("update: %w", err)
+	}
 	target, err := u.partition(u.slots.InactiveLabel())
 	if err != nil {
 		return nil, fmt.Errorf("update: inactive slot: %w", err)
@@ -107,6 +114,9 @@ func (u *slotUpdates) open() (otalink.Sink, error) {
 // install stages the verified slot and restarts into it; the receiver
 // calls it in the engine loop while the checkout is idle.
 func (u *slotUpdates) install(m manifest.Manifest) error {
+	if err := u.saveSlotRecord(u.slots.Inactive(), m.Artefacts); err != nil {
+		u.log.Warn("installed slot not recorded: a delta against it will hash it first", "err", err)
+	}
 	if err := u.slots.TryNext(m.Version, m.MinVersion); err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
@@ -123,6 +133,14 @@ func (u *slotUpdates) runningArtefacts(base io.ReaderAt) ([]manifest.Artefact, e
 	if u.installed != nil {
 		return u.installed, nil
 	}
+	running := u.slots.Inactive().Other()
+	if b, err := os.ReadFile(u.slotRecord(running)); err == nil {
+		var rec []manifest.Artefact
+		if json.Unmarshal(b, &rec) == nil && len(rec) == 1 && rec[0].Name == slotArtefact {
+			u.installed = rec
+			return rec, nil
+		}
+	}
 	size, err := fatSize(base)
 	if err != nil {
 		return nil, err
@@ -132,7 +150,27 @@ func (u *slotUpdates) runningArtefacts(base io.ReaderAt) ([]manifest.Artefact, e
 		return nil, fmt.Errorf("hash running slot: %w", err)
 	}
 	u.installed = []manifest.Artefact{{Name: slotArtefact, Size: size, SHA256: hex.EncodeToString(h.Sum(nil))}}
+	if err := u.saveSlotRecord(running, u.installed); err != nil {
+		u.log.Warn("running slot not recorded", "err", err)
+	}
 	return u.installed, nil
+}
+
+// slotRecord is the file naming what slot holds (its artefacts as
+// installed), so the slot is hashed at most once: the first offer after
+// a boot would otherwise read the whole running slot (seconds on a
+// terminal) before it answers. A record that lies only makes a delta's
+// result fail its SHA-256 at Finish; nothing wrong is ever staged.
+func (u *slotUpdates) slotRecord(slot bootselect.Slot) string {
+	return filepath.Join(filepath.Dir(u.stateDir), "slot-"+slot.String()+".json")
+}
+
+func (u *slotUpdates) saveSlotRecord(slot bootselect.Slot, arts []manifest.Artefact) error {
+	b, err := json.Marshal(arts)
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(u.slotRecord(slot), b, 0o600)
 }
 
 // fatSize reads a FAT file system's size from its boot sector: bytes

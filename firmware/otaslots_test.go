@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -92,6 +95,28 @@ func TestSlotUpdatesInstall(t *testing.T) {
 	}
 	if len(restarts) != 1 {
 		t.Fatalf("restarts asked: %q, want one", restarts)
+	}
+	// Both slots are recorded: A as measured at the first offer, B as
+	// installed; the next boot's first offer hashes nothing.
+	sumA := sha256.Sum256(fakeFAT(2 << 20))
+	for slot, want := range map[bootselect.Slot]manifest.Artefact{
+		bootselect.A: {Name: slotArtefact, Size: 2 << 20, SHA256: hex.EncodeToString(sumA[:])},
+		bootselect.B: m.Artefacts[0],
+	} {
+		b, err := os.ReadFile(u.slotRecord(slot))
+		var rec []manifest.Artefact
+		if err != nil || json.Unmarshal(b, &rec) != nil || len(rec) != 1 || rec[0] != want {
+			t.Errorf("slot %s record %s (%v), want %+v", slot, b, err, want)
+		}
+	}
+	// Another offer overwrites B: its record goes first.
+	sink, err = u.open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink.Abort()
+	if _, err := os.Stat(u.slotRecord(bootselect.B)); !os.IsNotExist(err) {
+		t.Errorf("slot B record kept while B is rewritten: %v", err)
 	}
 }
 
