@@ -164,8 +164,10 @@ func TestDeltaFrameHashCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, edit := range map[string]func(*manifest.Manifest){
-		"too few":  func(m *manifest.Manifest) { m.Artefacts[0].Frames = m.Artefacts[0].Frames[1:] },
-		"too many": func(m *manifest.Manifest) { m.Artefacts[0].Frames = append(m.Artefacts[0].Frames, m.Artefacts[0].Frames[0]) },
+		"too few": func(m *manifest.Manifest) { m.Artefacts[0].Frames = m.Artefacts[0].Frames[1:] },
+		"too many": func(m *manifest.Manifest) {
+			m.Artefacts[0].Frames = append(m.Artefacts[0].Frames, m.Artefacts[0].Frames[0])
+		},
 	} {
 		data := resign(t, out.Bytes(), edit)
 		if _, _, err := readAll(t, data, []DeltaCodec{xorCodec{}}, base); !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrTampered) {
