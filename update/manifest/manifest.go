@@ -1,7 +1,7 @@
 // Package manifest is the signed description of an update bundle: what
 // it is for (product, boards), what it is (version, the floor it sets,
-// each artefact's name, size and SHA-256, and for a delta the base it
-// applies to), until when it may be installed, and Ed25519 signatures by
+// each artefact's name, size, SHA-256 and its payload's frame hashes,
+// and for a delta the base it applies to), until when it may be installed, and Ed25519 signatures by
 // keys the terminal trusts. Verify decides, before a byte is written,
 // whether a terminal may install it.
 //
