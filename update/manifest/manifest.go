@@ -1,9 +1,9 @@
 // Package manifest is the signed description of an update bundle: what
 // it is for (product, boards), what it is (version, the floor it sets,
 // each artefact's name, size, SHA-256 and its payload's frame hashes,
-// and for a delta the base it applies to), until when it may be installed, and Ed25519 signatures by
-// keys the terminal trusts. Verify decides, before a byte is written,
-// whether a terminal may install it.
+// and for a delta the base it applies to), until when it may be
+// installed, and Ed25519 signatures by keys the terminal trusts. Verify
+// decides, before a byte is written, whether a terminal may install it.
 //
 // Wire form (the bundle's manifest file), JSON:
 //
