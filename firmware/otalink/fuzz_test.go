@@ -12,6 +12,7 @@ import (
 func FuzzParseOffer(f *testing.F) {
 	f.Add([]byte(`{"bundle":"` + strings.Repeat("ab", 32) + `","size":100,"version":"1.2.3"}`))
 	f.Add([]byte(`{"bundle":"` + strings.Repeat("ab", 32) + `","size":100,"version":"1.2.3","installing":true}`))
+	f.Add([]byte(`{"format":2,"bundle":"` + strings.Repeat("ab", 32) + `","size":100,"version":"1.2.3","extra":[1]}`))
 	f.Add([]byte(`{"size":-1}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		o, err := parseOffer(b)
@@ -20,6 +21,14 @@ func FuzzParseOffer(f *testing.F) {
 		}
 		if !poslink.ValidBundleID(o.Bundle) || o.Size <= 0 || o.Size > poslink.MaxBundleSize || o.Version == "" {
 			t.Fatalf("accepted %+v", o)
+		}
+		b = o.marshal()
+		if len(b) > maxOfferFile { // a newer format's members, escaped, can grow past the bound
+			return
+		}
+		again, err := parseOffer(b)
+		if err != nil || again.offer() != o.offer() || again.Installing != o.Installing || again.format < offerFormat {
+			t.Fatalf("%+v written back reads as %+v, %v", o, again, err)
 		}
 	})
 }

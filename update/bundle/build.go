@@ -109,20 +109,35 @@ func encodeArtefact(src Source, d *Delta) (manifest.Artefact, *bytes.Buffer, *ma
 		return a, nil, nil, fmt.Errorf("bundle: %w", err)
 	}
 	defer f.Close()
-	var payload bytes.Buffer
+	p := &payloadWriter{}
 	var base *manifest.BaseArtefact
 	if d == nil {
 		a.Encoding = EncodingZstd
-		err = encodeZstd(&payload, f)
+		err = encodeZstd(p, f)
 	} else {
 		a.Encoding = d.Codec.Name()
-		base, err = encodeDelta(&payload, f, src, d)
+		base, err = encodeDelta(p, f, src, d)
 	}
 	if err != nil {
 		return a, nil, nil, err
 	}
-	a.PayloadSize = int64(payload.Len())
-	return a, &payload, base, nil
+	a.PayloadSize = int64(p.buf.Len())
+	a.Frames = p.frames
+	return a, &p.buf, base, nil
+}
+
+// payloadWriter collects a payload's frames with their headers and the
+// hash of each (manifest Artefact.Frames).
+type payloadWriter struct {
+	buf    bytes.Buffer
+	frames []string
+}
+
+func (p *payloadWriter) frame(frame []byte, outLen int) {
+	h := frameHeader(len(frame), outLen)
+	p.buf.Write(h[:])
+	p.buf.Write(frame)
+	p.frames = append(p.frames, frameHash(h, frame))
 }
 
 func hashFile(path string) (int64, string, error) {
@@ -140,7 +155,7 @@ func hashFile(path string) (int64, string, error) {
 }
 
 // encodeZstd writes r as zstd frames of MaxFrameOutput bytes each.
-func encodeZstd(w *bytes.Buffer, r io.Reader) error {
+func encodeZstd(w *payloadWriter, r io.Reader) error {
 	enc, err := newZstdEncoder()
 	if err != nil {
 		return err
@@ -155,9 +170,7 @@ func encodeZstd(w *bytes.Buffer, r io.Reader) error {
 			if len(frame) > MaxFrameSize {
 				return fmt.Errorf("bundle: zstd frame of %d bytes above the limit", len(frame))
 			}
-			h := frameHeader(len(frame), n)
-			w.Write(h[:])
-			w.Write(frame)
+			w.frame(frame, n)
 		}
 		switch err {
 		case nil:
@@ -173,7 +186,7 @@ func encodeZstd(w *bytes.Buffer, r io.Reader) error {
 // what it writes, decoding every frame back and comparing it with the
 // target: a codec that breaks its contract fails the build, not an
 // install.
-func encodeDelta(w *bytes.Buffer, target io.Reader, src Source, d *Delta) (*manifest.BaseArtefact, error) {
+func encodeDelta(w *payloadWriter, target io.Reader, src Source, d *Delta) (*manifest.BaseArtefact, error) {
 	var basePath string
 	for _, b := range d.Base {
 		if b.Name == src.Name {
@@ -209,7 +222,7 @@ func encodeDelta(w *bytes.Buffer, target io.Reader, src Source, d *Delta) (*mani
 
 // frameWriter takes one frame per Write from a DeltaCodec.
 type frameWriter struct {
-	w        *bytes.Buffer
+	w        *payloadWriter
 	codec    DeltaCodec
 	base     io.ReaderAt
 	baseSize int64
@@ -238,8 +251,6 @@ func (f *frameWriter) Write(frame []byte) (int, error) {
 	if !bytes.Equal(out, f.want) {
 		return 0, fmt.Errorf("bundle: artefact %s: frame decodes to other bytes than the target's", f.name)
 	}
-	h := frameHeader(len(frame), len(out))
-	f.w.Write(h[:])
-	f.w.Write(frame)
+	f.w.frame(frame, len(out))
 	return len(frame), nil
 }

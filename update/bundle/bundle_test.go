@@ -224,6 +224,8 @@ func TestResume(t *testing.T) {
 		{Offset: units[1].pos.Offset + 1, Artefact: units[1].pos.Artefact, Payload: units[1].pos.Payload, Output: units[1].pos.Output},
 		{Offset: units[1].pos.Offset, Artefact: 5},
 		{Offset: units[1].pos.Offset, Artefact: 0, Payload: units[1].pos.Payload, Output: 0},
+		// Saved without the frame index (before frame hashes).
+		{Offset: units[2].pos.Offset, Artefact: units[2].pos.Artefact, Payload: units[2].pos.Payload, Output: units[2].pos.Output},
 	} {
 		if _, err := Resume(&sig.Manifest, mlen, bad); err == nil {
 			t.Errorf("resumed at %+v", bad)
@@ -262,9 +264,12 @@ func TestMalformed(t *testing.T) {
 		{"frame output zero", put(frame0+4, 0), ErrMalformed},
 		{"frame output over limit", put(frame0+4, MaxFrameOutput+1), ErrMalformed},
 		{"frame overruns payload", put(frame1, 1<<20), ErrMalformed},
-		{"frames decode to less than the artefact", put(frame1+4, 4), ErrMalformed},
-		{"frame output lies", put(frame0+4, MaxFrameOutput-1), ErrMalformed},
-		{"frame corrupted", func(b []byte) []byte { b[frame0+FrameHeaderSize+20] ^= 0xff; return b }, ErrMalformed},
+		// The frame hashes cover the header's output length and the
+		// frame's bytes: the splitter refuses these before a decoder
+		// sees them.
+		{"frames decode to less than the artefact", put(frame1+4, 4), ErrTampered},
+		{"frame output lies", put(frame0+4, MaxFrameOutput-1), ErrTampered},
+		{"frame corrupted", func(b []byte) []byte { b[frame0+FrameHeaderSize+20] ^= 0xff; return b }, ErrTampered},
 		{"trailing byte", func(b []byte) []byte { return append(b, 0) }, ErrMalformed},
 		{"truncated in the header", func(b []byte) []byte { return b[:10] }, ErrTruncated},
 		{"truncated in the manifest", func(b []byte) []byte { return b[:HeaderSize+5] }, ErrTruncated},

@@ -18,6 +18,10 @@
 //	output length   uint32    1 … MaxFrameOutput
 //	frame           frame length bytes
 //
+// The manifest lists each frame's SHA-256 (over its header and bytes,
+// manifest Artefact.Frames), so a frame is checked before anything
+// decodes it: a Splitter refuses a tampered one with ErrTampered.
+//
 // A full artefact's frames (encoding "zstd") are zstd frames of 1 MiB of
 // the artefact each (the last one shorter), made with fixed settings so
 // a bundle built twice from the same files is byte-identical. A delta

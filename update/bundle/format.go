@@ -1,7 +1,9 @@
 package bundle
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 )
 
@@ -36,6 +38,9 @@ var (
 	ErrTruncated = errors.New("truncated bundle")
 	// ErrUnknownEncoding: no codec for an artefact's encoding.
 	ErrUnknownEncoding = errors.New("unknown encoding")
+	// ErrTampered: a frame's bytes do not have the SHA-256 its manifest
+	// lists for it; the frame is not handed out.
+	ErrTampered = errors.New("tampered frame")
 )
 
 // frameHeader is the 8 bytes before a frame.
@@ -44,6 +49,15 @@ func frameHeader(frameLen, outLen int) [FrameHeaderSize]byte {
 	binary.BigEndian.PutUint32(h[:4], uint32(frameLen))
 	binary.BigEndian.PutUint32(h[4:], uint32(outLen))
 	return h
+}
+
+// frameHash is the lower-case hex SHA-256 of a frame as stored: its
+// header, then its bytes (manifest Artefact.Frames).
+func frameHash(h [FrameHeaderSize]byte, frame []byte) string {
+	d := sha256.New()
+	d.Write(h[:])
+	d.Write(frame)
+	return hex.EncodeToString(d.Sum(nil))
 }
 
 // Header is the bytes before a manifest file of manifestLen bytes.

@@ -21,6 +21,11 @@ type Position struct {
 	Payload int64 `json:"payload"`
 	// Output is the bytes of that artefact its frames decoded to.
 	Output int64 `json:"output"`
+	// Frame is the index of that artefact's next frame (its hash in
+	// Artefacts[Artefact].Frames); 0 exactly when Payload is. Added
+	// after the other members: a position saved without it is 0 and,
+	// past an artefact's start, refused by Resume.
+	Frame int `json:"frame,omitempty"`
 }
 
 // Kind is what a Feed completed.
@@ -63,7 +68,9 @@ const (
 // frames, enforcing the layout's limits as each header arrives: a
 // manifest of at most manifest.MaxSize bytes, frames within MaxFrameSize
 // and MaxFrameOutput that stay inside their payload's payload_size and
-// their artefact's size, and nothing after the last payload. It buffers at
+// their artefact's size, and nothing after the last payload. Each frame's
+// SHA-256 (header and bytes) must be the one its manifest lists, in order,
+// before the frame is handed out: ErrTampered otherwise. It buffers at
 // most one unit. It decodes nothing and trusts nothing: it hands out the
 // manifest and stops until Start gives it the manifest the caller
 // verified. The zero value is ready for a bundle's first byte.
@@ -72,9 +79,31 @@ type Splitter struct {
 	phase    phase
 	m        *manifest.Manifest
 	buf      []byte
-	need     int   // bytes the current unit has in all
-	frameOut int   // output length of the frame being read
+	need     int // bytes the current unit has in all
+	frameOut int // output length of the frame being read
+	header   [FrameHeaderSize]byte
 	err      error // the first error; it sticks
+}
+
+// checkFrameCounts refuses a manifest whose frame hash lists cannot match
+// its payloads, before any frame is split: a zstd payload has one frame
+// per MaxFrameOutput bytes of the artefact (the last shorter); a delta's
+// frames each decode to 1 … MaxFrameOutput bytes and take at least
+// FrameHeaderSize+1 bytes of payload.
+func checkFrameCounts(m *manifest.Manifest) error {
+	for _, a := range m.Artefacts {
+		n := int64(len(a.Frames))
+		lo := (a.Size + MaxFrameOutput - 1) / MaxFrameOutput
+		hi := min(a.Size, a.PayloadSize/(FrameHeaderSize+1))
+		if a.Encoding == EncodingZstd {
+			hi = lo
+		}
+		if n < lo || n > hi {
+			return fmt.Errorf("bundle: artefact %s: %d frame hashes for %d bytes in a %s payload of %d bytes: %w",
+				a.Name, n, a.Size, a.Encoding, a.PayloadSize, ErrMalformed)
+		}
+	}
+	return nil
 }
 
 // Resume is a splitter standing at pos of a bundle whose verified
@@ -96,11 +125,15 @@ func Resume(m *manifest.Manifest, manifestLen int, pos Position) (*Splitter, err
 		if pos.Payload != 0 || pos.Output != 0 {
 			return nil, bad("past the last artefact")
 		}
-	} else if a := m.Artefacts[pos.Artefact]; pos.Payload >= a.PayloadSize || pos.Output >= a.Size || (pos.Payload == 0) != (pos.Output == 0) {
+	} else if a := m.Artefacts[pos.Artefact]; pos.Payload >= a.PayloadSize || pos.Output >= a.Size || (pos.Payload == 0) != (pos.Output == 0) ||
+		pos.Frame < 0 || pos.Frame >= len(a.Frames) || (pos.Payload == 0) != (pos.Frame == 0) {
 		return nil, bad("not a frame boundary")
 	}
 	if at+pos.Payload != pos.Offset {
 		return nil, bad("offset inconsistent with the manifest")
+	}
+	if err := checkFrameCounts(m); err != nil {
+		return nil, err
 	}
 	s := &Splitter{pos: pos, m: m}
 	s.beginPayload()
@@ -116,10 +149,16 @@ func (s *Splitter) Position() Position { return s.pos }
 func (s *Splitter) Done() bool { return s.phase == phaseDone && s.err == nil }
 
 // Start gives the splitter the manifest the caller verified (parsed from
-// the ManifestReady bytes), after which it splits frames.
+// the ManifestReady bytes), after which it splits frames. ErrMalformed
+// (and the splitter takes nothing more) when an artefact's frame hashes
+// are too few or too many for its payload.
 func (s *Splitter) Start(m *manifest.Manifest) error {
 	if s.phase != phaseWait {
 		return errors.New("bundle: Start without a manifest waiting")
+	}
+	if err := checkFrameCounts(m); err != nil {
+		s.err = err
+		return err
 	}
 	s.m = m
 	s.beginPayload()
@@ -137,8 +176,9 @@ func (s *Splitter) beginPayload() {
 
 // Feed consumes a prefix of p, up to the end of the current unit, and
 // reports the unit if that completed it; call it again with p[n:] for the
-// rest. Errors are ErrMalformed (with the offending offset) and stick:
-// the splitter takes no more bytes after one.
+// rest. Errors are ErrMalformed or ErrTampered (with the offending
+// offset) and stick: the splitter takes no more bytes after one, and its
+// Position stays before the offending frame.
 func (s *Splitter) Feed(p []byte) (n int, ev Event, err error) {
 	if s.err != nil {
 		return 0, Event{}, s.err
@@ -193,19 +233,32 @@ func (s *Splitter) Feed(p []byte) (n int, ev Event, err error) {
 			return n, Event{}, s.malformed("frame overruns artefact %s's payload of %d bytes", a.Name, a.PayloadSize)
 		case s.pos.Output+int64(ol) > a.Size:
 			return n, Event{}, s.malformed("frame output overruns artefact %s's %d bytes", a.Name, a.Size)
+		case s.pos.Frame >= len(a.Frames):
+			return n, Event{}, s.malformed("artefact %s has more frames than its %d hashes", a.Name, len(a.Frames))
 		}
+		s.header = [FrameHeaderSize]byte(unit)
 		s.phase, s.need, s.frameOut = phaseFrame, int(fl), int(ol)
 	case phaseFrame:
-		ev = Event{Kind: FrameReady, Data: unit, Artefact: s.pos.Artefact, At: s.pos.Output, Output: s.frameOut}
 		a := s.m.Artefacts[s.pos.Artefact]
+		if got, want := frameHash(s.header, unit), a.Frames[s.pos.Frame]; got != want {
+			s.buf = nil
+			s.err = fmt.Errorf("bundle: at byte %d: artefact %s frame %d: sha256 %s, manifest %s: %w",
+				s.pos.Offset, a.Name, s.pos.Frame, got, want, ErrTampered)
+			return n, Event{}, s.err
+		}
+		ev = Event{Kind: FrameReady, Data: unit, Artefact: s.pos.Artefact, At: s.pos.Output, Output: s.frameOut}
 		s.pos.Offset += FrameHeaderSize + int64(len(unit))
 		s.pos.Payload += FrameHeaderSize + int64(len(unit))
 		s.pos.Output += int64(s.frameOut)
+		s.pos.Frame++
 		if s.pos.Payload == a.PayloadSize {
 			if s.pos.Output != a.Size {
 				return n, Event{}, s.malformed("artefact %s's payload decodes to %d bytes, not %d", a.Name, s.pos.Output, a.Size)
 			}
-			s.pos.Artefact, s.pos.Payload, s.pos.Output = s.pos.Artefact+1, 0, 0
+			if s.pos.Frame != len(a.Frames) {
+				return n, Event{}, s.malformed("artefact %s has %d frames, not its %d hashes", a.Name, s.pos.Frame, len(a.Frames))
+			}
+			s.pos.Artefact, s.pos.Payload, s.pos.Output, s.pos.Frame = s.pos.Artefact+1, 0, 0, 0
 		}
 		s.beginPayload()
 		return n, ev, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -141,6 +142,33 @@ func (s *memSlot) WriteAt(p []byte, off int64) (int, error) {
 func (s *memSlot) Size() int64 { return int64(len(s.data)) }
 func (s *memSlot) Sync() error { copy(s.synced, s.data); return nil }
 func (s *memSlot) crash()      { copy(s.data, s.synced) }
+
+// holdsOnly reports whether the slot holds img's first n bytes, from n
+// nothing written, and saw exactly writes writes.
+func (s *memSlot) holdsOnly(img []byte, n, writes int) bool {
+	return s.writes == writes && bytes.Equal(s.data[:n], img[:n]) &&
+		bytes.Count(s.data[n:], []byte{0xA5}) == len(s.data)-n
+}
+
+// resign is data with its manifest edited and signed again by devKey,
+// the payloads kept: a manifest a trusted builder got wrong.
+func resign(t testing.TB, data []byte, edit func(*manifest.Manifest)) []byte {
+	t.Helper()
+	l := int(binary.BigEndian.Uint32(data[len(bundle.Magic):]))
+	sig, err := manifest.Parse(data[bundle.HeaderSize : bundle.HeaderSize+l])
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := sig.Manifest
+	edit(&m)
+	signed, err := manifest.Sign(m, devKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := append(bundle.Header(len(signed)), signed...)
+	return append(out, data[bundle.HeaderSize+l:]...)
+}
+
 func (s *memSlot) untouched() bool {
 	return s.writes == 0 && bytes.Count(s.data, []byte{0xA5}) == len(s.data)
 }

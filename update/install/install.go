@@ -1,7 +1,8 @@
 // Package install writes an update bundle into the inactive boot slot as
 // it streams in (issue 7, plan step 3): the manifest is verified before a
-// byte reaches the slot, each frame is decoded, written, hashed and
-// synced, and the position with the hash state is saved after every
+// byte reaches the slot, each frame is checked against its manifest hash
+// (before it is decoded: a tampered frame never reaches the slot), then
+// decoded, written, hashed and synced, and the position with the hash state is saved after every
 // frame, so the transfer resumes at the last frame boundary after a drop,
 // a POS restart or a power cut. Nothing here marks the slot to boot: the
 // firmware calls bootselect's TryNext after Finish succeeds.
@@ -29,8 +30,9 @@ import (
 // Refusals. A manifest refused by manifest.Verify keeps its own error
 // (manifest.ErrBadSignature, ErrUnknownKey, ErrRevokedKey, ErrExpired,
 // ErrWrongProduct, ErrWrongBoard, ErrBelowFloor, ErrWrongBase,
-// ErrTooLarge); all of those, and ErrUnknownEncoding, come before a byte
-// is written to the slot.
+// ErrTooLarge); all of those, ErrUnknownEncoding and a frame hash list
+// that does not fit its payload (ErrMalformed) come before a byte is
+// written to the slot.
 var (
 	// ErrMalformed: the bundle's bytes break its layout or a frame does
 	// not decode.
@@ -41,9 +43,15 @@ var (
 	ErrUnknownEncoding = bundle.ErrUnknownEncoding
 	// ErrTooLarge: the artefacts do not fit the target slot.
 	ErrTooLarge = manifest.ErrTooLarge
-	// ErrHashMismatch: an artefact's bytes do not have its manifest
-	// SHA-256 (a tampered or corrupted payload). The saved progress is
-	// discarded: a retry starts from byte 0.
+	// ErrTampered: a frame's bytes do not have the SHA-256 the manifest
+	// lists for it (a tampered or corrupted payload). Nothing of that
+	// frame reached the slot; the frames before it did, each checked the
+	// same way, and the saved progress stays at the frame's start, so a
+	// retry resumes there.
+	ErrTampered = bundle.ErrTampered
+	// ErrHashMismatch: an artefact's bytes, whose frames each matched
+	// their hashes, do not have its manifest SHA-256 (a manifest built
+	// wrong). The saved progress is discarded: a retry starts from byte 0.
 	ErrHashMismatch = errors.New("artefact hash mismatch")
 	// ErrClosed: the installer was aborted or refused the bundle.
 	ErrClosed = errors.New("installer closed")

@@ -82,13 +82,16 @@ func TestRefusals(t *testing.T) {
 	mlen := int(binary.BigEndian.Uint32(good[len(bundle.Magic):]))
 	payload := bundle.HeaderSize + mlen
 
-	// A payload swapped for another image's of the same size: the
-	// signed manifest is intact, the bytes are not what it names.
+	// A payload swapped, from its second frame on, for another image's
+	// of the same size: the signed manifest is intact, the bytes are not
+	// what it names.
 	other := build(t, slotImage(len(img), 5, true), buildOpts{})
-	tampered := append(bytes.Clone(good[:payload]), other[payload:]...)
-	if len(other) != len(good) {
-		t.Fatalf("other image's bundle is %d bytes, not %d", len(other), len(good))
+	frame1 := payload + bundle.FrameHeaderSize + int(binary.BigEndian.Uint32(good[payload:]))
+	tampered := append(bytes.Clone(good[:frame1]), other[frame1:]...)
+	if len(other) != len(good) || !bytes.Equal(good[payload:payload+bundle.FrameHeaderSize], good[frame1:frame1+bundle.FrameHeaderSize]) {
+		t.Fatalf("other image's bundle is %d bytes, not %d, or frames differ in size", len(other), len(good))
 	}
+	fewer := resign(t, good, func(m *manifest.Manifest) { m.Artefacts[0].Frames = m.Artefacts[0].Frames[1:] })
 	installed := []manifest.Artefact{{Name: "slot.vfat", Size: int64(len(old)), SHA256: hexSum(old)}}
 
 	for _, tc := range []struct {
@@ -97,26 +100,31 @@ func TestRefusals(t *testing.T) {
 		cfg      func(*Config)
 		want     error
 		preWrite bool // refused before a byte reaches the slot
+		// For a refusal after some frames: the bytes of img the slot
+		// holds and the writes that put them there (one per frame);
+		// nothing else is written. 0: not checked.
+		written, writes int
 	}{
 		{"bad signature", bytes.Replace(bytes.Clone(good), []byte(`"version":"1.4.0"`), []byte(`"version":"1.4.1"`), 1),
-			nil, manifest.ErrBadSignature, true},
-		{"unknown key", build(t, img, buildOpts{key: devKeyOther}), nil, manifest.ErrUnknownKey, true},
-		{"revoked key", good, func(c *Config) { c.Keyring = keyring(t, true) }, manifest.ErrRevokedKey, true},
-		{"version below the floor", good, func(c *Config) { c.Floor = "1.5" }, manifest.ErrBelowFloor, true},
-		{"wrong board", good, func(c *Config) { c.Board = "rpi4" }, manifest.ErrWrongBoard, true},
-		{"wrong product", good, func(c *Config) { c.Product = "other" }, manifest.ErrWrongProduct, true},
-		{"expired", good, func(c *Config) { c.Now = func() time.Time { return now.Add(25 * time.Hour) } }, manifest.ErrExpired, true},
-		{"oversized artefact", good, func(c *Config) { c.Target = newMemSlot(len(img) - 1) }, manifest.ErrTooLarge, true},
+			nil, manifest.ErrBadSignature, true, 0, 0},
+		{"unknown key", build(t, img, buildOpts{key: devKeyOther}), nil, manifest.ErrUnknownKey, true, 0, 0},
+		{"revoked key", good, func(c *Config) { c.Keyring = keyring(t, true) }, manifest.ErrRevokedKey, true, 0, 0},
+		{"version below the floor", good, func(c *Config) { c.Floor = "1.5" }, manifest.ErrBelowFloor, true, 0, 0},
+		{"wrong board", good, func(c *Config) { c.Board = "rpi4" }, manifest.ErrWrongBoard, true, 0, 0},
+		{"wrong product", good, func(c *Config) { c.Product = "other" }, manifest.ErrWrongProduct, true, 0, 0},
+		{"expired", good, func(c *Config) { c.Now = func() time.Time { return now.Add(25 * time.Hour) } }, manifest.ErrExpired, true, 0, 0},
+		{"oversized artefact", good, func(c *Config) { c.Target = newMemSlot(len(img) - 1) }, manifest.ErrTooLarge, true, 0, 0},
 		{"delta on the wrong base", delta, func(c *Config) {
 			c.Installed = []manifest.Artefact{{Name: "slot.vfat", Size: int64(len(old)), SHA256: hexSum(img)}}
-		}, manifest.ErrWrongBase, true},
-		{"delta on another version", delta, func(c *Config) { c.Installed = installed; c.Version = "1.3.1" }, manifest.ErrWrongBase, true},
-		{"delta without its codec", delta, func(c *Config) { c.Installed = installed; c.Codecs = nil }, ErrUnknownEncoding, true},
-		{"truncated in the manifest", good[:payload-1], nil, ErrTruncated, true},
-		{"truncated in the payload", good[:len(good)-100], nil, ErrTruncated, false},
-		{"tampered artefact", tampered, nil, ErrHashMismatch, false},
-		{"corrupt first frame", func() []byte { b := bytes.Clone(good); b[payload+20] ^= 1; return b }(), nil, ErrMalformed, true},
-		{"corrupt last frame", func() []byte { b := bytes.Clone(good); b[len(b)-20] ^= 1; return b }(), nil, ErrMalformed, false},
+		}, manifest.ErrWrongBase, true, 0, 0},
+		{"delta on another version", delta, func(c *Config) { c.Installed = installed; c.Version = "1.3.1" }, manifest.ErrWrongBase, true, 0, 0},
+		{"delta without its codec", delta, func(c *Config) { c.Installed = installed; c.Codecs = nil }, ErrUnknownEncoding, true, 0, 0},
+		{"truncated in the manifest", good[:payload-1], nil, ErrTruncated, true, 0, 0},
+		{"truncated in the payload", good[:len(good)-100], nil, ErrTruncated, false, 0, 0},
+		{"tampered artefact", tampered, nil, ErrTampered, false, bundle.MaxFrameOutput, 1},
+		{"tampered first frame", func() []byte { b := bytes.Clone(good); b[payload+20] ^= 1; return b }(), nil, ErrTampered, true, 0, 0},
+		{"tampered last frame", func() []byte { b := bytes.Clone(good); b[len(b)-3] ^= 1; return b }(), nil, ErrTampered, false, 2 * bundle.MaxFrameOutput, 2},
+		{"frame hashes fewer than frames", fewer, nil, ErrMalformed, true, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			slot := newMemSlot(slotSize)
@@ -135,7 +143,7 @@ func TestRefusals(t *testing.T) {
 			}
 			for _, other := range []error{manifest.ErrBadSignature, manifest.ErrUnknownKey, manifest.ErrRevokedKey,
 				manifest.ErrBelowFloor, manifest.ErrWrongBoard, manifest.ErrWrongProduct, manifest.ErrExpired, manifest.ErrTooLarge,
-				manifest.ErrWrongBase, ErrUnknownEncoding, ErrTruncated, ErrHashMismatch, ErrMalformed} {
+				manifest.ErrWrongBase, ErrUnknownEncoding, ErrTruncated, ErrHashMismatch, ErrMalformed, ErrTampered} {
 				if other != tc.want && errors.Is(err, other) {
 					t.Fatalf("Finish: %v is also %v", err, other)
 				}
@@ -146,6 +154,9 @@ func TestRefusals(t *testing.T) {
 			}
 			if !tc.preWrite && target.untouched() {
 				t.Fatal("refusal expected after the first frame, but nothing was written")
+			}
+			if tc.writes > 0 && !target.holdsOnly(img, tc.written, tc.writes) {
+				t.Fatalf("slot after %d writes does not hold exactly the first %d bytes (%d frames) of the image", target.writes, tc.written, tc.writes)
 			}
 			if _, err := in.Write([]byte{0}); err == nil && werr != nil {
 				t.Fatal("a refused installer takes more bytes")
@@ -302,5 +313,38 @@ func TestConfigRequired(t *testing.T) {
 		if _, err := New(c); err == nil {
 			t.Errorf("no %s: accepted", name)
 		}
+	}
+}
+
+// TestTamperedResumes: after a tampered frame the progress stays at the
+// frame's start (the frames before it were each checked), so the good
+// bytes sent from Offset finish the install.
+func TestTamperedResumes(t *testing.T) {
+	img := slotImage(3<<20, 8, false)
+	good := build(t, img, buildOpts{})
+	payload := bundle.HeaderSize + int(binary.BigEndian.Uint32(good[len(bundle.Magic):]))
+	frame1 := payload + bundle.FrameHeaderSize + int(binary.BigEndian.Uint32(good[payload:]))
+	bad := bytes.Clone(good)
+	bad[frame1+bundle.FrameHeaderSize+10] ^= 1
+	slot, dir := newMemSlot(slotSize), t.TempDir()
+	in, err := New(config(t, slot, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeIn(in, bad, 50000); !errors.Is(err, ErrTampered) {
+		t.Fatalf("Write: %v, want ErrTampered", err)
+	}
+	in, err = New(config(t, slot, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Offset() != int64(frame1) {
+		t.Fatalf("resumes at %d, want the tampered frame's start %d", in.Offset(), frame1)
+	}
+	if err := writeIn(in, good[frame1:], 50000); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Finish(); err != nil || !bytes.Equal(slot.synced[:len(img)], img) {
+		t.Fatalf("Finish: %v; slot holds the image: %v", err, bytes.Equal(slot.synced[:len(img)], img))
 	}
 }

@@ -17,11 +17,13 @@ func Example() {
 	kr, _ := manifest.NewKeyring(manifest.TrustedKey{Name: "dev-key-example", Public: key.Public().(ed25519.PublicKey)})
 
 	kernel := sha256.Sum256([]byte("kernel bytes"))
+	frame := sha256.Sum256([]byte("the payload's one frame, header and bytes"))
 	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
 	data, err := manifest.Sign(manifest.Manifest{
 		Format: manifest.Format, Product: "payterm", Boards: []string{"qemu-virt"},
 		Version: "1.1.0", Expires: now.Add(90 * 24 * time.Hour),
-		Artefacts: []manifest.Artefact{{Name: "Image", Size: 12, SHA256: hex.EncodeToString(kernel[:]), Encoding: "zstd", PayloadSize: 29}},
+		Artefacts: []manifest.Artefact{{Name: "Image", Size: 12, SHA256: hex.EncodeToString(kernel[:]), Encoding: "zstd", PayloadSize: 29,
+			Frames: []string{hex.EncodeToString(frame[:])}}},
 	}, key)
 	if err != nil {
 		panic(err)

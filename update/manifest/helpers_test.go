@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -41,6 +42,15 @@ func hashOf(s string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// frameHashes is n made-up frame hashes of an artefact.
+func frameHashes(name string, n int) []string {
+	fs := make([]string, n)
+	for i := range fs {
+		fs[i] = hashOf(fmt.Sprintf("%s frame %d", name, i))
+	}
+	return fs
+}
+
 var now = time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
 
 func fullManifest() Manifest {
@@ -53,8 +63,8 @@ func fullManifest() Manifest {
 		Kernel:     "6.1.0-57-arm64",
 		Expires:    now.Add(30 * 24 * time.Hour),
 		Artefacts: []Artefact{
-			{Name: "Image", Size: 20 << 20, SHA256: hashOf("kernel"), Encoding: "zstd", PayloadSize: 7 << 20},
-			{Name: "initrd.img", Size: 9 << 20, SHA256: hashOf("initrd"), Encoding: "zstd", PayloadSize: 8 << 20},
+			{Name: "Image", Size: 20 << 20, SHA256: hashOf("kernel"), Encoding: "zstd", PayloadSize: 7 << 20, Frames: frameHashes("kernel", 20)},
+			{Name: "initrd.img", Size: 9 << 20, SHA256: hashOf("initrd"), Encoding: "zstd", PayloadSize: 8 << 20, Frames: frameHashes("initrd", 9)},
 		},
 	}
 }

@@ -1,9 +1,9 @@
 // Package manifest is the signed description of an update bundle: what
 // it is for (product, boards), what it is (version, the floor it sets,
-// each artefact's name, size and SHA-256, and for a delta the base it
-// applies to), until when it may be installed, and Ed25519 signatures by
-// keys the terminal trusts. Verify decides, before a byte is written,
-// whether a terminal may install it.
+// each artefact's name, size, SHA-256 and its payload's frame hashes,
+// and for a delta the base it applies to), until when it may be
+// installed, and Ed25519 signatures by keys the terminal trusts. Verify
+// decides, before a byte is written, whether a terminal may install it.
 //
 // Wire form (the bundle's manifest file), JSON:
 //
@@ -24,8 +24,11 @@ import (
 	"time"
 )
 
-// Format is the manifest format this package reads and writes.
-const Format = 1
+// Format is the manifest format this package reads and writes. Format 2
+// added each artefact's frame hashes; a format 1 manifest has none and is
+// refused (Validate), so every installed frame is checked before it is
+// decoded.
+const Format = 2
 
 // MaxSize bounds a signed manifest's bytes; Parse refuses more before
 // decoding.
@@ -33,7 +36,7 @@ const MaxSize = 1 << 20
 
 // Manifest describes one bundle.
 type Manifest struct {
-	// Format is 1.
+	// Format is 2.
 	Format int `json:"format"`
 	// Product names the device family ("payterm").
 	Product string `json:"product"`
@@ -77,6 +80,12 @@ type Artefact struct {
 	// PayloadSize is the length in bytes of the artefact's payload in
 	// the bundle (its frames with their headers), > 0.
 	PayloadSize int64 `json:"payload_size"`
+	// Frames are the lower-case hex SHA-256 of each frame of the payload
+	// as the bundle stores it (its 8-byte header and its bytes, before
+	// decoding), in order, so a terminal refuses a tampered frame before
+	// decoding or writing it. At least one; how many a payload has is
+	// package bundle's to check.
+	Frames []string `json:"frames"`
 }
 
 // Delta names the base a delta bundle applies to.
@@ -185,6 +194,15 @@ func (m *Manifest) Validate() error {
 		}
 		if a.PayloadSize <= 0 {
 			return bad("artefact %s: payload size %d", a.Name, a.PayloadSize)
+		}
+		// Every frame decodes to at least one byte of the artefact.
+		if len(a.Frames) == 0 || int64(len(a.Frames)) > a.Size {
+			return bad("artefact %s: %d frame hashes", a.Name, len(a.Frames))
+		}
+		for i, f := range a.Frames {
+			if !validHash(f) {
+				return bad("artefact %s: frame %d hash %.70q", a.Name, i, f)
+			}
 		}
 	}
 	if d := m.Delta; d != nil {

@@ -16,9 +16,9 @@ func TestEncodeCanonical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"format":1,"product":"payterm","boards":["qemu-virt","sim"],"version":"1.4.0","min_version":"1.2","kernel":"6.1.0-57-arm64",` +
-		`"expires":"2027-01-05T05:00:00Z","artefacts":[{"name":"Image","size":20971520,"sha256":"` + hashOf("kernel") + `","encoding":"zstd","payload_size":7340032},` +
-		`{"name":"initrd.img","size":9437184,"sha256":"` + hashOf("initrd") + `","encoding":"zstd","payload_size":8388608}]}`
+	want := `{"format":2,"product":"payterm","boards":["qemu-virt","sim"],"version":"1.4.0","min_version":"1.2","kernel":"6.1.0-57-arm64",` +
+		`"expires":"2027-01-05T05:00:00Z","artefacts":[{"name":"Image","size":20971520,"sha256":"` + hashOf("kernel") + `","encoding":"zstd","payload_size":7340032,"frames":["` + strings.Join(frameHashes("kernel", 20), `","`) + `"]},` +
+		`{"name":"initrd.img","size":9437184,"sha256":"` + hashOf("initrd") + `","encoding":"zstd","payload_size":8388608,"frames":["` + strings.Join(frameHashes("initrd", 9), `","`) + `"]}]}`
 	if string(b) != want {
 		t.Fatalf("Encode:\n got %s\nwant %s", b, want)
 	}
@@ -43,7 +43,8 @@ func TestInvalid(t *testing.T) {
 		name string
 		edit func(*Manifest)
 	}{
-		{"format", func(m *Manifest) { m.Format = 2 }},
+		{"format 1 (no frame hashes)", func(m *Manifest) { m.Format = 1 }},
+		{"format 3", func(m *Manifest) { m.Format = 3 }},
 		{"no product", func(m *Manifest) { m.Product = "" }},
 		{"no boards", func(m *Manifest) { m.Boards = nil }},
 		{"board with slash", func(m *Manifest) { m.Boards = []string{"a/b"} }},
@@ -61,6 +62,10 @@ func TestInvalid(t *testing.T) {
 		{"no encoding", func(m *Manifest) { m.Artefacts[0].Encoding = "" }},
 		{"encoding with space", func(m *Manifest) { m.Artefacts[0].Encoding = "zstd 1" }},
 		{"zero payload size", func(m *Manifest) { m.Artefacts[0].PayloadSize = 0 }},
+		{"no frame hashes", func(m *Manifest) { m.Artefacts[0].Frames = nil }},
+		{"more frames than bytes", func(m *Manifest) { m.Artefacts[0].Size = 19 }},
+		{"upper-case frame hash", func(m *Manifest) { m.Artefacts[1].Frames[3] = strings.ToUpper(m.Artefacts[1].Frames[3]) }},
+		{"short frame hash", func(m *Manifest) { m.Artefacts[1].Frames[8] = "abcd" }},
 		{"kernel with slash", func(m *Manifest) { m.Kernel = "6.1/arm64" }},
 		{"kernel too long", func(m *Manifest) { m.Kernel = strings.Repeat("6", 65) }},
 		{"delta without base", func(m *Manifest) { m.Delta = &Delta{BaseVersion: "1.3"} }},
@@ -85,13 +90,13 @@ func TestInvalid(t *testing.T) {
 func TestParseRefusesNonCanonical(t *testing.T) {
 	good := sign(t, fullManifest(), devKeyNew)
 	for _, tc := range []struct{ name, old, new string }{
-		{"space", `"format":1,`, `"format": 1,`},
-		{"field order", `"format":1,"product":"payterm",`, `"product":"payterm","format":1,`},
+		{"space", `"format":2,`, `"format": 1,`},
+		{"field order", `"format":2,"product":"payterm",`, `"product":"payterm","format":2,`},
 		{"fractional second", `T12:00:00Z"`, `T12:00:00.000Z"`},
 		{"time zone", `2027-01-05T12:00:00Z`, `2027-01-05T20:00:00+08:00`},
-		{"unknown field", `"format":1,`, `"format":1,"extra":true,`},
+		{"unknown field", `"format":2,`, `"format":2,"extra":true,`},
 		{"key case", `"product":`, `"Product":`},
-		{"duplicate key", `"format":1,`, `"format":1,"format":1,`},
+		{"duplicate key", `"format":2,`, `"format":2,"format":2,`},
 		{"escaped letter", `"payterm"`, `"payter\u006d"`},
 		{"unknown envelope field", `"signatures":`, `"x":1,"signatures":`},
 		{"trailing data", `]}`, `]} {}`},
