@@ -166,7 +166,11 @@ func (u *slotUpdates) slotRecord(slot bootselect.Slot) string {
 }
 
 func (u *slotUpdates) saveSlotRecord(slot bootselect.Slot, arts []manifest.Artefact) error {
-	b, err := json.Marshal(arts)
+	held := make([]manifest.Artefact, len(arts))
+	for i, a := range arts { // what lies in the slot, not how it travelled
+		held[i] = manifest.Artefact{Name: a.Name, Size: a.Size, SHA256: a.SHA256}
+	}
+	b, err := json.Marshal(held)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -101,11 +102,11 @@ func TestSlotUpdatesInstall(t *testing.T) {
 	sumA := sha256.Sum256(fakeFAT(2 << 20))
 	for slot, want := range map[bootselect.Slot]manifest.Artefact{
 		bootselect.A: {Name: slotArtefact, Size: 2 << 20, SHA256: hex.EncodeToString(sumA[:])},
-		bootselect.B: m.Artefacts[0],
+		bootselect.B: {Name: slotArtefact, Size: m.Artefacts[0].Size, SHA256: m.Artefacts[0].SHA256},
 	} {
 		b, err := os.ReadFile(u.slotRecord(slot))
 		var rec []manifest.Artefact
-		if err != nil || json.Unmarshal(b, &rec) != nil || len(rec) != 1 || rec[0] != want {
+		if err != nil || json.Unmarshal(b, &rec) != nil || len(rec) != 1 || !reflect.DeepEqual(rec[0], want) {
 			t.Errorf("slot %s record %s (%v), want %+v", slot, b, err, want)
 		}
 	}
