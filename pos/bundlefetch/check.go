@@ -1,10 +1,12 @@
 package bundlefetch
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"payterm/update/bundle"
@@ -29,6 +31,16 @@ func Check(path string, keys *manifest.Keyring, now time.Time) error {
 		return fmt.Errorf("bundlefetch: %w", err)
 	}
 	defer f.Close()
+	// A short page (a proxy's login form, an error text) must not look
+	// like a truncated bundle worth resuming.
+	head := make([]byte, len(bundle.Magic))
+	n, _ := io.ReadFull(f, head)
+	if !bytes.HasPrefix([]byte(bundle.Magic), head[:n]) || n == 0 {
+		return fmt.Errorf("%w: not a bundle (no %q at the start)", ErrBadBundle, strings.TrimRight(bundle.Magic, "\x00\x01"))
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("bundlefetch: %w", err)
+	}
 	r, err := bundle.NewReader(f)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrBadBundle, err)
