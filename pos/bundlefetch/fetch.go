@@ -56,7 +56,7 @@ type Fetcher struct {
 	// MaxSize bounds the object's bytes; 0 means DefaultMaxSize.
 	MaxSize int64
 	// Keys are the release keys the POS trusts; nil leaves the signature
-	// to the terminal (Fetch then logs that it did not check it).
+	// to the terminal (the caller should say so).
 	Keys *manifest.Keyring
 	Now  func() time.Time // nil: time.Now
 	Log  *slog.Logger     // nil discards
@@ -115,13 +115,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Result, error) {
 	if errors.Is(err, errRestart) {
 		res, err = f.fetch(ctx, rawURL, c, false)
 	}
-	if err != nil {
-		return res, err
-	}
-	if f.Keys == nil {
-		f.log().Warn("bundle signature not checked by the POS (no -bundle-key): the terminal verifies it", "url", shown)
-	}
-	return res, nil
+	return res, err
 }
 
 // errRestart: the server could not serve the range asked (416); Fetch
