@@ -38,7 +38,13 @@ func readKey(path string) (manifest.TrustedKey, error) {
 	if err != nil {
 		return manifest.TrustedKey{}, err
 	}
-	k := manifest.TrustedKey{Name: filepath.Base(path)}
+	return parseKey(filepath.Base(path), b)
+}
+
+// parseKey reads a key file's bytes b; name names the key unless the
+// PEM says otherwise.
+func parseKey(name string, b []byte) (manifest.TrustedKey, error) {
+	k := manifest.TrustedKey{Name: name}
 	blk, _ := pem.Decode(b)
 	if blk == nil {
 		pub, err := hex.DecodeString(strings.TrimSpace(string(b)))

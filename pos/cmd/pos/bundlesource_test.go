@@ -23,9 +23,7 @@ import (
 func TestUpdateFromURL(t *testing.T) {
 	path, sum, _ := bundletest.Write(t, "9.9.9", 64<<10, "sim")
 	body, _ := os.ReadFile(path)
-	var served int
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		served++
 		w.Header().Set("ETag", `"a"`)
 		http.ServeContent(w, r, "x.bundle", time.Time{}, bytes.NewReader(body))
 	}))
@@ -59,6 +57,33 @@ func TestUpdateFromURL(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
+	}
+	if store.Written() < int64(len(body)) {
+		t.Errorf("terminal took %d bytes of %d", store.Written(), len(body))
+	}
+}
+
+// TestServeUpdatesFromURL: pos serve -bundle URL downloads the bundle in
+// the background and offers it to an older terminal.
+func TestServeUpdatesFromURL(t *testing.T) {
+	path, sum, _ := bundletest.Write(t, "9.9.9", 64<<10, "sim")
+	body, _ := os.ReadFile(path)
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.ServeContent(w, r, "x.bundle", time.Time{}, bytes.NewReader(body))
+	}))
+	defer origin.Close()
+	gate := make(chan struct{})
+	close(gate)
+	url, ca, _, store := updatingTerminal(t, sum, gate)
+	_, out := startServe(t, "serve", "-terminal", url, "-ca", ca, "-mode", "direct", "-listen", "127.0.0.1:0",
+		"-pairing", filepath.Join(t.TempDir(), "p.json"), "-bundle", origin.URL+"/x.bundle", "-bundle-cache", t.TempDir())
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(out.String(), "terminal verified 9.9.9"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no transfer:\n%s", out.String())
+		}
+	}
+	if !strings.Contains(out.String(), "bundle: downloaded to ") {
+		t.Errorf("no download reported:\n%s", out.String())
 	}
 	if store.Written() < int64(len(body)) {
 		t.Errorf("terminal took %d bytes of %d", store.Written(), len(body))
