@@ -36,6 +36,9 @@ var (
 	// cut connection, a short body); the part is kept and the next Fetch
 	// resumes it.
 	ErrIncomplete = errors.New("bundlefetch: download incomplete")
+	// ErrStalled: the body stopped moving for Fetcher.Idle; the part
+	// is kept, as for any cut.
+	ErrStalled = errors.New("bundlefetch: download stalled")
 	// ErrStatus: the server answered with an HTTP status other than a
 	// bundle's (404, 500…).
 	ErrStatus = errors.New("bundlefetch: server refused")
@@ -53,6 +56,9 @@ type Fetcher struct {
 	// must come within 30 s (a body may take as long as it takes; cancel
 	// the context to stop it).
 	Client *http.Client
+	// Idle is how long the body may bring no byte before the download
+	// is cut (ErrStalled, resumable); 0 means 60 s.
+	Idle time.Duration
 	// MaxSize bounds the object's bytes; 0 means DefaultMaxSize.
 	MaxSize int64
 	// Keys are the release keys the POS trusts; nil leaves the signature
@@ -126,6 +132,8 @@ var errRestart = errors.New("bundlefetch: range not satisfiable")
 func (f *Fetcher) fetch(ctx context.Context, rawURL string, c cache, resume bool) (Result, error) {
 	res := Result{Path: c.path(".bundle")}
 	m, haveMeta := c.readMeta()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return res, fmt.Errorf("bundlefetch: %w", err)
@@ -190,8 +198,11 @@ func (f *Fetcher) fetch(ctx context.Context, rawURL string, c cache, resume bool
 	if from > 0 {
 		f.log().Info("resuming bundle download", "url", c.url, "from", from)
 	}
-	n, err := c.appendPart(resp.Body, f.maxSize()-from+1)
+	n, err := c.appendPart(&idleReader{r: resp.Body, idle: f.idle(), stop: cancel}, f.maxSize()-from+1)
 	res.Fetched = n
+	if cause := context.Cause(ctx); errors.Is(cause, ErrStalled) {
+		err = cause
+	}
 	if err != nil {
 		return res, fmt.Errorf("%w: GET %s: %d bytes after %d: %w", ErrIncomplete, c.url, n, from, err)
 	}
@@ -267,6 +278,33 @@ func (f *Fetcher) client() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.ResponseHeaderTimeout = 30 * time.Second
 	return &http.Client{Transport: t}
+}
+
+func (f *Fetcher) idle() time.Duration {
+	if f.Idle <= 0 {
+		return 60 * time.Second
+	}
+	return f.Idle
+}
+
+// idleReader cuts the request (stop) when a Read waits longer than idle:
+// a server that stops sending would otherwise hold the POS forever.
+type idleReader struct {
+	r     io.Reader
+	idle  time.Duration
+	stop  context.CancelCauseFunc
+	timer *time.Timer
+}
+
+func (i *idleReader) Read(p []byte) (int, error) {
+	if i.timer == nil {
+		i.timer = time.AfterFunc(i.idle, func() { i.stop(ErrStalled) })
+	} else {
+		i.timer.Reset(i.idle)
+	}
+	n, err := i.r.Read(p)
+	i.timer.Stop()
+	return n, err
 }
 
 func (f *Fetcher) maxSize() int64 {

@@ -25,7 +25,7 @@ type origin struct {
 	mu     sync.Mutex
 	body   []byte
 	etag   string
-	mode   string // "ranges" (http.ServeContent), "plain" (ignores Range), "short" (half, no length), "status"
+	mode   string // "ranges" (http.ServeContent), "plain" (ignores Range), "short" (half, no length), "stall" (half, then nothing), "status"
 	status int    // for "status"
 	cut    int    // > 0: write this many bytes of a full-length answer, then drop the connection
 	log    []served
@@ -58,10 +58,17 @@ func (o *origin) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	o.cut = 0
 	o.mu.Unlock()
 	w := &countingWriter{ResponseWriter: rw}
-	defer func() {
+	logged := false
+	record := func() {
 		o.mu.Lock()
 		o.log = append(o.log, served{r.Header.Get("Range"), r.Header.Get("If-Range"), r.Header.Get("If-None-Match"), w.status, w.n})
 		o.mu.Unlock()
+		logged = true
+	}
+	defer func() {
+		if !logged {
+			record()
+		}
 	}()
 	if etag != "" {
 		w.Header().Set("ETag", etag)
@@ -76,6 +83,12 @@ func (o *origin) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no", status)
 	case mode == "plain":
 		w.Write(body)
+	case mode == "stall":
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		w.Write(body[:len(body)/2])
+		w.ResponseWriter.(http.Flusher).Flush()
+		record() // now: the handler outlives the client's Fetch
+		<-r.Context().Done()
 	case mode == "short":
 		w.Write(body[:len(body)/2])
 		w.ResponseWriter.(http.Flusher).Flush() // chunked: no length, a clean end
@@ -125,6 +138,7 @@ func TestFetch(t *testing.T) {
 		name    string
 		keys    *manifest.Keyring
 		maxSize int64
+		idle    time.Duration
 		steps   []step
 	}{
 		{name: "plain download, then the cache is current", keys: testKeys(t), steps: []step{
@@ -145,6 +159,10 @@ func TestFetch(t *testing.T) {
 		}},
 		{name: "body ends early without a length: kept, then resumed", steps: []step{
 			{origin: func(o *origin) { o.mode = "short" }, wantErr: []error{ErrIncomplete}, served: len(a) / 2, part: true},
+			{origin: func(o *origin) { o.mode = "ranges" }, from: int64(len(a) / 2), served: len(a) - len(a)/2, sent: fmt.Sprintf("bytes=%d-", len(a)/2)},
+		}},
+		{name: "stalled body: cut after Idle, kept, then resumed", idle: 100 * time.Millisecond, steps: []step{
+			{origin: func(o *origin) { o.mode = "stall" }, wantErr: []error{ErrIncomplete, ErrStalled}, served: len(a) / 2, part: true},
 			{origin: func(o *origin) { o.mode = "ranges" }, from: int64(len(a) / 2), served: len(a) - len(a)/2, sent: fmt.Sprintf("bytes=%d-", len(a)/2)},
 		}},
 		{name: "404", steps: []step{
@@ -181,7 +199,7 @@ func TestFetch(t *testing.T) {
 			ts := httptest.NewServer(o)
 			defer ts.Close()
 			dir := t.TempDir()
-			f := &Fetcher{Dir: dir, Keys: tt.keys, MaxSize: tt.maxSize, Client: ts.Client(),
+			f := &Fetcher{Dir: dir, Keys: tt.keys, MaxSize: tt.maxSize, Idle: tt.idle, Client: ts.Client(),
 				Now: func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }}
 			for i, s := range tt.steps {
 				if s.origin != nil {
