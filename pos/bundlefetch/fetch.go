@@ -156,6 +156,12 @@ func (f *Fetcher) fetch(ctx context.Context, rawURL string, c cache, resume bool
 	}
 	resp, err := f.client().Do(req)
 	if err != nil {
+		// A *url.Error prints the whole URL: a presigned query is a
+		// credential, so only its cause goes on.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return res, fmt.Errorf("bundlefetch: GET %s: %w", c.url, err)
 	}
 	defer resp.Body.Close()

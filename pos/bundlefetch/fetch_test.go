@@ -250,6 +250,18 @@ func TestFetch(t *testing.T) {
 	}
 }
 
+// TestFetchServerDown: an unreachable server is an error that names the
+// URL without its query (a presigned URL's credential).
+func TestFetchServerDown(t *testing.T) {
+	ts := httptest.NewServer(http.NotFoundHandler())
+	ts.Close()
+	f := &Fetcher{Dir: t.TempDir()}
+	_, err := f.Fetch(context.Background(), ts.URL+"/x.bundle?X-Amz-Signature=secret")
+	if err == nil || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), ts.URL+"/x.bundle") {
+		t.Fatalf("error %v", err)
+	}
+}
+
 // TestFetchRefusesPlainHTTPElsewhere: http:// is for this machine only.
 func TestFetchRefusesPlainHTTPElsewhere(t *testing.T) {
 	f := &Fetcher{Dir: t.TempDir()}
