@@ -3,11 +3,11 @@
 // payment system (relay mode) and prints the outcome.
 //
 //	pos send -order order.json [-mode relay|direct] [-terminal URL | serial:/dev/ttyUSB0]
-//	pos serve [-listen 127.0.0.1:8070] [-watch DIR] [-region [-display :0]] [-bundle FILE]  # the cashier page, the local order API, a watched folder, Read screen; updates an older terminal in the background
+//	pos serve [-listen 127.0.0.1:8070] [-watch DIR] [-region [-display :0]] [-bundle FILE|URL [-bundle-key FILE] [-bundle-cache DIR]]  # the cashier page, the local order API, a watched folder, Read screen; updates an older terminal in the background
 //	pos demo   # press Enter to send a sample order; prints a fresh payment code
 //	pos logs   # the terminal's status and the tail of its log
 //	pos pair -out FILE # learn the terminal's signing key over the encrypted link
-//	pos update -bundle FILE [-chunk N] # send this release's terminal bundle when the terminal is older; resumes
+//	pos update -bundle FILE|URL [-bundle-key FILE] [-bundle-cache DIR] [-chunk N] # send this release's terminal bundle when the terminal is older; resumes
 //	pos journal -out FILE [-terminal-key HEX]   # append the terminal's journal to FILE, verify, let it prune
 //	pos region select|read   # the screen-region source: choose the order area once, then read it by OCR (region.go)
 //
@@ -89,6 +89,7 @@ type options struct {
 	pairingFile string
 	bundle      string
 	chunk       int
+	bundleFrom  bundleOptions
 }
 
 func (o *options) register(fs *flag.FlagSet) {
@@ -133,9 +134,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		fs.BoolVar(&so.region, "region", false, "add Read screen to the cashier page: OCR of the saved screen region (pos region select)")
 		fs.StringVar(&so.regionFile, "region-file", "", "saved region for -region; empty: region.json in the user config directory, under payterm/")
 		fs.StringVar(&so.display, "display", "", "X display for -region (empty: $DISPLAY)")
-		fs.StringVar(&so.bundle, "bundle", "", "the terminal bundle of this POS release: sent in the background when the terminal runs an older version")
+		fs.StringVar(&so.bundle, "bundle", "", "the terminal bundle of this POS release, a file or an https:// URL: sent in the background when the terminal runs an older version")
+		o.bundleFrom.register(fs)
 	case "update":
-		fs.StringVar(&o.bundle, "bundle", "", "the terminal bundle of this POS release")
+		fs.StringVar(&o.bundle, "bundle", "", "the terminal bundle of this POS release: a file, or an https:// URL (static server, object store, presigned S3/MinIO) downloaded into -bundle-cache, resuming")
+		o.bundleFrom.register(fs)
 		fs.IntVar(&o.chunk, "chunk", pos.DefaultChunk, "bytes per chunk (at most 65536); 16 KiB keeps a sale's wait behind a chunk at 115200 baud under 3 s")
 	case "demo", "logs":
 	default:

@@ -59,11 +59,16 @@ func serve(ctx context.Context, a *pos.Agent, o options, so serveOptions, log *s
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return fmt.Errorf("serve: -listen %s: the cashier page is for this machine only: use a loopback address", so.listen)
 	}
-	var bundle pos.Bundle
-	if so.bundle != "" {
-		if bundle, err = pos.OpenBundle(so.bundle); err != nil {
+	// A local bundle is opened now, so a wrong path stops serve at once;
+	// a URL is fetched in the background with the sync, the cashier
+	// page taking sales meanwhile.
+	openSynced := func() (pos.Bundle, error) { return openBundle(ctx, so.bundle, o.bundleFrom, log, stdout) }
+	if so.bundle != "" && !isBundleURL(so.bundle) {
+		b, err := openSynced()
+		if err != nil {
 			return fmt.Errorf("serve: -bundle: %w", err)
 		}
+		openSynced = func() (pos.Bundle, error) { return b, nil }
 	}
 	cfg := cashier.Config{Payer: a, Mode: pos.Mode(o.mode), AutoSend: so.auto, Log: log}
 	if so.region {
@@ -92,7 +97,7 @@ func serve(ctx context.Context, a *pos.Agent, o options, so serveOptions, log *s
 		fmt.Fprintf(stdout, "watching %s for .pdf, .csv and .json orders\n", so.watch)
 	}
 	if so.bundle != "" {
-		go syncInBackground(ctx, a, o, bundle, stdout)
+		go syncInBackground(ctx, a, o, openSynced, stdout)
 	}
 	select {
 	case <-ctx.Done():
@@ -108,14 +113,23 @@ func serve(ctx context.Context, a *pos.Agent, o options, so serveOptions, log *s
 }
 
 // syncInBackground is pos serve's terminal update: once, at start, it
-// asks the terminal's version and sends bundle when the terminal is
-// older, logging progress a line per tenth, while the cashier page
-// keeps taking sales over the same link (chunks of pos.DefaultChunk
-// keep a sale's wait behind one short). The terminal installs at idle.
-// A failure is logged; the next start of pos serve resumes the transfer.
-func syncInBackground(ctx context.Context, a *pos.Agent, o options, bundle pos.Bundle, stdout io.Writer) {
+// opens the bundle (downloading a URL into the cache), asks the
+// terminal's version and sends the bundle when the terminal is older,
+// logging progress a line per tenth, while the cashier page keeps taking
+// sales over the same link (chunks of pos.DefaultChunk keep a sale's
+// wait behind one short). The terminal installs at idle. A failure is
+// logged; the next start of pos serve resumes the download and the
+// transfer.
+func syncInBackground(ctx context.Context, a *pos.Agent, o options, open func() (pos.Bundle, error), stdout io.Writer) {
+	bundle, err := open()
+	if err != nil {
+		if ctx.Err() == nil {
+			fmt.Fprintf(stdout, "terminal update: -bundle: %v (pos serve resumes it when started again)\n", err)
+		}
+		return
+	}
 	fmt.Fprintf(stdout, "terminal update: offering %s (%s) when the terminal runs an older version\n", bundle.Version, bundle.Path)
-	err := syncBundle(ctx, a, o, bundle, 0, newProgressBar(stdout, false, time.Now), stdout)
+	err = syncBundle(ctx, a, o, bundle, 0, newProgressBar(stdout, false, time.Now), stdout)
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(stdout, "terminal update: %v (pos serve resumes it when started again)\n", err)
 	}

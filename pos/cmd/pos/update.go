@@ -18,7 +18,7 @@ func updateCommand(ctx context.Context, a *pos.Agent, o options, bundle string, 
 	if bundle == "" {
 		return fmt.Errorf("update: -bundle is required")
 	}
-	b, err := pos.OpenBundle(bundle)
+	b, err := openBundle(ctx, bundle, o.bundleFrom, a.Log, stdout)
 	if err != nil {
 		return err
 	}
