@@ -53,7 +53,11 @@ func newLink(t testing.TB, g *guest) (*poslink.Client, *replyTap) {
 // the cable closes c.
 func linkOver(t testing.TB, c net.Conn) (*poslink.Client, *replyTap) {
 	t.Helper()
-	conn := stream.New(c, stream.Options{})
+	// As the POS agent does (pos serve -baud): wait for a frame's wire
+	// time at the terminal's 115200 baud before counting a missing ACK.
+	// The guest's emulated UART takes a 29 KiB update chunk in well over
+	// the bare 500 ms, so without it the POS resent and gave up.
+	conn := stream.New(c, stream.Options{ByteRate: stream.ByteRate(115200)})
 	client := stream.NewClient(conn)
 	t.Cleanup(func() {
 		client.Close()
