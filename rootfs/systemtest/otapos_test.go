@@ -199,6 +199,10 @@ func TestOTAThroughPOSInQEMU(t *testing.T) {
 	g.wait(stepTimeout, 0, serialUp)
 	link, _ = newLink(t, g)
 	wantRunning(t, terminalStatus(t, link), rel.version, "B")
+	// Committed: a power cycle stays on B, no longer on trial.
+	g.powerDown(shutdownTimeout)
+	g = bootSlotOn(t, m, bootselect.B, rel.version, false)
+	g.wait(stepTimeout, 0, serialUp)
 
 	// The kernel update, full, over HTTPS: B→A.
 	https, err := poslink.NewClient(poslink.ClientConfig{POIID: poiID, Key: ptr(devKey()),
