@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -11,13 +12,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"payterm/internal/atomicfile"
-	"payterm/update/bootselect"
 	"sync"
 	"time"
 
 	"payterm/firmware/otalink"
+	"payterm/internal/atomicfile"
 	"payterm/internal/version"
+	"payterm/update/bootselect"
 	"payterm/update/bootstate"
 	"payterm/update/bundle"
 	"payterm/update/delta"
@@ -56,12 +57,13 @@ func (u *slotUpdates) parts() updateParts {
 	}}
 }
 
-// open starts or resumes the installer. The inactive slot is made
+// open starts or resumes the installer of the offered bundle (its id
+// names the install state, so another bundle's progress is never
+// resumed; "" only opens to abort). The inactive slot is made
 // unbootable first, so a half-written slot is never a fallback. The
-// receiver aborts the sink whenever the POS offers another bundle, so
-// one installer name serves every offer; the installer also refuses to
-// resume state whose manifest differs.
-func (u *slotUpdates) open() (otalink.Sink, error) {
+// offered size lets the installer refuse a truncated bundle as soon as
+// its manifest is in, before a frame reaches the slot.
+func (u *slotUpdates) open(bundleID string, size int64) (otalink.Sink, error) {
 	codec, err := delta.NewZstd(delta.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("update: %w", err)
@@ -101,7 +103,7 @@ func (u *slotUpdates) open() (otalink.Sink, error) {
 	in, err := install.New(install.Config{
 		Keyring: u.keyring, Product: "payterm", Board: u.board, Version: version.Firmware(), Floor: u.slots.Floor(),
 		Installed: installed, Now: u.now, Target: slot, Base: base, StateDir: u.stateDir,
-		Codecs: []bundle.DeltaCodec{codec}, Bundle: "pos-offer",
+		Codecs: []bundle.DeltaCodec{codec}, Bundle: cmp.Or(bundleID, "none"), Size: size,
 	})
 	if err != nil {
 		slot.Close()

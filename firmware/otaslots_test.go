@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"payterm/update/bootselect"
 	"payterm/update/bootstate"
 	"payterm/update/bundle/bundletest"
+	"payterm/update/install"
 	"payterm/update/manifest"
 )
 
@@ -56,7 +58,24 @@ func TestSlotUpdatesInstall(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	sink, err := u.open()
+	id := hex.EncodeToString(func() []byte { h := sha256.Sum256(b); return h[:] }())
+
+	// A POS offering a truncated copy of the file (its size is the cut
+	// file's): refused once the manifest is in, before a frame is written.
+	cut := b[:len(b)-100]
+	sink, err := u.open("cut-copy", int64(len(cut)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sink.Write(cut); !errors.Is(err, install.ErrTruncated) {
+		t.Fatalf("truncated bundle written: %v", err)
+	}
+	sink.Abort()
+	if got, _ := os.ReadFile(parts[bootstate.LabelB]); !bytes.Equal(got, make([]byte, len(got))) {
+		t.Fatal("a truncated bundle reached slot B")
+	}
+
+	sink, err = u.open(id, int64(len(b)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +87,7 @@ func TestSlotUpdatesInstall(t *testing.T) {
 	}
 	sink.(*slotSink).close() // the terminal restarts mid-transfer
 
-	sink, err = u.open()
+	sink, err = u.open(id, int64(len(b)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +130,7 @@ func TestSlotUpdatesInstall(t *testing.T) {
 		}
 	}
 	// Another offer overwrites B: its record goes first.
-	sink, err = u.open()
+	sink, err = u.open("next", 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -239,7 +239,7 @@ func (r *Receiver) openSink() error {
 	if r.sink != nil {
 		return nil
 	}
-	s, err := r.cfg.Open()
+	s, err := r.cfg.Open(r.offer.Bundle, r.offer.Size)
 	if err != nil {
 		return err
 	}
@@ -260,7 +260,7 @@ func (r *Receiver) openSink() error {
 // belong to a bundle whose record was lost: it is opened to be dropped).
 func (r *Receiver) discard() error {
 	if r.sink == nil {
-		s, err := r.cfg.Open()
+		s, err := r.cfg.Open("", 0)
 		if err != nil {
 			return err
 		}

@@ -25,8 +25,12 @@ type Sink interface {
 	Abort() error
 }
 
-// OpenSink opens the sink, resuming its persisted state if it has one.
-type OpenSink func() (Sink, error)
+// OpenSink opens the sink for the bundle the POS offered, named by its
+// id and of size bytes, resuming the sink's persisted state if it is that
+// bundle's. The size lets the sink refuse, once the manifest is in, a
+// bundle of another length before it writes anything. The Receiver
+// opens with ("", 0) only to Abort state whose offer was lost.
+type OpenSink func(bundle string, size int64) (Sink, error)
 
 // Boot is what the running firmware knows of its boot, reported to the
 // POS: bootselect.Booted read by the firmware, and the version of the

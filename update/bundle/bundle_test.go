@@ -43,7 +43,7 @@ func TestBuildReadsBack(t *testing.T) {
 		}
 		payloads += a.PayloadSize
 	}
-	if want := int64(HeaderSize+len(r.ManifestFile())) + payloads; int64(len(data)) != want {
+	if want := int64(HeaderSize+len(r.ManifestFile())) + payloads; int64(len(data)) != want || Size(len(r.ManifestFile()), m) != want {
 		t.Fatalf("bundle of %d bytes, layout says %d", len(data), want)
 	}
 	if m.Kernel != "6.1.0-57-arm64" || m.Delta != nil {

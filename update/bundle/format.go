@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+
+	"payterm/update/manifest"
 )
 
 // Magic opens every bundle; its last byte is the format version.
@@ -66,4 +68,17 @@ func Header(manifestLen int) []byte {
 	copy(h, Magic)
 	binary.BigEndian.PutUint32(h[len(Magic):], uint32(manifestLen))
 	return h
+}
+
+// Size is the length of the complete bundle whose manifest m is a
+// manifest file of manifestLen bytes: header, manifest, every payload.
+// An offer of any other length cannot be this bundle, so an installer
+// that knows the offered length refuses a truncated file before it
+// writes a byte.
+func Size(manifestLen int, m *manifest.Manifest) int64 {
+	n := int64(HeaderSize + manifestLen)
+	for _, a := range m.Artefacts {
+		n += a.PayloadSize
+	}
+	return n
 }

@@ -117,10 +117,7 @@ func Resume(m *manifest.Manifest, manifestLen int, pos Position) (*Splitter, err
 	if pos.Artefact < 0 || pos.Artefact > len(m.Artefacts) || pos.Payload < 0 || pos.Output < 0 {
 		return nil, bad("out of range")
 	}
-	at := int64(HeaderSize + manifestLen)
-	for _, a := range m.Artefacts[:pos.Artefact] {
-		at += a.PayloadSize
-	}
+	at := Size(manifestLen, &manifest.Manifest{Artefacts: m.Artefacts[:pos.Artefact]})
 	if pos.Artefact == len(m.Artefacts) {
 		if pos.Payload != 0 || pos.Output != 0 {
 			return nil, bad("past the last artefact")

@@ -19,8 +19,8 @@ type Slot interface {
 	Sync() error
 }
 
-// Config is one install. Every field but Floor, Installed, Base and
-// Codecs is required.
+// Config is one install. Every field but Floor, Installed, Base, Codecs
+// and Size is required.
 type Config struct {
 	// Keyring holds the keys the terminal trusts.
 	Keyring *manifest.Keyring
@@ -51,6 +51,11 @@ type Config struct {
 	// StateDir for another name is discarded: a different bundle starts
 	// from byte 0.
 	Bundle string
+	// Size is the offered bundle's length in bytes (the POS's offer says
+	// it); 0 when unknown. A manifest whose bundle has another length is
+	// refused before a byte reaches the slot: a truncated file never
+	// overwrites the inactive slot's first frames.
+	Size int64
 }
 
 func (c *Config) check() error {
@@ -65,6 +70,8 @@ func (c *Config) check() error {
 		return errors.New("install: no state directory")
 	case c.Bundle == "":
 		return errors.New("install: bundle not named")
+	case c.Size < 0:
+		return errors.New("install: negative bundle size")
 	}
 	return nil
 }

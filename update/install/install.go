@@ -30,14 +30,17 @@ import (
 // Refusals. A manifest refused by manifest.Verify keeps its own error
 // (manifest.ErrBadSignature, ErrUnknownKey, ErrRevokedKey, ErrExpired,
 // ErrWrongProduct, ErrWrongBoard, ErrBelowFloor, ErrWrongBase,
-// ErrTooLarge); all of those, ErrUnknownEncoding and a frame hash list
-// that does not fit its payload (ErrMalformed) come before a byte is
-// written to the slot.
+// ErrTooLarge); all of those, ErrUnknownEncoding, a frame hash list
+// that does not fit its payload (ErrMalformed) and, when Config.Size
+// says how long the offered bundle is, a bundle of another length than
+// its manifest declares (ErrTruncated shorter, ErrMalformed longer) come
+// before a byte is written to the slot.
 var (
 	// ErrMalformed: the bundle's bytes break its layout or a frame does
 	// not decode.
 	ErrMalformed = bundle.ErrMalformed
-	// ErrTruncated: Finish before the last payload was complete.
+	// ErrTruncated: Finish before the last payload was complete, or an
+	// offered size short of the manifest's.
 	ErrTruncated = bundle.ErrTruncated
 	// ErrUnknownEncoding: an artefact's encoding has no codec here.
 	ErrUnknownEncoding = bundle.ErrUnknownEncoding
@@ -140,6 +143,13 @@ func (in *Installer) accept(mfile []byte) error {
 	}
 	if at > in.cfg.Target.Size() {
 		return fmt.Errorf("install: artefacts of %d bytes, slot of %d: %w", at, in.cfg.Target.Size(), ErrTooLarge)
+	}
+	if want := bundle.Size(len(mfile), m); in.cfg.Size > 0 && in.cfg.Size != want {
+		err := ErrTruncated
+		if in.cfg.Size > want {
+			err = ErrMalformed
+		}
+		return fmt.Errorf("install: bundle offered as %d bytes, its manifest makes it %d: %w", in.cfg.Size, want, err)
 	}
 	in.m, in.mfile, in.offsets = m, bytes.Clone(mfile), offsets
 	return nil

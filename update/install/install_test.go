@@ -120,7 +120,9 @@ func TestRefusals(t *testing.T) {
 		{"delta on another version", delta, func(c *Config) { c.Installed = installed; c.Version = "1.3.1" }, manifest.ErrWrongBase, true, 0, 0},
 		{"delta without its codec", delta, func(c *Config) { c.Installed = installed; c.Codecs = nil }, ErrUnknownEncoding, true, 0, 0},
 		{"truncated in the manifest", good[:payload-1], nil, ErrTruncated, true, 0, 0},
-		{"truncated in the payload", good[:len(good)-100], nil, ErrTruncated, false, 0, 0},
+		{"truncated in the payload", good[:len(good)-100], nil, ErrTruncated, true, 0, 0},
+		{"truncated, length not offered", good[:len(good)-100], func(c *Config) { c.Size = 0 }, ErrTruncated, false, 0, 0},
+		{"longer than its manifest", append(bytes.Clone(good), 0), nil, ErrMalformed, true, 0, 0},
 		{"tampered artefact", tampered, nil, ErrTampered, false, bundle.MaxFrameOutput, 1},
 		{"tampered first frame", func() []byte { b := bytes.Clone(good); b[payload+20] ^= 1; return b }(), nil, ErrTampered, true, 0, 0},
 		{"tampered last frame", func() []byte { b := bytes.Clone(good); b[len(b)-3] ^= 1; return b }(), nil, ErrTampered, false, 2 * bundle.MaxFrameOutput, 2},
@@ -129,6 +131,7 @@ func TestRefusals(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			slot := newMemSlot(slotSize)
 			cfg := config(t, slot, t.TempDir())
+			cfg.Size = int64(len(tc.data)) // as the POS offers it
 			if tc.cfg != nil {
 				tc.cfg(&cfg)
 			}

@@ -63,8 +63,9 @@ type Sink struct {
 	durable int64
 }
 
-// Open resumes the bundle kept in Dir at its durable offset.
-func (st *Store) Open() (otalink.Sink, error) {
+// Open resumes the bundle kept in Dir at its durable offset, whichever
+// bundle it was (the Receiver aborts it when the offer changes).
+func (st *Store) Open(string, int64) (otalink.Sink, error) {
 	st.mu.Lock()
 	st.opens++
 	st.mu.Unlock()

@@ -33,10 +33,10 @@ func updatingTerminal(t *testing.T, want [32]byte, gate <-chan struct{}) (url, c
 	off := make(chan struct{})
 	var once sync.Once
 	recv, err := otalink.New(otalink.Config{Version: version.Firmware(), StateDir: t.TempDir(),
-		Open: func() (otalink.Sink, error) {
+		Open: func(bundle string, size int64) (otalink.Sink, error) {
 			once.Do(func() { close(off) })
 			<-gate
-			return store.Open()
+			return store.Open(bundle, size)
 		}})
 	if err != nil {
 		t.Fatal(err)
