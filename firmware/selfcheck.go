@@ -9,6 +9,7 @@ import (
 	"net"
 	"time"
 
+	"payterm/drivers/display"
 	"payterm/firmware/journal"
 )
 
@@ -17,16 +18,20 @@ import (
 const selfCheckLinkWait = 30 * time.Second
 
 // selfCheck is what a freshly booted firmware shows before its slot is
-// committed (bootSlots.selfChecked): the display is up (serve does not
-// get here without it), the state is on the data partition, the journal
-// verifies from its start, the link's HTTPS port takes connections, and
-// the screen shown renders to an image. Every failure is in the error.
+// committed (bootSlots.selfChecked): the panel still answers with the
+// mode it was opened in (a new kernel's driver may bind differently),
+// the state is on the data partition, the journal verifies from its
+// start, the link's HTTPS port takes connections, and the screen shown
+// renders to an image. Every failure is in the error.
 func selfCheck(ctx context.Context, cfg config, jr *journal.Journal, key ed25519.PrivateKey, scr *uiScreen) error {
 	var errs []error
 	if !cfg.health.StorageOK() {
 		errs = append(errs, fmt.Errorf("data partition: %s", cfg.health.Storage))
 	}
 	if err := jr.Verify(key.Public().(ed25519.PublicKey)); err != nil {
+		errs = append(errs, err)
+	}
+	if err := scr.checkPanel(); err != nil {
 		errs = append(errs, err)
 	}
 	if err := scr.testRender(); err != nil {
@@ -63,6 +68,21 @@ func linkListening(ctx context.Context, addr string, wait time.Duration) error {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// checkPanel asks the display's driver whether the panel is still there
+// as opened; a display that cannot tell (the virtual terminal's) passes.
+func (s *uiScreen) checkPanel() error {
+	c, ok := s.disp.(display.Checker)
+	if !ok {
+		return nil
+	}
+	s.drawing.Lock()
+	defer s.drawing.Unlock()
+	if err := c.Check(); err != nil {
+		return fmt.Errorf("display: %w", err)
+	}
+	return nil
 }
 
 // testRender encodes the frame on the panel as a PNG: the renderer and

@@ -29,3 +29,12 @@ type BGRADrawer interface {
 	// from (0,0), rows stride bytes apart.
 	DrawBGRA(pix []byte, stride int, damage []image.Rectangle) error
 }
+
+// Checker is a Display that can tell whether its panel still answers as
+// it did when opened: the self-check a freshly updated firmware runs
+// before its boot slot is committed.
+type Checker interface {
+	// Check asks the panel's driver for its mode again; an error says
+	// what is missing or changed.
+	Check() error
+}

@@ -18,6 +18,7 @@ type fakeFB struct {
 	f      fixScreenInfo
 	mapped []byte
 
+	varErr error    // returned by FBIOGET_VSCREENINFO: the driver gone
 	pans   []uint32 // yoffset of every successful FBIOPAN_DISPLAY
 	panErr error    // returned (once) by the next pan
 	blanks []int
@@ -45,7 +46,13 @@ func newFake(t testing.TB, v varScreenInfo, f fixScreenInfo) *fakeFB {
 	return &fakeFB{t: t, file: file, v: v, f: f}
 }
 
-func (d *fakeFB) varInfo(v *varScreenInfo) error { *v = d.v; return nil }
+func (d *fakeFB) varInfo(v *varScreenInfo) error {
+	if d.varErr != nil {
+		return d.varErr
+	}
+	*v = d.v
+	return nil
+}
 func (d *fakeFB) fixInfo(f *fixScreenInfo) error { *f = d.f; return nil }
 
 func (d *fakeFB) pan(v *varScreenInfo) error {

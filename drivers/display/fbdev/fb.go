@@ -13,6 +13,7 @@ import (
 var (
 	_ display.Display    = (*FB)(nil)
 	_ display.BGRADrawer = (*FB)(nil)
+	_ display.Checker    = (*FB)(nil)
 )
 
 // FB is an open framebuffer. Safe for concurrent use; draws are serialised.
@@ -201,6 +202,30 @@ func (fb *FB) copyRects(origin int, src frame, rects []image.Rectangle) {
 			}
 		}
 	}
+}
+
+// Check asks the driver for the screen description again: the panel
+// must still answer with the resolution and pixel format FB draws in
+// (a driver unbound, or a mode changed under it, fails).
+func (fb *FB) Check() error {
+	fb.mu.Lock()
+	defer fb.mu.Unlock()
+	if fb.halted {
+		return fmt.Errorf("fbdev: %s: halted", fb.name)
+	}
+	var v varScreenInfo
+	if err := fb.dev.varInfo(&v); err != nil {
+		return fmt.Errorf("fbdev: %s: FBIOGET_VSCREENINFO: %w", fb.name, err)
+	}
+	f, err := newFormat(&v)
+	if err != nil {
+		return fmt.Errorf("fbdev: %s: %w", fb.name, err)
+	}
+	if int(v.XRes) != fb.lay.width || int(v.YRes) != fb.lay.height || f.name != fb.lay.format.name {
+		return fmt.Errorf("fbdev: %s: panel now %dx%d %s, opened as %dx%d %s",
+			fb.name, v.XRes, v.YRes, f.name, fb.lay.width, fb.lay.height, fb.lay.format.name)
+	}
+	return nil
 }
 
 // Halt paints the framebuffer black, blanks the panel (FB_BLANK_POWERDOWN),

@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -341,6 +342,34 @@ func TestHalt(t *testing.T) {
 	}
 	if err := fb.Halt(); err != nil {
 		t.Errorf("second Halt: %v", err)
+	}
+}
+
+// TestCheck: the panel answers with the mode it was opened in, or Check
+// says what changed.
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(d *fakeFB, fb *FB)
+		want   string // in the error; "" for none
+	}{
+		{"as opened", func(*fakeFB, *FB) {}, ""},
+		{"driver gone", func(d *fakeFB, _ *FB) { d.varErr = errors.New("no such device") }, "no such device"},
+		{"resolution changed", func(d *fakeFB, _ *FB) { d.v.XRes = 8 }, "panel now 8x10"},
+		{"format changed", func(d *fakeFB, _ *FB) { d.v.Red, d.v.Blue = d.v.Blue, d.v.Red }, "panel now 10x10"},
+		{"unsupported format", func(d *fakeFB, _ *FB) { d.v.BitsPerPixel = 8 }, "8 bits per pixel"},
+		{"halted", func(_ *fakeFB, fb *FB) { fb.Halt() }, "halted"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, f := screen(pixelCases[0], 10, 10, 0, 2)
+			d := newFake(t, v, f)
+			fb := openFake(t, d)
+			tc.change(d, fb)
+			err := fb.Check()
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("Check() = %v, want %q", err, tc.want)
+			}
+		})
 	}
 }
 
