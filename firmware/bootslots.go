@@ -66,12 +66,17 @@ func newBootSlots(store *bootstate.Store, partition, version string, log *slog.L
 }
 
 // Booted is what this boot was (bootselect.Booted): the POS's report of
-// version, slot and last boot result.
+// version, slot and last boot result. Trial ends when the self-check
+// commits the slot.
 func (b *bootSlots) Booted() bootselect.Booted {
 	if b == nil {
 		return bootselect.Booted{}
 	}
-	return b.booted
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	booted := b.booted
+	booted.Trial = booted.Trial && !b.committed
+	return booted
 }
 
 // selfChecked takes the self-check's result: nil commits the running

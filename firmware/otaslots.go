@@ -53,7 +53,7 @@ type slotUpdates struct {
 func (u *slotUpdates) parts() updateParts {
 	return updateParts{Open: u.open, Install: u.install, Boot: func() otalink.Boot {
 		b := u.slots.Booted()
-		return otalink.Boot{Slot: b.Running.String(), RolledBack: b.Rollback, FailedVersion: b.FailedVersion}
+		return otalink.Boot{Slot: b.Running.String(), RolledBack: b.Rollback, FailedVersion: b.FailedVersion, Trial: b.Trial}
 	}}
 }
 

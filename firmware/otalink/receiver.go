@@ -45,7 +45,10 @@ var _ poslink.Updater = (*Receiver)(nil)
 // New returns a Receiver for the bundle StateDir remembers, if any. A
 // record left by an install that restarted into another version than
 // the bundle's means the bundle did not come up (rollback): it is
-// dropped and reported as failed.
+// dropped and reported as failed. The bundle's own version running on
+// trial keeps the record (state installing) until its self-check
+// commits the slot: if it never does, the old firmware U-Boot falls
+// back to finds the record and reports the failure.
 func New(cfg Config) (*Receiver, error) {
 	if cfg.Version == "" || cfg.StateDir == "" || cfg.Open == nil {
 		return nil, errors.New("otalink: Version, StateDir and Open are required")
@@ -65,6 +68,9 @@ func New(cfg Config) (*Receiver, error) {
 	}
 	switch {
 	case o == nil:
+	case o.Installing && o.Version == cfg.Version && r.onTrial():
+		r.offer, r.state = o, poslink.UpdateInstalling
+		r.log.Info("update on trial: installed once the self-check commits it", "version", o.Version)
 	case o.Installing && o.Version == cfg.Version:
 		r.log.Info("update installed", "version", o.Version)
 		return r, writeOffer(cfg.StateDir, nil)
@@ -79,10 +85,29 @@ func New(cfg Config) (*Receiver, error) {
 	return r, nil
 }
 
+// onTrial reports whether the running slot still awaits its commit.
+func (r *Receiver) onTrial() bool { return r.cfg.Boot != nil && r.cfg.Boot().Trial }
+
+// settle ends a trial the self-check has since committed: the update is
+// installed and its record goes. Called with mu held.
+func (r *Receiver) settle() {
+	o := r.offer
+	if r.state != poslink.UpdateInstalling || o == nil || !o.Installing || o.Version != r.cfg.Version || r.onTrial() {
+		return
+	}
+	if err := writeOffer(r.cfg.StateDir, nil); err != nil {
+		r.log.Error("update offer record", "err", err)
+		return
+	}
+	r.offer, r.state = nil, poslink.UpdateIdle
+	r.log.Info("update installed", "version", o.Version)
+}
+
 // Status is the running version, the last boot and the transfer.
 func (r *Receiver) Status() poslink.UpdateStatus {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.settle()
 	if r.offer != nil && r.state == poslink.UpdateReceiving {
 		if err := r.openSink(); err != nil {
 			r.log.Error("update sink", "err", err)
@@ -95,6 +120,7 @@ func (r *Receiver) Status() poslink.UpdateStatus {
 func (r *Receiver) Offer(o poslink.UpdateOffer) (poslink.UpdateStatus, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.settle()
 	if r.offer != nil && r.offer.offer() == o {
 		if r.state == poslink.UpdateReceiving {
 			if err := r.openSink(); err != nil {
@@ -135,6 +161,7 @@ func (r *Receiver) Chunk(bundle string, offset int64, data []byte) (poslink.Upda
 // chunk is Chunk under the lock; p is the progress to show, nil when it
 // did not change.
 func (r *Receiver) chunk(bundle string, offset int64, data []byte) (st poslink.UpdateStatus, p *Progress, err error) {
+	r.settle()
 	if r.offer == nil || r.offer.Bundle != bundle {
 		return r.status(), nil, notAllowed("bundle not offered")
 	}
@@ -166,6 +193,7 @@ func (r *Receiver) chunk(bundle string, offset int64, data []byte) (st poslink.U
 func (r *Receiver) Finish(bundle string) (poslink.UpdateStatus, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.settle()
 	if r.offer == nil || r.offer.Bundle != bundle {
 		return r.status(), notAllowed("bundle not offered")
 	}

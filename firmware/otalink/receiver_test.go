@@ -6,6 +6,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"payterm/firmware/otalink"
@@ -40,6 +41,7 @@ type rig struct {
 	install chan manifest.Manifest
 	gate    *gate
 	r       *otalink.Receiver
+	trial   atomic.Bool // the running slot awaits its self-check's commit
 }
 
 func newRig(t *testing.T, size int) *rig {
@@ -56,6 +58,7 @@ func newRig(t *testing.T, size int) *rig {
 func (rg *rig) start(t *testing.T, version string) {
 	t.Helper()
 	r, err := otalink.New(otalink.Config{Version: version, StateDir: filepath.Join(rg.dir, "update"), Open: rg.store.Open,
+		Boot:     func() otalink.Boot { return otalink.Boot{Slot: "B", Trial: rg.trial.Load()} },
 		Install:  func(m manifest.Manifest) error { rg.install <- m; return nil },
 		WhenIdle: rg.gate.whenIdle})
 	if err != nil {
@@ -105,14 +108,24 @@ func TestInstallWaitsForIdle(t *testing.T) {
 	if st := rg.r.Status(); st.State != poslink.UpdateInstalling {
 		t.Fatalf("state %s, want installing", st.State)
 	}
-	rg.start(t, "2.0.0") // the restart into the new slot
+	rg.trial.Store(true)
+	rg.start(t, "2.0.0") // the restart into the new slot, on trial
+	if st := rg.r.Status(); st.State != poslink.UpdateInstalling || st.Bundle != rg.id {
+		t.Fatalf("after the restart, before the self-check: %+v; want still installing", st)
+	}
+	rg.trial.Store(false) // the self-check commits the slot
 	if st := rg.r.Status(); st.State != poslink.UpdateIdle || st.Bundle != "" {
-		t.Fatalf("after the restart: %+v", st)
+		t.Fatalf("after the commit: %+v", st)
+	}
+	rg.start(t, "2.0.0")
+	if st := rg.r.Status(); st.State != poslink.UpdateIdle || st.Bundle != "" {
+		t.Fatalf("after another restart: %+v", st)
 	}
 }
 
 // TestRollbackReported: a restart into another version than the one
-// being installed reports it failed.
+// being installed reports it failed, also after the new version ran on
+// trial and failed its self-check (U-Boot fell back after its tries).
 func TestRollbackReported(t *testing.T) {
 	rg := newRig(t, 3000)
 	rg.r.Offer(poslink.UpdateOffer{Bundle: rg.id, Size: 3000, Version: "2.0.0"})
@@ -124,6 +137,14 @@ func TestRollbackReported(t *testing.T) {
 	<-rg.install
 	<-rg.gate.ran
 	cancel()
+	rg.trial.Store(true)
+	for range 3 { // each trial boot fails its self-check and restarts
+		rg.start(t, "2.0.0")
+		if st := rg.r.Status(); st.State != poslink.UpdateInstalling {
+			t.Fatalf("on trial: %+v", st)
+		}
+	}
+	rg.trial.Store(false)
 	rg.start(t, "1.0.0")
 	if st := rg.r.Status(); st.State != poslink.UpdateFailed || !strings.Contains(st.Error, "2.0.0") {
 		t.Fatalf("after the rollback: %+v", st)

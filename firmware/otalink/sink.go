@@ -39,6 +39,9 @@ type Boot struct {
 	Slot          string // "A", "B"; "" without A/B slots (board sim)
 	RolledBack    bool
 	FailedVersion string // "" when unknown
+	// Trial: the running slot was staged by an update and its self-check
+	// has not committed it yet; it may still fall back.
+	Trial bool
 }
 
 // Install switches the boot slot to the verified bundle and starts the

@@ -260,8 +260,9 @@ func TestOTARollbackThroughPOSInQEMU(t *testing.T) {
 	cable.Close() // the same QEMU: its socket takes one connection at a time
 	link, _ = newLink(t, g)
 	st := terminalStatus(t, link)
-	if !st.RolledBack || st.FailedVersion != rel.version || st.Version != old || st.Slot != "A" {
-		t.Fatalf("after the rollback the terminal reports %+v; want RolledBack from %s, running %s on A", st, rel.version, old)
+	if !st.RolledBack || st.FailedVersion != rel.version || st.Version != old || st.Slot != "A" ||
+		st.State != poslink.UpdateFailed || !strings.Contains(st.Error, rel.version) {
+		t.Fatalf("after the rollback the terminal reports %+v; want RolledBack from %s, running %s on A, the update failed", st, rel.version, old)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 	defer cancel()
