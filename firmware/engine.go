@@ -27,6 +27,10 @@ type engine struct {
 	// outside the loop (status, the virtual page): they read a snapshot,
 	// never the live state.
 	snap atomic.Pointer[checkout.State]
+	// atIdle are whenIdle's waiters, run in the loop, oldest first, at
+	// the end of the first iteration that leaves the checkout idle.
+	// Loop-owned.
+	atIdle []func()
 
 	mu      sync.Mutex
 	pending map[checkout.RequestID]chan checkout.Reply
@@ -60,6 +64,17 @@ func (e *engine) run(ctx context.Context) error {
 		case <-t.C:
 			e.step(checkout.Tick{Now: e.now()})
 		}
+		e.runAtIdle()
+	}
+}
+
+// runAtIdle runs the idle waiters while the checkout is idle (a waiter
+// may change that). Runs in the loop only.
+func (e *engine) runAtIdle() {
+	for len(e.atIdle) > 0 && e.state.Phase() == checkout.Idle {
+		w := e.atIdle[0]
+		e.atIdle = e.atIdle[1:]
+		w()
 	}
 }
 

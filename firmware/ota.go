@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"time"
 
-	"payterm/firmware/checkout"
 	"payterm/firmware/otalink"
 	"payterm/internal/version"
 	"payterm/ui"
@@ -50,28 +48,24 @@ func newUpdater(cfg config, e *engine, scr *uiScreen, log *slog.Logger) (*otalin
 
 // whenIdle runs f in the engine loop once the checkout is idle, so no
 // order can start while f runs: f (the slot switch) must start the
-// restart before it returns. Until then it looks again every tick.
+// restart before it returns. A busy checkout runs it at the end of the
+// loop iteration that brings it back to idle; nothing polls meanwhile.
 func (e *engine) whenIdle(ctx context.Context, f func()) error {
-	t := time.NewTicker(e.tick)
-	defer t.Stop()
-	for {
-		ran := false
-		err := e.do(ctx, func() {
-			if e.state.Phase() == checkout.Idle {
-				f()
-				ran = true
-			}
-		})
-		if err != nil {
-			return err
+	ran := make(chan struct{})
+	waiter := func() {
+		if ctx.Err() != nil {
+			return // given up: the receiver installs after the restart
 		}
-		if ran {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
+		f()
+		close(ran)
+	}
+	if err := e.do(ctx, func() { e.atIdle = append(e.atIdle, waiter) }); err != nil {
+		return err
+	}
+	select {
+	case <-ran:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
