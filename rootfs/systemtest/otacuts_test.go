@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"payterm/firmware/poslink"
-	"payterm/internal/version"
 	"payterm/pos"
 	"payterm/rootfs"
 	"payterm/update/bootselect"
@@ -52,11 +51,9 @@ func posCuts(t testing.TB) int {
 // before the cut; and the data partition must check clean at the end.
 // PAYTERM_OTA_SEED repeats a run.
 func TestOTAPowerCutsThroughPOSInQEMU(t *testing.T) {
-	img := shared.terminal(t)
-	rel := shared.ota(t)
-	old := version.Firmware()
-	disk := writableDisk(t, img)
-	toB := otaBundle(t, img.UpdateKey, t.TempDir(), rel.version, rel.kernel, rel.good, img.Path(rootfs.OutSlot), old)
+	o := startOTA(t)
+	disk := writableDisk(t, o.img)
+	toB := o.delta(t, t.TempDir(), o.rel.good)
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("PAYTERM_OTA_SEED"); s != "" {
 		seed, _ = strconv.ParseUint(s, 10, 64)
@@ -64,7 +61,7 @@ func TestOTAPowerCutsThroughPOSInQEMU(t *testing.T) {
 	t.Logf("PAYTERM_OTA_SEED=%d", seed)
 	rng := rand.New(rand.NewPCG(seed, 2))
 	between := func(lo, hi time.Duration) time.Duration { return lo + time.Duration(rng.Int64N(int64(max(hi-lo, 1)))) }
-	m := rootfs.Machine{Disk: disk, UBootEnv: img.Path(rootfs.OutUBootEnv)}
+	m := o.machine(disk)
 
 	// Windows of each phase on this machine, from the uncut runs: the
 	// first boot times the kernel's start and the commit; transfers and
@@ -123,7 +120,7 @@ func TestOTAPowerCutsThroughPOSInQEMU(t *testing.T) {
 		if logValue(l.text, "slot") == "B" {
 			// The update took: the next one starts from A again.
 			g.powerDown(shutdownTimeout)
-			install(t, disk, bootselect.A, img.Path(rootfs.OutSlot), old, 0)
+			install(t, disk, bootselect.A, o.img.Path(rootfs.OutSlot), o.old, 0)
 			continue
 		}
 

@@ -79,6 +79,35 @@ func otaBundle(t testing.TB, key ed25519.PrivateKey, dir, version, kernel, slot,
 	return b
 }
 
+// otaStart is what each OTA test from the POS starts from: the
+// terminal's image and the next release, both built on first use, and
+// the version slot A of the image runs (this tree's).
+type otaStart struct {
+	img terminalImage
+	rel otaRelease
+	old string
+}
+
+// startOTA builds the image and the next release, or takes them built,
+// in that order; under -short it skips (shared.terminal).
+func startOTA(t testing.TB) otaStart {
+	t.Helper()
+	img := shared.terminal(t)
+	return otaStart{img: img, rel: shared.ota(t), old: version.Firmware()}
+}
+
+// delta writes into dir the bundle of the next release whose slot.vfat
+// is slot (o.rel.good or o.rel.bad), a delta against slot A's image.
+func (o otaStart) delta(t testing.TB, dir, slot string) pos.Bundle {
+	t.Helper()
+	return otaBundle(t, o.img.UpdateKey, dir, o.rel.version, o.rel.kernel, slot, o.img.Path(rootfs.OutSlot), o.old)
+}
+
+// machine is the terminal on disk, booting through the image's U-Boot.
+func (o otaStart) machine(disk string) rootfs.Machine {
+	return rootfs.Machine{Disk: disk, UBootEnv: o.img.Path(rootfs.OutUBootEnv)}
+}
+
 // updater is the POS's updater on link; progress may be nil.
 func updater(link *poslink.Client, progress func(pos.UpdateProgress)) *pos.Updater {
 	var n atomic.Int64
@@ -154,21 +183,20 @@ func installed(t testing.TB, g *guest, from int, version string) {
 // B. The next update, a full bundle sent over HTTPS, changes the kernel
 // (otherKernel) and goes B→A the same way.
 func TestOTAThroughPOSInQEMU(t *testing.T) {
-	img := shared.terminal(t)
-	rel := shared.ota(t)
+	o := startOTA(t)
 	kern := shared.kernelUpdate(t)
-	old := version.Firmware()
-	disk := writableDisk(t, img)
+	disk := writableDisk(t, o.img)
 	dir := t.TempDir()
-	toB := otaBundle(t, img.UpdateKey, dir, rel.version, rel.kernel, rel.good, img.Path(rootfs.OutSlot), old)
-	toA := otaBundle(t, img.UpdateKey, dir, kern.version, kern.kernel, kern.good, "", "")
-	m := rootfs.Machine{Disk: disk, UBootEnv: img.Path(rootfs.OutUBootEnv), HTTPSPort: freePort(t)}
+	toB := o.delta(t, dir, o.rel.good)
+	toA := otaBundle(t, o.img.UpdateKey, dir, kern.version, kern.kernel, kern.good, "", "")
+	m := o.machine(disk)
+	m.HTTPSPort = freePort(t)
 
-	g := bootSlotOn(t, m, bootselect.A, old, false)
+	g := bootSlotOn(t, m, bootselect.A, o.old, false)
 	g.wait(stepTimeout, 0, serialUp)
 	cable := g.dial(g.posSock)
 	link, _ := linkOver(t, cable)
-	wantRunning(t, terminalStatus(t, link), old, "A")
+	wantRunning(t, terminalStatus(t, link), o.old, "A")
 
 	// The cable is pulled once the terminal has taken half the bundle.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -194,14 +222,14 @@ func TestOTAThroughPOSInQEMU(t *testing.T) {
 		t.Fatalf("resumed from %d after the terminal had taken %d; %d+%d bytes sent for a bundle of %d: want a resume from the terminal's offset, under 2× the bundle",
 			second.From, cutAt.Load(), first.Bytes, second.Bytes, toB.Size)
 	}
-	installed(t, g, mark, rel.version)
-	g = bootSlotOn(t, m, bootselect.B, rel.version, true)
+	installed(t, g, mark, o.rel.version)
+	g = bootSlotOn(t, m, bootselect.B, o.rel.version, true)
 	g.wait(stepTimeout, 0, serialUp)
 	link, _ = newLink(t, g)
-	wantRunning(t, terminalStatus(t, link), rel.version, "B")
+	wantRunning(t, terminalStatus(t, link), o.rel.version, "B")
 	// Committed: a power cycle stays on B, no longer on trial.
 	g.powerDown(shutdownTimeout)
-	g = bootSlotOn(t, m, bootselect.B, rel.version, false)
+	g = bootSlotOn(t, m, bootselect.B, o.rel.version, false)
 	g.wait(stepTimeout, 0, serialUp)
 
 	// The kernel update, full, over HTTPS: B→A.
@@ -224,7 +252,7 @@ func TestOTAThroughPOSInQEMU(t *testing.T) {
 	wantRunning(t, terminalStatus(t, link), kern.version, "A")
 	g.powerDown(shutdownTimeout)
 	wantState(t, disk, bootselect.State{Order: [2]bootselect.Slot{bootselect.A, bootselect.B}, ALeft: bootselect.Tries, BLeft: bootselect.Tries,
-		AVersion: kern.version, BVersion: rel.version})
+		AVersion: kern.version, BVersion: o.rel.version})
 }
 
 // TestOTARollbackThroughPOSInQEMU: the POS offers the next release built
@@ -234,35 +262,35 @@ func TestOTAThroughPOSInQEMU(t *testing.T) {
 // status request shows RolledBack with the failed version, the
 // Diagnosis log says so, and the POS does not offer that bundle again.
 func TestOTARollbackThroughPOSInQEMU(t *testing.T) {
-	img := shared.terminal(t)
-	rel := shared.ota(t)
-	old := version.Firmware()
-	disk := writableDisk(t, img)
-	bad := otaBundle(t, img.UpdateKey, t.TempDir(), rel.version, rel.kernel, rel.bad, img.Path(rootfs.OutSlot), old)
+	o := startOTA(t)
+	disk := writableDisk(t, o.img)
+	bad := o.delta(t, t.TempDir(), o.rel.bad)
 
-	g := bootPersistent(t, rootfs.Machine{Disk: disk, UBootEnv: img.Path(rootfs.OutUBootEnv), Reboot: true})
+	m := o.machine(disk)
+	m.Reboot = true
+	g := bootPersistent(t, m)
 	_, at := g.wait(bootTimeout, 0, slotMarkedGood, "slot=A")
 	g.wait(stepTimeout, 0, serialUp)
 	cable := g.dial(g.posSock)
 	link, _ := linkOver(t, cable)
 	syncBundle(t, link, bad, "serial")
-	_, at = g.wait(stepTimeout, at, updateInstalling, "version="+rel.version)
+	_, at = g.wait(stepTimeout, at, updateInstalling, "version="+o.rel.version)
 	for i := range bootselect.Tries {
-		_, at = g.wait(bootTimeout, at, slotBooted, "slot=B", "version="+rel.version, "trial=true", fmt.Sprintf("tries_left=%d", bootselect.Tries-1-i))
+		_, at = g.wait(bootTimeout, at, slotBooted, "slot=B", "version="+o.rel.version, "trial=true", fmt.Sprintf("tries_left=%d", bootselect.Tries-1-i))
 		_, at = g.wait(stepTimeout, at, selfCheckFail, "slot=B", "test hook")
 		_, at = g.wait(shutdownTimeout, at, kernelRestart)
 	}
 	_, at = g.wait(bootTimeout, at, "payterm: slot A, partition 1")
-	g.wait(bootTimeout, at, rolledBack, "running=A", "failed_slot=B", "failed_version="+rel.version)
-	g.wait(stepTimeout, at, slotMarkedGood, "slot=A", "version="+old)
+	g.wait(bootTimeout, at, rolledBack, "running=A", "failed_slot=B", "failed_version="+o.rel.version)
+	g.wait(stepTimeout, at, slotMarkedGood, "slot=A", "version="+o.old)
 	g.wait(stepTimeout, at, serialUp)
 
 	cable.Close() // the same QEMU: its socket takes one connection at a time
 	link, _ = newLink(t, g)
 	st := terminalStatus(t, link)
-	if !st.RolledBack || st.FailedVersion != rel.version || st.Version != old || st.Slot != "A" ||
-		st.State != poslink.UpdateFailed || !strings.Contains(st.Error, rel.version) {
-		t.Fatalf("after the rollback the terminal reports %+v; want RolledBack from %s, running %s on A, the update failed", st, rel.version, old)
+	if !st.RolledBack || st.FailedVersion != o.rel.version || st.Version != o.old || st.Slot != "A" ||
+		st.State != poslink.UpdateFailed || !strings.Contains(st.Error, o.rel.version) {
+		t.Fatalf("after the rollback the terminal reports %+v; want RolledBack from %s, running %s on A, the update failed", st, o.rel.version, o.old)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 	defer cancel()
@@ -275,13 +303,13 @@ func TestOTARollbackThroughPOSInQEMU(t *testing.T) {
 	}
 	var reported bool
 	for _, l := range d.Log {
-		reported = reported || strings.Contains(l, rolledBack) && strings.Contains(l, "failed_version="+rel.version)
+		reported = reported || strings.Contains(l, rolledBack) && strings.Contains(l, "failed_version="+o.rel.version)
 	}
 	if !reported {
-		t.Errorf("the Diagnosis log does not report the rollback of %s", rel.version)
+		t.Errorf("the Diagnosis log does not report the rollback of %s", o.rel.version)
 	}
 	g.powerDown(shutdownTimeout)
-	wantState(t, disk, bootselect.State{Order: [2]bootselect.Slot{bootselect.A, bootselect.B}, ALeft: bootselect.Tries, BLeft: 0, AVersion: old, BVersion: rel.version})
+	wantState(t, disk, bootselect.State{Order: [2]bootselect.Slot{bootselect.A, bootselect.B}, ALeft: bootselect.Tries, BLeft: 0, AVersion: o.old, BVersion: o.rel.version})
 }
 
 func ptr[T any](v T) *T { return &v }

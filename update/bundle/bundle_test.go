@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"payterm/update/bundle/deltatest"
 	"payterm/update/manifest"
 )
 
@@ -62,7 +63,7 @@ func TestBuildDelta(t *testing.T) {
 		Manifest:  baseManifest(),
 		Artefacts: []Source{{Name: "slot.vfat", Path: writeFile(t, dir, "new", target)}},
 		Keys:      []ed25519.PrivateKey{devKey},
-		Delta:     &Delta{Codec: xorCodec{}, BaseVersion: "1.3.0", Base: []Source{{Name: "slot.vfat", Path: writeFile(t, dir, "old", base)}}},
+		Delta:     &Delta{Codec: deltatest.XORCodec{}, BaseVersion: "1.3.0", Base: []Source{{Name: "slot.vfat", Path: writeFile(t, dir, "old", base)}}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +75,7 @@ func TestBuildDelta(t *testing.T) {
 	if m.Artefacts[0].Encoding != "xor-test" {
 		t.Fatalf("encoding %q", m.Artefacts[0].Encoding)
 	}
-	_, got, err := readAll(t, out.Bytes(), []DeltaCodec{xorCodec{}}, base)
+	_, got, err := readAll(t, out.Bytes(), []DeltaCodec{deltatest.XORCodec{}}, base)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,11 +88,11 @@ func TestBuildDelta(t *testing.T) {
 }
 
 // lyingCodec's frames decode to something else than the target.
-type lyingCodec struct{ xorCodec }
+type lyingCodec struct{ deltatest.XORCodec }
 
 func (lyingCodec) Name() string { return "lying" }
 func (c lyingCodec) DecodeFrame(dst []byte, base io.ReaderAt, baseSize int64, frame []byte) ([]byte, error) {
-	out, err := c.xorCodec.DecodeFrame(dst, base, baseSize, frame)
+	out, err := c.XORCodec.DecodeFrame(dst, base, baseSize, frame)
 	if len(out) > 0 {
 		out[0] ^= 1
 	}
@@ -99,7 +100,7 @@ func (c lyingCodec) DecodeFrame(dst []byte, base io.ReaderAt, baseSize int64, fr
 }
 
 // bigCodec's frames decode to more than MaxFrameOutput.
-type bigCodec struct{ xorCodec }
+type bigCodec struct{ deltatest.XORCodec }
 
 func (bigCodec) Name() string { return "big" }
 
@@ -107,7 +108,7 @@ func TestBuildRefusesBrokenCodec(t *testing.T) {
 	dir := t.TempDir()
 	base := writeFile(t, dir, "old", slotImage(3<<20, 1))
 	target := writeFile(t, dir, "new", slotImage(3<<20, 2))
-	for _, c := range []DeltaCodec{lyingCodec{}, bigCodec{xorCodec{frame: MaxFrameOutput + 1}}} {
+	for _, c := range []DeltaCodec{lyingCodec{}, bigCodec{deltatest.XORCodec{Frame: MaxFrameOutput + 1}}} {
 		_, err := Build(io.Discard, Options{
 			Manifest: baseManifest(), Artefacts: []Source{{Name: "slot.vfat", Path: target}}, Keys: []ed25519.PrivateKey{devKey},
 			Delta: &Delta{Codec: c, BaseVersion: "1.3.0", Base: []Source{{Name: "slot.vfat", Path: base}}},

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"testing"
 
+	"payterm/update/bundle/deltatest"
 	"payterm/update/manifest"
 )
 
@@ -158,7 +159,7 @@ func TestDeltaFrameHashCount(t *testing.T) {
 		Manifest:  baseManifest(),
 		Artefacts: []Source{{Name: "a", Path: writeFile(t, dir, "new", slotImage(1<<20, 16))}},
 		Keys:      []ed25519.PrivateKey{devKey},
-		Delta:     &Delta{Codec: xorCodec{}, BaseVersion: "1.3.0", Base: []Source{{Name: "a", Path: writeFile(t, dir, "old", base)}}},
+		Delta:     &Delta{Codec: deltatest.XORCodec{}, BaseVersion: "1.3.0", Base: []Source{{Name: "a", Path: writeFile(t, dir, "old", base)}}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -170,7 +171,7 @@ func TestDeltaFrameHashCount(t *testing.T) {
 		},
 	} {
 		data := resign(t, out.Bytes(), edit)
-		if _, _, err := readAll(t, data, []DeltaCodec{xorCodec{}}, base); !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrTampered) {
+		if _, _, err := readAll(t, data, []DeltaCodec{deltatest.XORCodec{}}, base); !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrTampered) {
 			t.Errorf("%s: %v, want ErrMalformed or ErrTampered", name, err)
 		}
 	}

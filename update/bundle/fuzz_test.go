@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"testing"
+
+	"payterm/update/bundle/deltatest"
 )
 
 // FuzzReader: reading any bytes as a bundle never panics nor allocates
@@ -18,14 +20,14 @@ func FuzzReader(f *testing.F) {
 	if _, err := Build(&delta, Options{
 		Manifest: baseManifest(), Artefacts: []Source{{Name: "slot.vfat", Path: writeFile(f, dir, "new", slotImage(6000, 9))}},
 		Keys:  []ed25519.PrivateKey{devKey},
-		Delta: &Delta{Codec: xorCodec{frame: 1000}, BaseVersion: "1.3.0", Base: []Source{{Name: "slot.vfat", Path: writeFile(f, dir, "old", base)}}},
+		Delta: &Delta{Codec: deltatest.XORCodec{Frame: 1000}, BaseVersion: "1.3.0", Base: []Source{{Name: "slot.vfat", Path: writeFile(f, dir, "old", base)}}},
 	}); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(delta.Bytes())
 	f.Add([]byte(Magic + "\x00\x00\x00\x02{}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, got, err := readAll(t, data, []DeltaCodec{xorCodec{}}, base)
+		r, got, err := readAll(t, data, []DeltaCodec{deltatest.XORCodec{}}, base)
 		if err != nil {
 			return
 		}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
-	"encoding/binary"
-	"errors"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -87,63 +85,6 @@ func build(t testing.TB, arts map[string][]byte, order ...string) []byte {
 		t.Fatal(err)
 	}
 	return out.Bytes()
-}
-
-// xorCodec is a trivial delta codec for tests: a frame is the output's
-// offset (8 bytes) and the output XORed with the base at that offset
-// (zero past the base's end), so unchanged bytes become zeros.
-type xorCodec struct{ frame int }
-
-func (xorCodec) Name() string { return "xor-test" }
-
-func (c xorCodec) Encode(w io.Writer, base io.ReaderAt, baseSize int64, target io.Reader) error {
-	size := c.frame
-	if size == 0 {
-		size = 300 << 10
-	}
-	buf := make([]byte, size)
-	var off int64
-	for {
-		n, err := io.ReadFull(target, buf)
-		if n > 0 {
-			frame := binary.BigEndian.AppendUint64(nil, uint64(off))
-			frame = append(frame, xorBase(buf[:n], base, baseSize, off)...)
-			if _, werr := w.Write(frame); werr != nil {
-				return werr
-			}
-			off += int64(n)
-		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-func (xorCodec) DecodeFrame(dst []byte, base io.ReaderAt, baseSize int64, frame []byte) ([]byte, error) {
-	if len(frame) < 8 {
-		return nil, errors.New("short frame")
-	}
-	off := int64(binary.BigEndian.Uint64(frame))
-	if off < 0 || off > 1<<40 {
-		return nil, errors.New("bad offset")
-	}
-	return append(dst, xorBase(frame[8:], base, baseSize, off)...), nil
-}
-
-func xorBase(p []byte, base io.ReaderAt, baseSize, off int64) []byte {
-	out := bytes.Clone(p)
-	if off >= baseSize {
-		return out
-	}
-	b := make([]byte, min(int64(len(p)), baseSize-off))
-	n, _ := base.ReadAt(b, off)
-	for i := range n {
-		out[i] ^= b[i]
-	}
-	return out
 }
 
 // readAll reads a bundle with Reader and decodes every artefact.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"payterm/update/bundle"
+	"payterm/update/bundle/deltatest"
 	"payterm/update/manifest"
 )
 
@@ -99,7 +100,7 @@ func build(t testing.TB, slot []byte, o buildOpts) []byte {
 		if err := os.WriteFile(bp, o.base, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		opts.Delta = &bundle.Delta{Codec: xorCodec{}, BaseVersion: "1.3.0", Base: []bundle.Source{{Name: "slot.vfat", Path: bp}}}
+		opts.Delta = &bundle.Delta{Codec: deltatest.XORCodec{Frame: 400 << 10}, BaseVersion: "1.3.0", Base: []bundle.Source{{Name: "slot.vfat", Path: bp}}}
 	}
 	var out bytes.Buffer
 	if _, err := bundle.Build(&out, opts); err != nil {
@@ -177,7 +178,7 @@ func config(t testing.TB, target Slot, stateDir string) Config {
 	return Config{
 		Keyring: keyring(t, false), Product: "payterm", Board: "qemu-virt", Version: "1.3.0",
 		Now: func() time.Time { return now }, Target: target, StateDir: stateDir,
-		Codecs: []bundle.DeltaCodec{xorCodec{}}, Bundle: "bundle-1",
+		Codecs: []bundle.DeltaCodec{deltatest.XORCodec{}}, Bundle: "bundle-1",
 	}
 }
 
@@ -191,66 +192,4 @@ func writeIn(in *Installer, data []byte, n int) error {
 		data = data[k:]
 	}
 	return nil
-}
-
-// xorCodec is a trivial delta codec for tests: a frame is its output's
-// offset (8 bytes) and the output XORed with the base there.
-type xorCodec struct{}
-
-func (xorCodec) Name() string { return "xor-test" }
-
-func (xorCodec) Encode(w io.Writer, base io.ReaderAt, baseSize int64, target io.Reader) error {
-	buf := make([]byte, 400<<10)
-	var off int64
-	for {
-		n, err := io.ReadFull(target, buf)
-		if n > 0 {
-			frame := append(make([]byte, 8), xorBase(buf[:n], base, baseSize, off)...)
-			putOffset(frame, off)
-			if _, werr := w.Write(frame); werr != nil {
-				return werr
-			}
-			off += int64(n)
-		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-func (xorCodec) DecodeFrame(dst []byte, base io.ReaderAt, baseSize int64, frame []byte) ([]byte, error) {
-	if len(frame) < 8 {
-		return nil, errors.New("short frame")
-	}
-	off := int64(0)
-	for _, b := range frame[:8] {
-		off = off<<8 | int64(b)
-	}
-	if off < 0 || off > 1<<40 {
-		return nil, errors.New("bad offset")
-	}
-	return append(dst, xorBase(frame[8:], base, baseSize, off)...), nil
-}
-
-func putOffset(b []byte, off int64) {
-	for i := 7; i >= 0; i-- {
-		b[i] = byte(off)
-		off >>= 8
-	}
-}
-
-func xorBase(p []byte, base io.ReaderAt, baseSize, off int64) []byte {
-	out := bytes.Clone(p)
-	if off >= baseSize {
-		return out
-	}
-	b := make([]byte, min(int64(len(p)), baseSize-off))
-	n, _ := base.ReadAt(b, off)
-	for i := range n {
-		out[i] ^= b[i]
-	}
-	return out
 }

@@ -1,5 +1,7 @@
 // Package bundletest writes real update bundles (update/bundle) for tests
 // of the code that moves them: the POS's offer, the link, the installer.
+// The test codec of delta bundles is deltatest's, which bundle's own
+// tests can import.
 package bundletest
 
 import (
