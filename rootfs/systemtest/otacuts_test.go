@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"payterm/firmware/journal"
 	"payterm/firmware/poslink"
 	"payterm/pos"
 	"payterm/rootfs"
@@ -49,7 +50,10 @@ func posCuts(t testing.TB) int {
 // journal verified) and commit it, with no ext4 error; a transfer must
 // resume from at least the offset the terminal confirmed as durable
 // before the cut; and the data partition must check clean at the end.
-// PAYTERM_OTA_SEED repeats a run.
+// So that the journal has something to lose, the POS starts a sale and
+// aborts it before each update (journalSale): every uncut boot must open
+// the journal with at least the entries known durable before the cut,
+// and the run must have journaled some. PAYTERM_OTA_SEED repeats a run.
 func TestOTAPowerCutsThroughPOSInQEMU(t *testing.T) {
 	o := startOTA(t)
 	disk := writableDisk(t, o.img)
@@ -68,7 +72,8 @@ func TestOTAPowerCutsThroughPOSInQEMU(t *testing.T) {
 	// installs widen theirs as they are seen. Cuts fall inside them.
 	var kernelAt, commitAt time.Duration
 	transferWin, installWin := 15*time.Second, time.Second
-	var confirmed int64 // the terminal's durable offset, heard before a transfer cut
+	var confirmed int64  // the terminal's durable offset, heard before a transfer cut
+	var journaled uint64 // journal entries known durable: on disk before the last cut
 	n := posCuts(t)
 	var cuts [cutPhases]int
 	cut := func(phase int, g *guest, after time.Duration) {
@@ -105,7 +110,11 @@ func TestOTAPowerCutsThroughPOSInQEMU(t *testing.T) {
 
 		// An uncut boot: a good slot, committed, storage whole.
 		l, _ := g.wait(bootTimeout, 0, slotMarkedGood)
-		g.wait(stepTimeout, 0, journalOpened)
+		entries := g.journalEntries(0)
+		if entries < journaled {
+			t.Fatalf("boot after %v cuts: the journal lost entries: it opened with %d, %d were durable before the cut", cuts, entries, journaled)
+		}
+		journaled = entries
 		for _, bad := range []string{storageDegraded, selfCheckFail, "EXT4-fs error", "I/O error"} {
 			if ls := g.con.find(bad); len(ls) > 0 {
 				t.Fatalf("boot after %v cuts: %s", cuts, ls[0].text)
@@ -116,7 +125,7 @@ func TestOTAPowerCutsThroughPOSInQEMU(t *testing.T) {
 			kernelAt, commitAt = k.at, l.at
 			t.Logf("first boot: kernel %.1fs, commit %.1fs after power-on", kernelAt.Seconds(), commitAt.Seconds())
 		}
-		t.Logf("boot %d: %s", boots, l.text)
+		t.Logf("boot %d: %s; journal opened with %d entries", boots, l.text, entries)
 		if logValue(l.text, "slot") == "B" {
 			// The update took: the next one starts from A again.
 			g.powerDown(shutdownTimeout)
@@ -126,6 +135,9 @@ func TestOTAPowerCutsThroughPOSInQEMU(t *testing.T) {
 
 		g.wait(stepTimeout, 0, serialUp)
 		link, _ := newLink(t, g)
+		start := time.Now()
+		journaled = journalSale(t, link, fmt.Sprintf("%d", boots), entries)
+		t.Logf("sale started and aborted in %.1fs: %d journal entries durable", time.Since(start).Seconds(), journaled)
 		// The POS gives up when the terminal is gone (power cut), not
 		// before: its retries ride out a slow chunk.
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -145,7 +157,7 @@ func TestOTAPowerCutsThroughPOSInQEMU(t *testing.T) {
 		if phase == cutTransfer {
 			timer = time.AfterFunc(after, g.vm.Stop)
 		}
-		start := time.Now()
+		start = time.Now()
 		res, err := u.Sync(ctx, toB)
 		cancel()
 		if timer != nil && !timer.Stop() {
@@ -186,9 +198,71 @@ func TestOTAPowerCutsThroughPOSInQEMU(t *testing.T) {
 
 	g := bootPersistent(t, m)
 	g.wait(bootTimeout, 0, slotMarkedGood)
+	entries := g.journalEntries(0)
+	if entries < journaled || entries == 0 {
+		t.Fatalf("the journal opened with %d entries at the end; %d were durable before the last cut, and the run must have journaled some", entries, journaled)
+	}
+	t.Logf("journal: %d entries at the end, %d known durable before the last cut", entries, journaled)
 	g.checkAlive()
 	g.powerDown(shutdownTimeout)
 	checkDataPartition(t, disk)
+}
+
+// journalSale has the POS start a direct sale on link (id makes its
+// ServiceIDs and order unique in the run) and aborts it once the
+// terminal has journaled the order; it returns the journal's entry count
+// then (after: a count known, from which the export reads). No payment host is needed: the checkout journals an order's
+// receipt before showing it, so the export seeing a new entry means the
+// session is there to abort; it journals the abort before replying, so
+// the aborted Payment's reply means both entries are on disk.
+func journalSale(t testing.TB, link *poslink.Client, id string, after uint64) uint64 {
+	t.Helper()
+	o, err := pos.SampleOrder("T-CUT-" + id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
+	defer cancel()
+	type paid struct {
+		res poslink.Result
+		err error
+	}
+	var asked int
+	head := func() uint64 {
+		asked++
+		raw, err := link.JournalExport(ctx, posSaleID, fmt.Sprintf("qemu-cut-journal-%s-%d", id, asked), after, 1)
+		if err != nil {
+			t.Fatalf("JournalExport: %v", err)
+		}
+		b, err := journal.DecodeExport(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.Head.Seq
+	}
+	// Counted again: the boot may have journaled since the count it logged.
+	before := head()
+	done := make(chan paid, 1)
+	saleSvc := "qemu-cut-sale-" + id
+	go func() {
+		res, err := link.Payment(ctx, posSaleID, saleSvc, o)
+		done <- paid{res, err}
+	}()
+	for head() <= before {
+		select {
+		case p := <-done:
+			t.Fatalf("Payment ended before the terminal journaled the order: %+v, %v", p.res, p.err)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	ref := poslink.MessageReference{MessageCategory: poslink.CategoryPayment, ServiceID: saleSvc}
+	if err := link.Abort(ctx, posSaleID, "qemu-cut-abort-"+id, ref, ""); err != nil {
+		t.Fatalf("Abort: %v", err)
+	}
+	if p := <-done; p.err != nil || p.res.Approved || p.res.Condition != poslink.CondAborted {
+		t.Fatalf("Payment after the Abort: %+v, %v; want not approved, %s", p.res, p.err, poslink.CondAborted)
+	}
+	return head()
 }
 
 // testWriter is t's log as an io.Writer, for a slog handler.
