@@ -211,10 +211,11 @@ func TestOTAPowerCutsThroughPOSInQEMU(t *testing.T) {
 // journalSale has the POS start a direct sale on link (id makes its
 // ServiceIDs and order unique in the run) and aborts it once the
 // terminal has journaled the order; it returns the journal's entry count
-// then (after: a count known, from which the export reads). No payment host is needed: the checkout journals an order's
-// receipt before showing it, so the export seeing a new entry means the
-// session is there to abort; it journals the abort before replying, so
-// the aborted Payment's reply means both entries are on disk.
+// then (after is a count already known: the export reads from there).
+// No payment host is needed: the checkout journals an order's receipt
+// before showing it, so the export seeing a new entry means the session
+// is there to abort; it journals the abort before replying, so the
+// aborted Payment's reply means both entries are on disk.
 func journalSale(t testing.TB, link *poslink.Client, id string, after uint64) uint64 {
 	t.Helper()
 	o, err := pos.SampleOrder("T-CUT-" + id)
