@@ -17,12 +17,16 @@ func UBootLog(console string) string {
 // (UBootLog) holding any word of a failure — fatal, failed, "** ", error,
 // warning, bad crc — in any case, in their order; none on a healthy boot.
 func UBootNoise(console string) []string {
-	// What U-Boot says when something went wrong, in lower case ("** "
-	// starts its messages of a missing file or partition).
-	words := []string{"fatal", "failed", "** ", "error", "warning", "bad crc"}
+	// What U-Boot says when something went wrong, in lower case.
+	words := []string{"fatal", "failed", "error", "warning", "bad crc"}
 	var noise []string
 	for _, l := range strings.Split(UBootLog(console), "\n") {
 		low := strings.ToLower(l)
+		// "** " starts U-Boot's messages of a missing file or partition.
+		if strings.Contains(low, "** ") {
+			noise = append(noise, l)
+			continue
+		}
 		for _, w := range words {
 			if strings.Contains(low, w) {
 				noise = append(noise, l)

@@ -25,12 +25,22 @@ var maskFunc = regexp.MustCompile(`(?i)^mask.*(code|token|credential|secret)`) /
 // adHocMasking reports where f masks on its own.
 func adHocMasking(fset *token.FileSet, f *ast.File) []string {
 	var found []string
-	// A "*" compared with (s == "*") is parsing, e.g. HTTP's unknown
-	// length in Content-Range, not a mask being made.
+	// A "*" compared with (s == "*") or searched for (strings.Contains(s,
+	// "** ")) is parsing, e.g. HTTP's unknown length in Content-Range or
+	// U-Boot's error prefix, not a mask being made.
 	compared := map[ast.Node]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
-		if b, ok := n.(*ast.BinaryExpr); ok && (b.Op == token.EQL || b.Op == token.NEQ) {
-			compared[b.X], compared[b.Y] = true, true
+		switch n := n.(type) {
+		case *ast.BinaryExpr:
+			if n.Op == token.EQL || n.Op == token.NEQ {
+				compared[n.X], compared[n.Y] = true, true
+			}
+		case *ast.CallExpr:
+			if searches(n) {
+				for _, a := range n.Args {
+					compared[a] = true
+				}
+			}
 		}
 		return true
 	})
@@ -55,6 +65,19 @@ func adHocMasking(fset *token.FileSet, f *ast.File) []string {
 		return true
 	})
 	return found
+}
+
+// searchFuncs look for a substring without building one.
+var searchFuncs = map[string]bool{"Contains": true, "HasPrefix": true, "HasSuffix": true, "Index": true, "Count": true, "Cut": true}
+
+// searches: c is strings.F or bytes.F with F a search function.
+func searches(c *ast.CallExpr) bool {
+	s, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok || !searchFuncs[s.Sel.Name] {
+		return false
+	}
+	id, ok := s.X.(*ast.Ident)
+	return ok && (id.Name == "strings" || id.Name == "bytes")
 }
 
 // callsMask: the function delegates to secret.Mask.
@@ -82,6 +105,8 @@ func hide(b []byte) { b[0] = '*' }
 func MaskCode(c string) string { return secret.Mask(c) }
 func mask(f uint32) uint32 { return f }
 func unknownTotal(s string) bool { return s == "*" }
+func ubootError(l string) bool { return strings.Contains(l, "** ") }
+func stars(n int) string { return strings.Repeat("**", n) }
 `
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "p.go", src, 0)
@@ -89,13 +114,16 @@ func unknownTotal(s string) bool { return s == "*" }
 		t.Fatal(err)
 	}
 	got := strings.Join(adHocMasking(fset, f), "\n")
-	for _, want := range []string{`"****"`, "function maskCode", "function MaskToken", `literal "*"`, `literal '*'`} {
+	for _, want := range []string{`"****"`, "function maskCode", "function MaskToken", `literal "*"`, `literal '*'`, `literal "**"`} {
 		if !strings.Contains(got+"\n", want) {
 			t.Errorf("not found: %s; found:\n%s", want, got)
 		}
 	}
 	if n := strings.Count(got, `literal "*"`); n != 1 {
 		t.Errorf("%d literal \"*\" reported, want 1 (a comparison is parsing):\n%s", n, got)
+	}
+	if strings.Contains(got, `"** "`) {
+		t.Errorf("reported a search for \"** \" (parsing):\n%s", got)
 	}
 	for _, not := range []string{"function MaskCode", "function mask\n"} {
 		if strings.Contains(got+"\n", not) {
