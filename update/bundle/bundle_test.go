@@ -16,7 +16,7 @@ import (
 )
 
 func TestBuildReadsBack(t *testing.T) {
-	arts := map[string][]byte{"slot.vfat": slotImage(2<<20+12345, 1), "extra.bin": slotImage(1000, 2)}
+	arts := map[string][]byte{"slot.vfat": deltatest.SlotImage(2<<20+12345, 1, false), "extra.bin": deltatest.SlotImage(1000, 2, false)}
 	data := build(t, arts, "slot.vfat", "extra.bin")
 	if again := build(t, arts, "slot.vfat", "extra.bin"); !bytes.Equal(data, again) {
 		t.Fatal("the same files built twice give different bundles")
@@ -54,10 +54,10 @@ func TestBuildReadsBack(t *testing.T) {
 
 func TestBuildDelta(t *testing.T) {
 	dir := t.TempDir()
-	base := slotImage(3<<20, 1)
+	base := deltatest.SlotImage(3<<20, 1, false)
 	target := bytes.Clone(base)
 	copy(target[1<<20:], "a one-function change")
-	target = append(target, slotImage(5000, 3)...)
+	target = append(target, deltatest.SlotImage(5000, 3, false)...)
 	var out bytes.Buffer
 	m, err := Build(&out, Options{
 		Manifest:  baseManifest(),
@@ -106,8 +106,8 @@ func (bigCodec) Name() string { return "big" }
 
 func TestBuildRefusesBrokenCodec(t *testing.T) {
 	dir := t.TempDir()
-	base := writeFile(t, dir, "old", slotImage(3<<20, 1))
-	target := writeFile(t, dir, "new", slotImage(3<<20, 2))
+	base := writeFile(t, dir, "old", deltatest.SlotImage(3<<20, 1, false))
+	target := writeFile(t, dir, "new", deltatest.SlotImage(3<<20, 2, false))
 	for _, c := range []DeltaCodec{lyingCodec{}, bigCodec{deltatest.XORCodec{Frame: MaxFrameOutput + 1}}} {
 		_, err := Build(io.Discard, Options{
 			Manifest: baseManifest(), Artefacts: []Source{{Name: "slot.vfat", Path: target}}, Keys: []ed25519.PrivateKey{devKey},
@@ -122,7 +122,7 @@ func TestBuildRefusesBrokenCodec(t *testing.T) {
 // TestSplitterPieces: fed in pieces of any size, a Splitter hands out the
 // same units as fed whole.
 func TestSplitterPieces(t *testing.T) {
-	data := build(t, map[string][]byte{"a": slotImage(2<<20+7, 4), "b": slotImage(10, 5)}, "a", "b")
+	data := build(t, map[string][]byte{"a": deltatest.SlotImage(2<<20+7, 4, false), "b": deltatest.SlotImage(10, 5, false)}, "a", "b")
 	whole := split(t, data, func(int) int { return len(data) })
 	r := rand.New(rand.NewPCG(1, 2))
 	for name, piece := range map[string]func(int) int{
@@ -192,7 +192,7 @@ func equalEvents(a, b []unit) bool {
 // TestResume: a splitter resumed at any frame boundary hands out the
 // rest of the frames as the first one did.
 func TestResume(t *testing.T) {
-	data := build(t, map[string][]byte{"a": slotImage(3<<20, 6), "b": slotImage(100, 7)}, "a", "b")
+	data := build(t, map[string][]byte{"a": deltatest.SlotImage(3<<20, 6, false), "b": deltatest.SlotImage(100, 7, false)}, "a", "b")
 	units := split(t, data, func(int) int { return 4096 })
 	sig, err := manifest.Parse(units0Manifest(t, data))
 	if err != nil {
@@ -242,7 +242,7 @@ func units0Manifest(t *testing.T, data []byte) []byte {
 // TestMalformed: each way the layout can break is refused with
 // ErrMalformed (or ErrTruncated when the bytes just stop).
 func TestMalformed(t *testing.T) {
-	good := build(t, map[string][]byte{"a": slotImage(1<<20+5, 8)}, "a")
+	good := build(t, map[string][]byte{"a": deltatest.SlotImage(1<<20+5, 8, false)}, "a")
 	mlen := int(binary.BigEndian.Uint32(good[len(Magic):]))
 	frame0 := HeaderSize + mlen // the first frame header
 	flen := int(binary.BigEndian.Uint32(good[frame0:]))

@@ -36,7 +36,7 @@ func resign(t *testing.T, data []byte, edit func(*manifest.Manifest)) []byte {
 // frames as the bundle stores them (header and bytes), one per MiB of a
 // zstd artefact.
 func TestBuildFrameHashes(t *testing.T) {
-	arts := map[string][]byte{"a": slotImage(2<<20+9, 11), "b": slotImage(300, 12)}
+	arts := map[string][]byte{"a": deltatest.SlotImage(2<<20+9, 11, false), "b": deltatest.SlotImage(300, 12, false)}
 	data := build(t, arts, "a", "b")
 	sig, err := manifest.Parse(units0Manifest(t, data))
 	if err != nil {
@@ -66,7 +66,7 @@ func TestBuildFrameHashes(t *testing.T) {
 // names is not handed out; the frames before it are, and the splitter
 // stops before it.
 func TestTamperedFrame(t *testing.T) {
-	good := build(t, map[string][]byte{"a": slotImage(3<<20, 13)}, "a")
+	good := build(t, map[string][]byte{"a": deltatest.SlotImage(3<<20, 13, false)}, "a")
 	frame0 := HeaderSize + len(units0Manifest(t, good))
 	frame1 := frame0 + FrameHeaderSize + int(binary.BigEndian.Uint32(good[frame0:]))
 	for _, tc := range []struct {
@@ -109,7 +109,7 @@ func TestTamperedFrame(t *testing.T) {
 // whose count is plausible but wrong (a delta's) when the payload shows
 // it.
 func TestFrameHashCount(t *testing.T) {
-	good := build(t, map[string][]byte{"a": slotImage(2<<20+1, 14)}, "a")
+	good := build(t, map[string][]byte{"a": deltatest.SlotImage(2<<20+1, 14, false)}, "a")
 	for _, tc := range []struct {
 		name string
 		edit func(*manifest.Manifest)
@@ -153,11 +153,11 @@ func TestFrameHashCount(t *testing.T) {
 // it.
 func TestDeltaFrameHashCount(t *testing.T) {
 	dir := t.TempDir()
-	base := slotImage(1<<20, 15)
+	base := deltatest.SlotImage(1<<20, 15, false)
 	var out bytes.Buffer
 	_, err := Build(&out, Options{
 		Manifest:  baseManifest(),
-		Artefacts: []Source{{Name: "a", Path: writeFile(t, dir, "new", slotImage(1<<20, 16))}},
+		Artefacts: []Source{{Name: "a", Path: writeFile(t, dir, "new", deltatest.SlotImage(1<<20, 16, false))}},
 		Keys:      []ed25519.PrivateKey{devKey},
 		Delta:     &Delta{Codec: deltatest.XORCodec{}, BaseVersion: "1.3.0", Base: []Source{{Name: "a", Path: writeFile(t, dir, "old", base)}}},
 	})

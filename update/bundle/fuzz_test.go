@@ -12,13 +12,13 @@ import (
 // past the limits, and a bundle that reads to the end decodes to exactly
 // the sizes its manifest declares.
 func FuzzReader(f *testing.F) {
-	base := slotImage(5000, 9)
-	f.Add(build(f, map[string][]byte{"slot.vfat": slotImage(3000, 10)}, "slot.vfat"))
-	f.Add(build(f, map[string][]byte{"a": []byte("x"), "b": slotImage(700, 11)}, "a", "b"))
+	base := deltatest.SlotImage(5000, 9, false)
+	f.Add(build(f, map[string][]byte{"slot.vfat": deltatest.SlotImage(3000, 10, false)}, "slot.vfat"))
+	f.Add(build(f, map[string][]byte{"a": []byte("x"), "b": deltatest.SlotImage(700, 11, false)}, "a", "b"))
 	var delta bytes.Buffer
 	dir := f.TempDir()
 	if _, err := Build(&delta, Options{
-		Manifest: baseManifest(), Artefacts: []Source{{Name: "slot.vfat", Path: writeFile(f, dir, "new", slotImage(6000, 9))}},
+		Manifest: baseManifest(), Artefacts: []Source{{Name: "slot.vfat", Path: writeFile(f, dir, "new", deltatest.SlotImage(6000, 9, false))}},
 		Keys:  []ed25519.PrivateKey{devKey},
 		Delta: &Delta{Codec: deltatest.XORCodec{Frame: 1000}, BaseVersion: "1.3.0", Base: []Source{{Name: "slot.vfat", Path: writeFile(f, dir, "old", base)}}},
 	}); err != nil {

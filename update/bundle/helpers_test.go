@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -31,29 +30,6 @@ func devKeyring(t testing.TB) *manifest.Keyring {
 		t.Fatal(err)
 	}
 	return kr
-}
-
-// slotImage is n bytes that look like a boot slot: runs of zeros (free
-// FAT clusters), text-like runs and incompressible runs, from seed.
-func slotImage(n int, seed uint64) []byte {
-	r := rand.New(rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8)}))
-	b := make([]byte, n)
-	for i := 0; i < n; {
-		run := min(n-i, 1+r.IntN(64<<10))
-		switch r.IntN(3) {
-		case 0: // zeros
-		case 1:
-			for j := range run {
-				b[i+j] = "payterm firmware "[j%17]
-			}
-		case 2:
-			for j := range run {
-				b[i+j] = byte(r.Uint32())
-			}
-		}
-		i += run
-	}
-	return b
 }
 
 func writeFile(t testing.TB, dir, name string, b []byte) string {

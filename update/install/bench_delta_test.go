@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"payterm/update/bundle"
+	"payterm/update/bundle/deltatest"
 	"payterm/update/delta"
 	"payterm/update/manifest"
 )
@@ -18,11 +19,11 @@ import (
 // so everything after moves. MB/s of slot bytes written (decoding reads
 // the base slot), and the bundle as a share of the slot.
 func BenchmarkInstallDelta(b *testing.B) {
-	base := slotImage(32<<20, 10, false)
+	base := deltatest.SlotImage(32<<20, 10, false)
 	target := bytes.Clone(base[:16<<20])
-	target = append(target, slotImage(4<<10, 11, true)...)
+	target = append(target, deltatest.SlotImage(4<<10, 11, true)...)
 	target = append(target, base[16<<20:]...)
-	copy(target[8<<20:], slotImage(64<<10, 12, true))
+	copy(target[8<<20:], deltatest.SlotImage(64<<10, 12, true))
 	target = target[:len(base)]
 
 	z, err := delta.NewZstd(delta.Options{})

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"payterm/update/bundle/deltatest"
 )
 
 // BenchmarkInstall streams a 32 MiB slot image's full bundle into a
@@ -12,7 +14,7 @@ import (
 // files in StateDir (plus one state file's temp copy during its atomic
 // replace) and the frame and output buffers; no copy of the artefact.
 func BenchmarkInstall(b *testing.B) {
-	img := slotImage(32<<20, 10, false)
+	img := deltatest.SlotImage(32<<20, 10, false)
 	data := build(b, img, buildOpts{})
 	cfg := benchConfig(b)
 	stateDir := cfg.StateDir

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,32 +38,6 @@ func keyring(t testing.TB, revoked bool) *manifest.Keyring {
 		t.Fatal(err)
 	}
 	return kr
-}
-
-// slotImage is n bytes like a boot slot's: zero runs, text runs and
-// random runs (random everywhere when random is set).
-func slotImage(n int, seed uint64, random bool) []byte {
-	r := rand.New(rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8)}))
-	b := make([]byte, n)
-	for i := 0; i < n; {
-		run := min(n-i, 1+r.IntN(64<<10))
-		k := r.IntN(3)
-		if random {
-			k = 2
-		}
-		switch k {
-		case 1:
-			for j := range run {
-				b[i+j] = "payterm firmware "[j%17]
-			}
-		case 2:
-			for j := range run {
-				b[i+j] = byte(r.Uint32())
-			}
-		}
-		i += run
-	}
-	return b
 }
 
 func hexSum(b []byte) string {

@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"payterm/update/bundle"
+	"payterm/update/bundle/deltatest"
 	"payterm/update/manifest"
 )
 
 const slotSize = 4 << 20
 
 func TestInstallFull(t *testing.T) {
-	img := slotImage(3<<20+17, 1, false)
+	img := deltatest.SlotImage(3<<20+17, 1, false)
 	data := build(t, img, buildOpts{})
 	slot := newMemSlot(slotSize)
 	in, err := New(config(t, slot, t.TempDir()))
@@ -47,7 +48,7 @@ func TestInstallFull(t *testing.T) {
 }
 
 func TestInstallDelta(t *testing.T) {
-	old := slotImage(3<<20, 2, false)
+	old := deltatest.SlotImage(3<<20, 2, false)
 	img := bytes.Clone(old)
 	copy(img[2<<20:], "one function changed")
 	data := build(t, img, buildOpts{base: old})
@@ -75,9 +76,9 @@ func TestInstallDelta(t *testing.T) {
 // TestRefusals: each bad bundle is refused with its own error; those
 // decidable from the manifest before a byte reaches the slot.
 func TestRefusals(t *testing.T) {
-	img := slotImage(2<<20+5, 3, true) // random: zstd stores it, so payloads of equal size
+	img := deltatest.SlotImage(2<<20+5, 3, true) // random: zstd stores it, so payloads of equal size
 	good := build(t, img, buildOpts{})
-	old := slotImage(2<<20, 4, false)
+	old := deltatest.SlotImage(2<<20, 4, false)
 	delta := build(t, img, buildOpts{base: old})
 	mlen := int(binary.BigEndian.Uint32(good[len(bundle.Magic):]))
 	payload := bundle.HeaderSize + mlen
@@ -85,7 +86,7 @@ func TestRefusals(t *testing.T) {
 	// A payload swapped, from its second frame on, for another image's
 	// of the same size: the signed manifest is intact, the bytes are not
 	// what it names.
-	other := build(t, slotImage(len(img), 5, true), buildOpts{})
+	other := build(t, deltatest.SlotImage(len(img), 5, true), buildOpts{})
 	frame1 := payload + bundle.FrameHeaderSize + int(binary.BigEndian.Uint32(good[payload:]))
 	tampered := append(bytes.Clone(good[:frame1]), other[frame1:]...)
 	if len(other) != len(good) || !bytes.Equal(good[payload:payload+bundle.FrameHeaderSize], good[frame1:frame1+bundle.FrameHeaderSize]) {
@@ -178,8 +179,8 @@ func TestResume(t *testing.T) {
 	}{{"full", 1}, {"full", 2}, {"full", 3}, {"delta", 1}, {"delta", 2}, {"delta", 3}} {
 		kind := tc.kind
 		t.Run(fmt.Sprint(kind, tc.seed), func(t *testing.T) {
-			old := slotImage(3<<20, 6, false)
-			img := slotImage(3<<20+999, 7, false)
+			old := deltatest.SlotImage(3<<20, 6, false)
+			img := deltatest.SlotImage(3<<20+999, 7, false)
 			copy(img, old[:1<<20])
 			o := buildOpts{}
 			if kind == "delta" {
@@ -249,7 +250,7 @@ func TestResume(t *testing.T) {
 // while the transfer was interrupted, or a damaged state file each start
 // over from byte 0.
 func TestStateReset(t *testing.T) {
-	data := build(t, slotImage(3<<20, 8, false), buildOpts{})
+	data := build(t, deltatest.SlotImage(3<<20, 8, false), buildOpts{})
 	for _, tc := range []struct {
 		name  string
 		reset func(t *testing.T, cfg *Config, in *Installer)
@@ -323,7 +324,7 @@ func TestConfigRequired(t *testing.T) {
 // frame's start (the frames before it were each checked), so the good
 // bytes sent from Offset finish the install.
 func TestTamperedResumes(t *testing.T) {
-	img := slotImage(3<<20, 8, false)
+	img := deltatest.SlotImage(3<<20, 8, false)
 	good := build(t, img, buildOpts{})
 	payload := bundle.HeaderSize + int(binary.BigEndian.Uint32(good[len(bundle.Magic):]))
 	frame1 := payload + bundle.FrameHeaderSize + int(binary.BigEndian.Uint32(good[payload:]))

@@ -5,12 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"payterm/update/bundle/deltatest"
 )
 
 // TestStateFormat: a resume state names its format; one without (written
 // before formats were numbered) resumes, a newer one starts over.
 func TestStateFormat(t *testing.T) {
-	data := build(t, slotImage(3<<20, 8, false), buildOpts{})
+	data := build(t, deltatest.SlotImage(3<<20, 8, false), buildOpts{})
 	for _, tc := range []struct {
 		name   string
 		format any // nil: member removed

@@ -1,7 +1,8 @@
-// Package deltatest holds a delta codec for tests of the code that builds
-// and installs delta bundles (update/bundle, update/install). It imports
-// nothing from update/bundle, so bundle's own tests can use it without an
-// import cycle (which bundletest, built on bundle, cannot avoid).
+// Package deltatest holds a delta codec and slot-like images for tests of
+// the code that builds and installs delta bundles (update/bundle,
+// update/install). It imports nothing from update/bundle, so bundle's own
+// tests can use it without an import cycle (which bundletest, built on
+// bundle, cannot avoid).
 package deltatest
 
 import (
