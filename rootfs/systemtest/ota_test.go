@@ -251,6 +251,21 @@ func otaCuts(t testing.TB) int {
 	return 5
 }
 
+// cutRand is where a power-cut test draws its cut points: from a new
+// seed it logs, or from PAYTERM_OTA_SEED to repeat a run; stream tells
+// the tests apart.
+func cutRand(t testing.TB, stream uint64) *rand.Rand {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("PAYTERM_OTA_SEED"); s != "" {
+		var err error
+		if seed, err = strconv.ParseUint(s, 10, 64); err != nil {
+			t.Fatalf("PAYTERM_OTA_SEED=%q: %v", s, err)
+		}
+	}
+	t.Logf("PAYTERM_OTA_SEED=%d", seed)
+	return rand.New(rand.NewPCG(seed, stream))
+}
+
 // TestOTAPowerCutsInQEMU kills QEMU (a power cut: the guest's unsynced
 // writes are lost) at random points of boots that switch slots — U-Boot
 // counting an attempt, a trial slot's first boot, the commit — with an
@@ -263,12 +278,7 @@ func TestOTAPowerCutsInQEMU(t *testing.T) {
 	rel := shared.ota(t)
 	old := version.Firmware()
 	disk := writableDisk(t, img)
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("PAYTERM_OTA_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
-	t.Logf("PAYTERM_OTA_SEED=%d", seed)
-	rng := rand.New(rand.NewPCG(seed, 1))
+	rng := cutRand(t, 1)
 	images := map[bootselect.Slot][2]string{bootselect.A: {img.Path(rootfs.OutSlot), old}, bootselect.B: {rel.good, rel.version}}
 	install(t, disk, bootselect.B, rel.good, rel.version, 0)
 

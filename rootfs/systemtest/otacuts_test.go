@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -58,12 +56,7 @@ func TestOTAPowerCutsThroughPOSInQEMU(t *testing.T) {
 	o := startOTA(t)
 	disk := writableDisk(t, o.img)
 	toB := o.delta(t, t.TempDir(), o.rel.good)
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("PAYTERM_OTA_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
-	t.Logf("PAYTERM_OTA_SEED=%d", seed)
-	rng := rand.New(rand.NewPCG(seed, 2))
+	rng := cutRand(t, 2)
 	between := func(lo, hi time.Duration) time.Duration { return lo + time.Duration(rng.Int64N(int64(max(hi-lo, 1)))) }
 	m := o.machine(disk)
 
