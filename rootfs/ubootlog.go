@@ -1,6 +1,9 @@
 package rootfs
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // kernelBanner is the first line the kernel's boot stub prints: where
 // U-Boot's part of a console log ends.
@@ -22,16 +25,10 @@ func UBootNoise(console string) []string {
 	var noise []string
 	for _, l := range strings.Split(UBootLog(console), "\n") {
 		low := strings.ToLower(l)
+		said := func(w string) bool { return strings.Contains(low, w) }
 		// "** " starts U-Boot's messages of a missing file or partition.
-		if strings.Contains(low, "** ") {
+		if strings.Contains(low, "** ") || slices.ContainsFunc(words, said) {
 			noise = append(noise, l)
-			continue
-		}
-		for _, w := range words {
-			if strings.Contains(low, w) {
-				noise = append(noise, l)
-				break
-			}
 		}
 	}
 	return noise

@@ -37,9 +37,7 @@ func adHocMasking(fset *token.FileSet, f *ast.File) []string {
 			}
 		case *ast.CallExpr:
 			if searches(n) {
-				for _, a := range n.Args {
-					compared[a] = true
-				}
+				compared[n.Args[1]] = true // the needle
 			}
 		}
 		return true
@@ -70,14 +68,15 @@ func adHocMasking(fset *token.FileSet, f *ast.File) []string {
 // searchFuncs look for a substring without building one.
 var searchFuncs = map[string]bool{"Contains": true, "HasPrefix": true, "HasSuffix": true, "Index": true, "Count": true, "Cut": true}
 
-// searches: c is strings.F or bytes.F with F a search function.
+// searches: c is strings.F(s, needle) or bytes.F(s, needle) with F a
+// search function.
 func searches(c *ast.CallExpr) bool {
 	s, ok := c.Fun.(*ast.SelectorExpr)
 	if !ok || !searchFuncs[s.Sel.Name] {
 		return false
 	}
 	id, ok := s.X.(*ast.Ident)
-	return ok && (id.Name == "strings" || id.Name == "bytes")
+	return ok && (id.Name == "strings" || id.Name == "bytes") && len(c.Args) == 2
 }
 
 // callsMask: the function delegates to secret.Mask.
