@@ -14,11 +14,21 @@ type decoder struct {
 	off        int
 	maxPayload int
 	gap        time.Duration // discard a partial frame older than this; ≤ 0: never
-	last       time.Time     // when the previous chunk arrived
+	last       time.Time     // since when the line may have been silent
 }
 
 func newDecoder(maxPayload int, gap time.Duration) *decoder {
 	return &decoder{maxPayload: maxPayload, gap: gap}
+}
+
+// asking says the reader asks the line for more at now. Time before it,
+// when the reader was busy (its CPU taken by an install, say), is not
+// silence on the line: the bytes of a frame may have been waiting in the
+// driver all along, and discarding them would lose a good frame.
+func (d *decoder) asking(now time.Time) {
+	if now.After(d.last) {
+		d.last = now
+	}
 }
 
 // feed adds a chunk that arrived at now. It returns the number of bytes of

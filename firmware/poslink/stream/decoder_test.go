@@ -82,18 +82,23 @@ func TestDecoderDiscardsStalePartialFrame(t *testing.T) {
 	gap := 50 * time.Millisecond
 	for _, tc := range []struct {
 		name      string
-		pause     time.Duration
+		busy      time.Duration // the reader asks again this long after the first chunk
+		pause     time.Duration // the rest arrives this long after the first chunk
 		wantFrame bool
 	}{
-		{"pause within the timeout", gap, true},
-		{"pause over the timeout", gap + time.Millisecond, false},
+		{"pause within the timeout", 0, gap, true},
+		{"pause over the timeout", 0, gap + time.Millisecond, false},
+		{"reader busy, the rest waiting", 10 * gap, 10*gap + time.Millisecond, true},
+		{"reader busy, then the line silent", gap, 2*gap + time.Millisecond, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := newDecoder(MaxPayload, gap)
+			d.asking(t0)
 			d.feed(frame[:20], t0)
 			if _, ok, _ := d.next(); ok {
 				t.Fatal("a partial frame decoded")
 			}
+			d.asking(t0.Add(tc.busy))
 			lost := d.feed(frame[20:], t0.Add(tc.pause))
 			var good int
 			for {

@@ -18,6 +18,7 @@ func (c *Conn) readLoop() {
 	recent := newRecentSeqs()
 	buf := make([]byte, readChunk)
 	for {
+		dec.asking(c.opts.Now())
 		n, err := c.rw.Read(buf)
 		if n > 0 {
 			if lost := dec.feed(buf[:n], c.opts.Now()); lost > 0 {
