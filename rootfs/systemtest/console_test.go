@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -32,11 +34,31 @@ func newConsole(start time.Time) (*console, io.WriteCloser) {
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 0, 4096), 1<<20)
 		for sc.Scan() {
-			c.add(strings.TrimRight(sc.Text(), "\r"))
+			for _, l := range splitPrintk(strings.TrimRight(sc.Text(), "\r")) {
+				c.add(l)
+			}
 		}
 		io.Copy(io.Discard, r)
 	}()
 	return c, w
+}
+
+// printkStamp starts a kernel message ("[    3.186436] ").
+var printkStamp = regexp.MustCompile(`\[ *\d+\.\d{6}\] `)
+
+// splitPrintk splits a console line where a kernel message broke into
+// PID 1's unfinished line, so that neither line carries the other's text
+// (a log value followed by "[    3.186436] IPv6: …").
+func splitPrintk(text string) []string {
+	var out []string
+	start := 0
+	for _, loc := range printkStamp.FindAllStringIndex(text, -1) {
+		if loc[0] > start {
+			out = append(out, text[start:loc[0]])
+			start = loc[0]
+		}
+	}
+	return append(out, text[start:])
 }
 
 func (c *console) add(text string) {
@@ -142,6 +164,23 @@ func (c *console) text() string {
 		fmt.Fprintf(&b, "[%7.2fs] %s\n", l.at.Seconds(), l.text)
 	}
 	return b.String()
+}
+
+func TestSplitPrintk(t *testing.T) {
+	for _, tc := range []struct{ line, want string }{
+		{"plain", "plain"},
+		{"[    0.397058] Asymmetric key parser 'x509' registered", "[    0.397058] Asymmetric key parser 'x509' registered"},
+		{`msg="journal opened" entries=26[    3.186436] IPv6: ready`, `msg="journal opened" entries=26|[    3.186436] IPv6: ready`},
+		{"a[    1.000000] b[   12.000001] c", "a|[    1.000000] b|[   12.000001] c"},
+		{"[    1.000000] b[    2.000000] c", "[    1.000000] b|[    2.000000] c"},
+	} {
+		if got := strings.Join(splitPrintk(tc.line), "|"); got != tc.want {
+			t.Errorf("splitPrintk(%q) = %q, want %q", tc.line, got, tc.want)
+		}
+	}
+	if v := logValue(splitPrintk(`msg="journal opened" entries=26[    3.186436] IPv6: ready`)[0], "entries"); v != "26" {
+		t.Errorf("entries = %q after the split, want 26", v)
+	}
 }
 
 // logValue is the value of key in a log/slog text line (key=value or
